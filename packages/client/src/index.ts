@@ -1,0 +1,2 @@
+// DISP client: store, retrieve, verify, history, grants, node agent
+export {};

@@ -1,0 +1,2 @@
+// IPFS nodes behind one interface: embedded Helia and Kubo over kubo-rpc-client
+export {};
