@@ -2,7 +2,19 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "types/", "packages/client/src/typechain/", "coverage/", "out/", ".disp/", "**/dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "types/",
+      "packages/client/src/typechain/",
+      "coverage/",
+      "out/",
+      ".disp/",
+      "**/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

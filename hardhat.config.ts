@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { dispTasks } from "./tasks/index.js";
+
 // Hardhat downloads solc from binaries.soliditylang.org, which our machines cannot reach. We compile
 // with the wasm build shipped in the `solc` npm package instead, and read its version from the
 // package: Hardhat does not check that `version` matches the binary at `path`.
@@ -15,6 +17,7 @@ const solc = {
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: dispTasks,
   solidity: {
     profiles: {
       default: solc,
