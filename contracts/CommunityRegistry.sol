@@ -15,7 +15,7 @@ import {NodeQueue} from "./libraries/NodeQueue.sol";
 abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     using NodeQueue for NodeQueue.Queue;
 
-    /// @notice The role allowed to form communities and replace their members.
+    /// @inheritdoc ICommunityRegistry
     bytes32 public constant COMMUNITY_MANAGER_ROLE = keccak256("COMMUNITY_MANAGER_ROLE");
 
     /// @inheritdoc ICommunityRegistry

@@ -6,6 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {CommunityRegistry} from "./CommunityRegistry.sol";
 import {ImageRegistry} from "./ImageRegistry.sol";
 import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
+import {IDispRegistry} from "./interfaces/IDispRegistry.sol";
 import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
 
 /**
@@ -13,13 +14,7 @@ import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
  * @notice The deployed DISP registry: communities of storage nodes and the images they keep, in one
  * contract so that registering an image checks its community without a cross-contract call.
  */
-contract DispRegistry is CommunityRegistry, ImageRegistry {
-    /**
-     * @notice The admin must be a real account, or the roles could never be managed.
-     * @param admin The address given.
-     */
-    error DispRegistryInvalidAdmin(address admin);
-
+contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
     /**
      * @param admin Receives `DEFAULT_ADMIN_ROLE` (grants and revokes every role).
      * @param communityManager Receives `COMMUNITY_MANAGER_ROLE`, unless it is the zero address.

@@ -30,14 +30,24 @@ const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }
   return Number(receipt.gasUsed);
 };
 
-/** Opts in `size` fresh funded nodes and forms one community of them; returns its id. */
-const formCommunity = async (size: number): Promise<bigint> => {
-  for (let i = 0; i < size; i++) {
+/** Figures beside the goals, printed for the record. */
+const info: Record<string, number> = {};
+
+/** Opts in `count` fresh funded nodes; returns the gas of the last opt-in. */
+const optInNodes = async (count: number): Promise<number> => {
+  let gas = 0;
+  for (let i = 0; i < count; i++) {
     const node = new ethers.Wallet(ethers.hexlify(ethers.randomBytes(32)), ethers.provider);
     await (await admin.sendTransaction({ to: node.address, value: ethers.parseEther("1") })).wait();
-    await (await registry.connect(node).optIn(`peer-${i}`, [`/ip4/127.0.0.1/tcp/${4001 + i}`])).wait();
+    gas = await gasOf(registry.connect(node).optIn(`12D3KooWBench${i}`, [`/ip4/127.0.0.1/tcp/${4001 + i}`]));
   }
-  await (await registry.formCommunity(size)).wait();
+  return gas;
+};
+
+/** Forms a community of `size` from `size` fresh nodes; returns its id. */
+const formCommunity = async (size: number): Promise<bigint> => {
+  info.optIn = await optInNodes(size);
+  info[`formCommunity${size}`] = await gasOf(registry.formCommunity(size));
   return registry.communityCount();
 };
 
@@ -78,6 +88,12 @@ const addVersionGas = await addVersion(2n);
 await gasOf(registry.connect(user).grantRead(1n, reader.address));
 const grantRead = await gasOf(registry.connect(user).grantRead(2n, otherReader.address));
 
+// Formation cost must not grow with the pool: form 4 again, from a pool of 100 this time.
+await optInNodes(100);
+info.formCommunity4FromPoolOf100 = await gasOf(registry.formCommunity(4));
+info.replaceMember = await gasOf(registry.replaceMember(1n, 0n));
+
+for (const [name, gas] of Object.entries(info)) console.log(`${name}: ${gas}`);
 console.log(
   `registerImage64 / registerImage4 = ${(registerImage64 / registerImage4).toFixed(4)} (goal <= 1.05), ` +
     `ratio goal <= 0.5, addVersion goal <= 60000`,

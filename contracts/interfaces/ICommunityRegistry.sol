@@ -176,6 +176,9 @@ interface ICommunityRegistry {
      */
     function replaceMember(uint256 communityId, uint256 slot) external returns (address newNode);
 
+    /// @notice The role allowed to form communities and replace their members: `keccak256("COMMUNITY_MANAGER_ROLE")`.
+    function COMMUNITY_MANAGER_ROLE() external view returns (bytes32);
+
     /// @notice The smallest community size (2).
     function MIN_COMMUNITY_SIZE() external view returns (uint256);
 
