@@ -158,6 +158,13 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         return _members[communityId].length;
     }
 
+    /// @dev The slot `node` serves in `communityId`, if it is a member of it.
+    function _slotIn(uint256 communityId, address node) internal view returns (bool found, uint256 slot) {
+        NodeRecord storage record = _nodes[node];
+        if (record.status != NodeStatus.Serving || record.communityId != communityId) return (false, 0);
+        return (true, record.slot);
+    }
+
     /// @dev Whether `node` is opted in (free or serving).
     function _isOptedIn(address node) internal view returns (bool) {
         return _nodes[node].status != NodeStatus.None;

@@ -8,6 +8,7 @@ import {ImageRegistry} from "./ImageRegistry.sol";
 import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
 import {IDispRegistry} from "./interfaces/IDispRegistry.sol";
 import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
+import {IStorageReceipts} from "./interfaces/IStorageReceipts.sol";
 
 /**
  * @title DispRegistry
@@ -30,6 +31,7 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
         return
             interfaceId == type(ICommunityRegistry).interfaceId ||
             interfaceId == type(IImageRegistry).interfaceId ||
+            interfaceId == type(IStorageReceipts).interfaceId ||
             super.supportsInterface(interfaceId);
     }
 
@@ -39,5 +41,9 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
 
     function _isReplicaNode(address node) internal view override returns (bool) {
         return _isOptedIn(node);
+    }
+
+    function _memberSlot(uint256 communityId, address node) internal view override returns (bool, uint256) {
+        return _slotIn(communityId, node);
     }
 }

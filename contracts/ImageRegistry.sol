@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
+import {IStorageReceipts} from "./interfaces/IStorageReceipts.sol";
 import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
 
 /**
@@ -10,10 +11,10 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * fresh storage slots (the image header and version 1's root); every later version writes one root
  * slot. Manifest CIDs and content hashes are kept only in events, which any JSON-RPC node serves.
  *
- * The deriving contract says which communities and nodes exist through {_communitySize} and
- * {_isReplicaNode}.
+ * The deriving contract says which communities and nodes exist through {_communitySize},
+ * {_isReplicaNode} and {_memberSlot}.
  */
-abstract contract ImageRegistry is IImageRegistry {
+abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     uint256 public constant MANIFEST_LEAF_INDEX = FragmentLeaf.MANIFEST_INDEX;
 
@@ -145,6 +146,17 @@ abstract contract ImageRegistry is IImageRegistry {
         emit ImageVisibilityChanged(imageId, isPublic);
     }
 
+    /// @inheritdoc IStorageReceipts
+    function confirmStorage(uint256 imageId, uint256 version) external {
+        _requireRoot(imageId, version);
+        uint256 communityId = _images[imageId].communityId;
+        (bool found, uint256 slot) = communityId == 0
+            ? _replicaSlot(imageId, msg.sender)
+            : _memberSlot(communityId, msg.sender);
+        if (!found) revert StorageReceiptsNotStorageNode(imageId, msg.sender);
+        emit StorageConfirmed(imageId, version, msg.sender, slot);
+    }
+
     /// @inheritdoc IImageRegistry
     function imageCount() external view returns (uint256) {
         return _imageCount;
@@ -214,6 +226,20 @@ abstract contract ImageRegistry is IImageRegistry {
 
     /// @dev Whether `node` may keep replicas (an opted-in storage node).
     function _isReplicaNode(address node) internal view virtual returns (bool);
+
+    /// @dev The slot `node` holds in `communityId`; `found` is false when it is not a current member.
+    function _memberSlot(
+        uint256 communityId,
+        address node
+    ) internal view virtual returns (bool found, uint256 slot);
+
+    function _replicaSlot(uint256 imageId, address node) private view returns (bool found, uint256 slot) {
+        address[] storage nodes = _replicas[imageId];
+        for (uint256 i = 0; i < nodes.length; ++i) {
+            if (nodes[i] == node) return (true, i);
+        }
+        return (false, 0);
+    }
 
     /// @dev Writes the header and version 1's root of a new image owned by the caller.
     function _createImage(

@@ -7,6 +7,7 @@ import { namedSigners } from "./helpers.js";
 import {
   ICommunityRegistry__factory,
   IImageRegistry__factory,
+  IStorageReceipts__factory,
 } from "../../packages/client/src/typechain/index.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
@@ -81,6 +82,7 @@ describe("DispRegistry deployment", function () {
     const ids = {
       ICommunityRegistry: interfaceId(ICommunityRegistry__factory.createInterface()),
       IImageRegistry: interfaceId(IImageRegistry__factory.createInterface()),
+      IStorageReceipts: interfaceId(IStorageReceipts__factory.createInterface()),
       IAccessControl: "0x7965db0b",
       IERC165: "0x01ffc9a7",
     };
