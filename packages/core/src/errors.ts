@@ -20,16 +20,14 @@ export function isDispError(error: unknown, code?: string): error is DispError {
 
 /** Why an image file was refused before or while decoding it. */
 export type ImageErrorCode =
-  | "IMAGE_EMPTY"
-  | "IMAGE_UNKNOWN_FORMAT"
-  | "IMAGE_CORRUPT"
-  | "IMAGE_TOO_LARGE"
-  | "IMAGE_UNSUPPORTED";
+  "IMAGE_EMPTY" | "IMAGE_UNKNOWN_FORMAT" | "IMAGE_CORRUPT" | "IMAGE_TOO_LARGE" | "IMAGE_UNSUPPORTED";
 
 /** An input image that cannot be decoded safely (a user mistake, never a bug). */
 export class ImageError extends DispError {
   declare readonly code: ImageErrorCode;
 
+  // Not useless: it narrows `code` to this class's codes.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(code: ImageErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
@@ -51,6 +49,8 @@ export type PoolingErrorCode = "KERNEL_INVALID" | "FRAGMENTS_INVALID" | "FRAGMEN
 export class PoolingError extends DispError {
   declare readonly code: PoolingErrorCode;
 
+  // Not useless: it narrows `code` to this class's codes.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(code: PoolingErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }

@@ -13,7 +13,9 @@ export const PIXEL_HASH_ALGORITHM = "disp-pixels-sha256";
  */
 export function pixelHash(image: RgbaImage): `0x${string}` {
   if (image.data.length !== image.width * image.height * RGBA_CHANNELS) {
-    throw new RangeError(`pixel buffer of ${image.data.length} bytes does not match ${image.width} × ${image.height} RGBA`);
+    throw new RangeError(
+      `pixel buffer of ${image.data.length} bytes does not match ${image.width} × ${image.height} RGBA`,
+    );
   }
   const header = new Uint8Array(10);
   const view = new DataView(header.buffer);

@@ -62,7 +62,10 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
     });
   }
   if (bitmap.data.length !== bitmap.width * bitmap.height * 4) {
-    throw new ImageError("IMAGE_CORRUPT", `the ${format.toUpperCase()} decoder returned a short pixel buffer`);
+    throw new ImageError(
+      "IMAGE_CORRUPT",
+      `the ${format.toUpperCase()} decoder returned a short pixel buffer`,
+    );
   }
   const data = new Uint8Array(bitmap.data.buffer, bitmap.data.byteOffset, bitmap.data.byteLength);
   return { format, width: bitmap.width, height: bitmap.height, data };

@@ -95,7 +95,8 @@ function readJpegHeader(view: DataView): RawHeader {
       const height = view.getUint16(offset + 5);
       const width = view.getUint16(offset + 7);
       // Height 0 defers the size to a DNL marker after the scan: we cannot check it up front.
-      if (height === 0) throw corrupt("jpeg", "the frame header defers its height (DNL), which is not supported");
+      if (height === 0)
+        throw corrupt("jpeg", "the frame header defers its height (DNL), which is not supported");
       return { format: "jpeg", width, height, bitsPerChannel: precision };
     }
     offset += 2 + length;
@@ -107,7 +108,12 @@ function readBmpHeader(view: DataView): RawHeader {
   const dibSize = view.getUint32(14, true);
   if (dibSize === 12) {
     need(view, "bmp", 26);
-    return { format: "bmp", width: view.getUint16(18, true), height: view.getUint16(20, true), bitsPerChannel: 8 };
+    return {
+      format: "bmp",
+      width: view.getUint16(18, true),
+      height: view.getUint16(20, true),
+      bitsPerChannel: 8,
+    };
   }
   if (dibSize < 40) throw corrupt("bmp", `unknown DIB header size ${dibSize}`);
   need(view, "bmp", 30);
@@ -125,7 +131,12 @@ function readBmpHeader(view: DataView): RawHeader {
 
 function readGifHeader(view: DataView): RawHeader {
   need(view, "gif", 10);
-  return { format: "gif", width: view.getUint16(6, true), height: view.getUint16(8, true), bitsPerChannel: 8 };
+  return {
+    format: "gif",
+    width: view.getUint16(6, true),
+    height: view.getUint16(8, true),
+    bitsPerChannel: 8,
+  };
 }
 
 const TIFF_MAX_PAGES = 64;

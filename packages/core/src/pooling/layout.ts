@@ -52,7 +52,10 @@ export function checkKernel(kernel: Kernel): Kernel {
 export function parseKernel(text: string): Kernel {
   const match = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(text);
   if (match === null) {
-    throw new PoolingError("KERNEL_INVALID", `kernel "${text}" is not of the form <rows>x<columns>, e.g. 2x2`);
+    throw new PoolingError(
+      "KERNEL_INVALID",
+      `kernel "${text}" is not of the form <rows>x<columns>, e.g. 2x2`,
+    );
   }
   return checkKernel({ height: Number(match[1]), width: Number(match[2]) });
 }
@@ -64,7 +67,10 @@ export function formatKernel(kernel: Kernel): string {
 export function poolingLayout(imageWidth: number, imageHeight: number, kernel: Kernel): PoolingLayout {
   checkKernel(kernel);
   if (!Number.isInteger(imageWidth) || !Number.isInteger(imageHeight) || imageWidth < 1 || imageHeight < 1) {
-    throw new PoolingError("FRAGMENTS_INVALID", `image size ${imageWidth} × ${imageHeight} is not a positive size`);
+    throw new PoolingError(
+      "FRAGMENTS_INVALID",
+      `image size ${imageWidth} × ${imageHeight} is not a positive size`,
+    );
   }
   return {
     imageWidth,

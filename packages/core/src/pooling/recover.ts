@@ -143,13 +143,29 @@ function estimatePass(
       const at = row + x;
       if (known[at] !== 0) continue;
       let dl = 0;
-      for (let d = 1; d <= reachX && x - d >= 0; d++) if (usable(known[at - d] as number)) { dl = d; break; }
+      for (let d = 1; d <= reachX && x - d >= 0; d++)
+        if (usable(known[at - d] as number)) {
+          dl = d;
+          break;
+        }
       let dr = 0;
-      for (let d = 1; d <= reachX && x + d < W; d++) if (usable(known[at + d] as number)) { dr = d; break; }
+      for (let d = 1; d <= reachX && x + d < W; d++)
+        if (usable(known[at + d] as number)) {
+          dr = d;
+          break;
+        }
       let du = 0;
-      for (let d = 1; d <= reachY && y - d >= 0; d++) if (usable(known[at - d * W] as number)) { du = d; break; }
+      for (let d = 1; d <= reachY && y - d >= 0; d++)
+        if (usable(known[at - d * W] as number)) {
+          du = d;
+          break;
+        }
       let dd = 0;
-      for (let d = 1; d <= reachY && y + d < H; d++) if (usable(known[at + d * W] as number)) { dd = d; break; }
+      for (let d = 1; d <= reachY && y + d < H; d++)
+        if (usable(known[at + d * W] as number)) {
+          dd = d;
+          break;
+        }
       if (dl + dr + du + dd === 0) continue;
       out[at] = blend(
         dl === 0 ? -1 : (out[at - dl] as number),
@@ -174,7 +190,16 @@ function estimatePass(
  * direction's gradient, so the estimate follows edges. A direction with a neighbour on one side
  * only (at the image border) counts only when the other direction has nothing better.
  */
-function blend(l: number, dl: number, r: number, dr: number, u: number, du: number, d: number, dd: number): number {
+function blend(
+  l: number,
+  dl: number,
+  r: number,
+  dr: number,
+  u: number,
+  du: number,
+  d: number,
+  dd: number,
+): number {
   const horizontal = l !== -1 && r !== -1;
   const vertical = u !== -1 && d !== -1;
   let gh = 0;

@@ -1,5 +1,12 @@
 import type { RgbaImage } from "../image/types.js";
-import { bytesOf, inputPixels32, poolingLayout, type Fragment, type Kernel, type PoolingLayout } from "./layout.js";
+import {
+  bytesOf,
+  inputPixels32,
+  poolingLayout,
+  type Fragment,
+  type Kernel,
+  type PoolingLayout,
+} from "./layout.js";
 
 export interface SplitResult {
   readonly layout: PoolingLayout;
