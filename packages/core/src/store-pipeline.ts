@@ -1,7 +1,8 @@
+import { DispError } from "./errors.js";
 import { decodeImage, type DecodedImage } from "./image/decode.js";
 import { RGBA_BIT_DEPTH, RGBA_CHANNELS } from "./image/types.js";
 import { serializeManifest } from "./manifest/manifest.js";
-import { MANIFEST_SCHEMA, type Manifest } from "./manifest/schema.js";
+import { MANIFEST_SCHEMA, unixFsSchema, type Manifest } from "./manifest/schema.js";
 import { PIXEL_HASH_ALGORITHM, pixelHash, sha256Hex } from "./pixel-hash.js";
 import { chooseColorType, encodePng } from "./png/encode.js";
 import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER, type PngSettings } from "./png/settings.js";
@@ -47,7 +48,7 @@ export async function splitImageFile(
   options: SplitImageOptions,
 ): Promise<SplitImageResult> {
   const { onProgress, signal } = options;
-  const unixfs = options.unixfs ?? DEFAULT_UNIXFS;
+  const unixfs = checkUnixFs(options.unixfs ?? DEFAULT_UNIXFS);
   onProgress?.({ phase: "decode", done: 0, total: 1 });
   const image = await decodeImage(bytes, { maxPixels: options.maxPixels });
   onProgress?.({ phase: "decode", done: 1, total: 1 });
@@ -104,4 +105,15 @@ export async function splitImageFile(
     encryption: null,
   };
   return { manifest, manifestBytes: serializeManifest(manifest), fragments: stored, image };
+}
+
+/** Refuses settings the manifest could not record, before any work is done. */
+function checkUnixFs(settings: UnixFsSettings): UnixFsSettings {
+  const result = unixFsSchema.safeParse(settings);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue === undefined ? "" : `${issue.path.join(".")}: `;
+    throw new DispError("UNIXFS_SETTINGS_INVALID", `invalid UnixFS settings: ${where}${issue?.message ?? "rejected"}`);
+  }
+  return settings;
 }
