@@ -113,7 +113,10 @@ function checkUnixFs(settings: UnixFsSettings): UnixFsSettings {
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue === undefined ? "" : `${issue.path.join(".")}: `;
-    throw new DispError("UNIXFS_SETTINGS_INVALID", `invalid UnixFS settings: ${where}${issue?.message ?? "rejected"}`);
+    throw new DispError(
+      "UNIXFS_SETTINGS_INVALID",
+      `invalid UnixFS settings: ${where}${issue?.message ?? "rejected"}`,
+    );
   }
   return settings;
 }
