@@ -7,8 +7,7 @@ const LABELS: Record<ProgressPhase, string> = {
   split: "splitting",
   encode: "encoding fragments",
   cid: "computing CIDs",
-  verify: "verifying fragments",
-  "decode-fragments": "decoding fragments",
+  verify: "verifying and decoding fragments",
   merge: "merging",
 };
 

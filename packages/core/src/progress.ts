@@ -1,5 +1,5 @@
 /** The named steps of the codec's long operations. */
-export type ProgressPhase = "decode" | "split" | "encode" | "cid" | "verify" | "decode-fragments" | "merge";
+export type ProgressPhase = "decode" | "split" | "encode" | "cid" | "verify" | "merge";
 
 /** One step of progress: `done` of `total` units (fragments, or 1 for a single-shot phase). */
 export interface ProgressEvent {
