@@ -1,5 +1,6 @@
 import { crc32 } from "node:zlib";
 
+import { Jimp } from "jimp";
 import { PNG } from "pngjs";
 
 import { fixtureBytes, pseudoRandomBytes } from "../helpers.js";
@@ -46,13 +47,100 @@ export function badCrcPng(): Uint8Array {
   return bytes;
 }
 
-export const BAD_FILES: Record<string, () => Uint8Array> = {
+/** A fixture re-encoded by jimp as `mime`, cut to `fraction` of its length. */
+async function truncated(
+  mime: "image/bmp" | "image/gif" | "image/tiff",
+  fraction: number,
+): Promise<Uint8Array> {
+  const image = await Jimp.fromBuffer(Buffer.from(fixtureBytes("chelsea.png")));
+  const bytes = await image.getBuffer(mime);
+  return bytes.subarray(0, Math.floor(bytes.length * fraction));
+}
+
+export const BAD_FILES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   empty: () => new Uint8Array(),
   "random bytes": () => pseudoRandomBytes(4096, 42),
   "PNG signature then random bytes": () =>
     concat([new Uint8Array(PNG_SIGNATURE), pseudoRandomBytes(4096, 43)]),
   "truncated PNG": () => fixtureBytes("coffee.png").subarray(0, 100_000),
   "truncated JPEG": () => fixtureBytes("rocket.jpg").subarray(0, 40_000),
+  "truncated BMP": () => truncated("image/bmp", 0.9),
+  "truncated GIF": () => truncated("image/gif", 0.9),
+  "truncated TIFF": () => truncated("image/tiff", 0.99),
   "PNG with a bad CRC": badCrcPng,
   "PNG header only": () => bombPng(64, 64),
 };
+
+/** Headers of each format claiming a huge image, with no image data behind them. */
+export const BOMB_HEADERS: Record<string, () => Uint8Array> = {
+  "PNG 100000 × 100000": () => bombPng(100_000, 100_000),
+  "JPEG 65535 × 65535": () =>
+    new Uint8Array([
+      0xff,
+      0xd8,
+      0xff,
+      0xc0,
+      0x00,
+      0x11,
+      0x08,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0x03,
+      ...new Array(9).fill(0),
+    ]),
+  "GIF 65535 × 65535": () =>
+    new Uint8Array([...new TextEncoder().encode("GIF89a"), 0xff, 0xff, 0xff, 0xff, 0, 0, 0]),
+  "BMP 100000 × 100000": () => {
+    const bytes = new Uint8Array(54);
+    const view = new DataView(bytes.buffer);
+    bytes.set([0x42, 0x4d]);
+    view.setUint32(14, 40, true);
+    view.setInt32(18, 100_000, true);
+    view.setInt32(22, 100_000, true);
+    view.setUint16(26, 1, true);
+    view.setUint16(28, 24, true);
+    return bytes;
+  },
+  "TIFF 100000 × 100000": () => {
+    const entries: Array<[number, number]> = [
+      [256, 100_000],
+      [257, 100_000],
+      [273, 0],
+      [279, 0],
+    ];
+    const bytes = new Uint8Array(8 + 2 + entries.length * 12 + 4);
+    const view = new DataView(bytes.buffer);
+    bytes.set([0x49, 0x49, 0x2a, 0x00]);
+    view.setUint32(4, 8, true);
+    view.setUint16(8, entries.length, true);
+    entries.forEach(([tag, value], i) => {
+      const at = 10 + i * 12;
+      view.setUint16(at, tag, true);
+      view.setUint16(at + 2, 4, true); // LONG
+      view.setUint32(at + 4, 1, true);
+      view.setUint32(at + 8, value, true);
+    });
+    return bytes;
+  },
+};
+
+/** A JPEG frame header declaring 12-bit samples. */
+export function twelveBitJpegHeader(): Uint8Array {
+  return new Uint8Array([
+    0xff,
+    0xd8,
+    0xff,
+    0xc1,
+    0x00,
+    0x11,
+    0x0c,
+    0x00,
+    0x10,
+    0x00,
+    0x10,
+    0x03,
+    ...new Array(9).fill(0),
+  ]);
+}

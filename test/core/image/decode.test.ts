@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { ImageError, decodeImage, isDispError, readImageHeader, type ImageErrorCode } from "@disp/core";
 
 import { FIXTURES, fixtureBytes, sameBytes } from "../helpers.js";
-import { BAD_FILES, bombPng } from "./bad-files.js";
+import { BAD_FILES, BOMB_HEADERS, bombPng, twelveBitJpegHeader } from "./bad-files.js";
 
 async function refusal(bytes: Uint8Array, maxPixels?: number): Promise<ImageError> {
   try {
@@ -80,6 +80,12 @@ describe("decodeImage", () => {
     });
   });
 
+  it("refuses a 12-bit JPEG from its frame header", async () => {
+    const error = await refusal(twelveBitJpegHeader());
+    expect(error.code).to.equal("IMAGE_UNSUPPORTED");
+    expect(error.message).to.match(/12-bit JPEG/);
+  });
+
   describe("on bad files", () => {
     const expected: Record<string, ImageErrorCode> = {
       empty: "IMAGE_EMPTY",
@@ -88,7 +94,7 @@ describe("decodeImage", () => {
     for (const [name, make] of Object.entries(BAD_FILES)) {
       const code = expected[name] ?? "IMAGE_CORRUPT";
       it(`refuses ${name} with ${code}`, async () => {
-        const error = await refusal(make());
+        const error = await refusal(await make());
         expect(error.code).to.equal(code);
         expect(isDispError(error, code)).to.equal(true);
         expect(error.message.length).to.be.greaterThan(10);
@@ -106,6 +112,13 @@ describe("decodeImage", () => {
       // 40 GB buffer would have been attempted. Nothing near that size was allocated.
       expect(process.memoryUsage().arrayBuffers - before).to.be.lessThan(16 * 2 ** 20);
     });
+
+    for (const [name, make] of Object.entries(BOMB_HEADERS)) {
+      it(`refuses a ${name} header with IMAGE_TOO_LARGE`, async () => {
+        expect(readImageHeader(make()).pixelsToDecode).to.be.greaterThan(100_000_000);
+        expect((await refusal(make())).code).to.equal("IMAGE_TOO_LARGE");
+      });
+    }
 
     it("honours a configured limit", async () => {
       const bytes = fixtureBytes("coffee.png");

@@ -56,10 +56,13 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
     bitmap = image.bitmap;
   } catch (error) {
     if (isDispError(error)) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ImageError("IMAGE_CORRUPT", `corrupt or truncated ${format.toUpperCase()} file: ${reason}`, {
-      cause: error,
-    });
+    throw new ImageError(
+      "IMAGE_CORRUPT",
+      `corrupt or truncated ${format.toUpperCase()} file: ${explain(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (bitmap.data.length !== bitmap.width * bitmap.height * 4) {
     throw new ImageError(
@@ -69,6 +72,15 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
   }
   const data = new Uint8Array(bitmap.data.buffer, bitmap.data.byteOffset, bitmap.data.byteLength);
   return { format, width: bitmap.width, height: bitmap.height, data };
+}
+
+/** The decoders' messages, made plain where they are cryptic. */
+function explain(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/read requests waitng on finished stream|unexpected end of file/i.test(message))
+    return "the file ends early";
+  if (/crc error/i.test(message)) return `a checksum does not match, the file is damaged (${message})`;
+  return message;
 }
 
 function megapixels(pixels: number): string {

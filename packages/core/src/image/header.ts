@@ -163,14 +163,17 @@ function readTiffHeader(view: DataView): RawHeader {
     let width = 0;
     let height = 0;
     let bits = 1; // TIFF's default BitsPerSample
+    const segments: Partial<Record<number, number[]>> = {};
     for (let i = 0; i < count; i++) {
       const entry = ifd + 2 + i * 12;
       const tag = u16(entry);
       if (tag === 256) width = value(entry);
       else if (tag === 257) height = value(entry);
       else if (tag === 258) bits = maxBitsPerSample(view, entry, le);
+      else if (SEGMENT_TAGS.includes(tag)) segments[tag] = numbers(view, entry, le);
     }
     if (width === 0 || height === 0) throw corrupt("tiff", `page ${page} has no width or height`);
+    checkSegments(view, page, segments[273] ?? segments[324] ?? [], segments[279] ?? segments[325] ?? []);
     if (bits > 8) {
       throw new ImageError(
         "IMAGE_UNSUPPORTED",
@@ -183,6 +186,39 @@ function readTiffHeader(view: DataView): RawHeader {
   }
   if (first === undefined) throw corrupt("tiff", "it has no pages");
   return { format: "tiff", ...first, bitsPerChannel: 8, pixelsToDecode: totalPixels };
+}
+
+/** StripOffsets, StripByteCounts, TileOffsets, TileByteCounts. */
+const SEGMENT_TAGS = [273, 279, 324, 325];
+
+/** The SHORT or LONG values of an IFD entry, inline or at its offset. */
+function numbers(view: DataView, entry: number, le: boolean): number[] {
+  const type = view.getUint16(entry + 2, le);
+  const count = view.getUint32(entry + 4, le);
+  const size = type === 3 ? 2 : 4;
+  if ((type !== 3 && type !== 4) || count > view.byteLength)
+    throw corrupt("tiff", "a strip or tile table is malformed");
+  const at = count * size <= 4 ? entry + 8 : view.getUint32(entry + 8, le);
+  need(view, "tiff", at + count * size);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++)
+    out.push(size === 2 ? view.getUint16(at + 2 * i, le) : view.getUint32(at + 4 * i, le));
+  return out;
+}
+
+/**
+ * The TIFF decoder reads strips past the end of a truncated file as zeros without complaint, so
+ * every strip (or tile) must lie inside the file.
+ */
+function checkSegments(view: DataView, page: number, offsets: number[], counts: number[]): void {
+  if (offsets.length === 0 || offsets.length !== counts.length) {
+    throw corrupt("tiff", `page ${page} has no consistent strip or tile table`);
+  }
+  offsets.forEach((offset, i) => {
+    if (offset + (counts[i] as number) > view.byteLength) {
+      throw corrupt("tiff", `page ${page} has image data past the end of the file (truncated)`);
+    }
+  });
 }
 
 function maxBitsPerSample(view: DataView, entry: number, le: boolean): number {
