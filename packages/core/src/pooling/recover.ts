@@ -135,48 +135,21 @@ function estimatePass(
   reachY: number,
 ): number {
   const mark = pass + 1;
-  const usable = (m: number) => m !== 0 && m <= pass; // estimates of this pass are not used yet
+  const h = new Float64Array(AXIS_SIZE);
+  const v = new Float64Array(AXIS_SIZE);
   let filled = 0;
   for (let y = 0; y < H; y++) {
-    const row = y * W;
     for (let x = 0; x < W; x++) {
-      const at = row + x;
+      const at = y * W + x;
       if (known[at] !== 0) continue;
-      let dl = 0;
-      for (let d = 1; d <= reachX && x - d >= 0; d++)
-        if (usable(known[at - d] as number)) {
-          dl = d;
-          break;
-        }
-      let dr = 0;
-      for (let d = 1; d <= reachX && x + d < W; d++)
-        if (usable(known[at + d] as number)) {
-          dr = d;
-          break;
-        }
-      let du = 0;
-      for (let d = 1; d <= reachY && y - d >= 0; d++)
-        if (usable(known[at - d * W] as number)) {
-          du = d;
-          break;
-        }
-      let dd = 0;
-      for (let d = 1; d <= reachY && y + d < H; d++)
-        if (usable(known[at + d * W] as number)) {
-          dd = d;
-          break;
-        }
+      const dl = nearest(known, at, -1, Math.min(reachX, x), pass);
+      const dr = nearest(known, at, 1, Math.min(reachX, W - 1 - x), pass);
+      const du = nearest(known, at, -W, Math.min(reachY, y), pass);
+      const dd = nearest(known, at, W, Math.min(reachY, H - 1 - y), pass);
       if (dl + dr + du + dd === 0) continue;
-      out[at] = blend(
-        dl === 0 ? -1 : (out[at - dl] as number),
-        dl,
-        dr === 0 ? -1 : (out[at + dr] as number),
-        dr,
-        du === 0 ? -1 : (out[at - du * W] as number),
-        du,
-        dd === 0 ? -1 : (out[at + dd * W] as number),
-        dd,
-      );
+      axis(out, at, 1, dl, dr, h);
+      axis(out, at, W, du, dd, v);
+      out[at] = blend(h, v);
       known[at] = mark;
       filled++;
     }
@@ -184,60 +157,72 @@ function estimatePass(
   return filled;
 }
 
+/** Distance (1..limit) to the nearest pixel usable in this pass along `step`, or 0. */
+function nearest(known: Uint8Array, at: number, step: number, limit: number, pass: number): number {
+  for (let d = 1; d <= limit; d++) {
+    const m = known[at + d * step] as number;
+    if (m !== 0 && m <= pass) return d; // estimates of this pass are not used yet
+  }
+  return 0;
+}
+
+// One direction's estimate: four channel values, the gradient across the pixel, and how many
+// sides had a neighbour (0, 1 or 2).
+const AXIS_SIZE = 6;
+const GRADIENT = 4;
+const SIDES = 5;
+
 /**
- * Interpolates one pixel from up to four known neighbours (-1 = none) at the given distances:
- * linear along the row and along the column, then the two blended with weights that fall with each
- * direction's gradient, so the estimate follows edges. A direction with a neighbour on one side
- * only (at the image border) counts only when the other direction has nothing better.
+ * Interpolates along one axis, linearly between the nearest known pixels at distances dn (before)
+ * and dp (after), or takes the lone neighbour at a border. (Catmull-Rom cubic through the next
+ * known pixels was tried: within ±0.4 dB on the fixtures, so the simpler linear form stays.)
  */
-function blend(
-  l: number,
-  dl: number,
-  r: number,
-  dr: number,
-  u: number,
-  du: number,
-  d: number,
-  dd: number,
-): number {
-  const horizontal = l !== -1 && r !== -1;
-  const vertical = u !== -1 && d !== -1;
-  let gh = 0;
-  let gv = 0;
-  if (horizontal) gh = gradient(l, r) / (dl + dr);
-  if (vertical) gv = gradient(u, d) / (du + dd);
+function axis(out: Uint32Array, at: number, step: number, dn: number, dp: number, into: Float64Array): void {
+  into[SIDES] = (dn > 0 ? 1 : 0) + (dp > 0 ? 1 : 0);
+  into[GRADIENT] = 0;
+  if (dn === 0 && dp === 0) return;
+  if (dn === 0 || dp === 0) {
+    const only = out[at + (dn === 0 ? dp : -dn) * step] as number;
+    for (let c = 0; c < 4; c++) into[c] = (only >>> (8 * c)) & 255;
+    return;
+  }
+  const before = out[at - dn * step] as number;
+  const after = out[at + dp * step] as number;
+  const t = dn / (dn + dp);
+  let gradient = 0;
+  for (let c = 0; c < 4; c++) {
+    const a = (before >>> (8 * c)) & 255;
+    const b = (after >>> (8 * c)) & 255;
+    gradient += Math.abs(a - b);
+    into[c] = a + (b - a) * t;
+  }
+  into[GRADIENT] = gradient / (dn + dp);
+}
+
+/**
+ * Blends the row and column estimates with weights that fall with each direction's gradient, so
+ * the estimate follows edges instead of blurring across them. A direction with a neighbour on one
+ * side only (at the image border) counts only when the other direction has nothing better.
+ */
+function blend(h: Float64Array, v: Float64Array): number {
+  const hs = h[SIDES] as number;
+  const vs = v[SIDES] as number;
   let wh: number;
   let wv: number;
-  if (horizontal && vertical) {
-    wh = 1 / (1 + gh);
-    wv = 1 / (1 + gv);
-  } else if (horizontal || vertical) {
-    wh = horizontal ? 1 : 0;
-    wv = vertical ? 1 : 0;
+  if (hs === 2 && vs === 2) {
+    wh = 1 / (1 + (h[GRADIENT] as number));
+    wv = 1 / (1 + (v[GRADIENT] as number));
+  } else if (hs === 2 || vs === 2) {
+    wh = hs === 2 ? 1 : 0;
+    wv = vs === 2 ? 1 : 0;
   } else {
-    wh = l !== -1 || r !== -1 ? 1 : 0;
-    wv = u !== -1 || d !== -1 ? 1 : 0;
+    wh = hs;
+    wv = vs;
   }
   let result = 0;
-  for (let shift = 0; shift < 32; shift += 8) {
-    const h = line(l, dl, r, dr, shift);
-    const v = line(u, du, d, dd, shift);
-    const value = (h * wh + v * wv) / (wh + wv);
-    result |= Math.round(value) << shift;
+  for (let c = 0; c < 4; c++) {
+    const value = ((h[c] as number) * wh + (v[c] as number) * wv) / (wh + wv);
+    result |= Math.round(value) << (8 * c);
   }
   return result >>> 0;
-}
-
-/** Linear interpolation of one channel between two neighbours; one neighbour's value if alone. */
-function line(p: number, dp: number, q: number, dq: number, shift: number): number {
-  if (p === -1) return q === -1 ? 0 : (q >>> shift) & 255;
-  if (q === -1) return (p >>> shift) & 255;
-  return (((p >>> shift) & 255) * dq + ((q >>> shift) & 255) * dp) / (dp + dq);
-}
-
-/** Sum of absolute channel differences between two pixels. */
-function gradient(p: number, q: number): number {
-  let sum = 0;
-  for (let shift = 0; shift < 32; shift += 8) sum += Math.abs(((p >>> shift) & 255) - ((q >>> shift) & 255));
-  return sum;
 }
