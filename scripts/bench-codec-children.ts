@@ -33,7 +33,16 @@ export interface PipelineReport {
   copyMs: number;
   fragmentBytes: number;
   peakRssMB: number;
+  /** RSS once the runtime (tsx) and core's modules are loaded, before any image: part of the peak. */
+  baselineRssMB: number;
   recoverPsnr: number;
+}
+
+/** The same pipeline with sharp (libvips) doing the decode and the fragment PNG encodes. */
+export interface AlternativeReport {
+  pipelineMs: number;
+  fragmentBytes: number;
+  peakRssMB: number;
 }
 
 export interface ReferenceReport {
@@ -111,6 +120,7 @@ async function decodeAndSplit(file: string) {
 }
 
 async function pipeline(file: string, fixture: Uint8Array): Promise<PipelineReport> {
+  const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
   await warmUp(fixture);
   const { width, height, hash, settings, chooseMs, layout, fragments, decodeMs, copyMs, splitMs, mergeMs } =
     await decodeAndSplit(file);
@@ -135,6 +145,7 @@ async function pipeline(file: string, fixture: Uint8Array): Promise<PipelineRepo
     copyMs,
     fragmentBytes,
     peakRssMB,
+    baselineRssMB,
     recoverPsnr,
   };
 }
@@ -147,6 +158,36 @@ async function reference(file: string, fixture: Uint8Array): Promise<ReferenceRe
   const whole = await decodeImage(bytes);
   const [wholePng, wholeEncodeMs] = await timed(() => encodePng(whole, pngSettings(whole)));
   return { sharpMs, wholePngBytes: wholePng.length, wholeEncodeMs };
+}
+
+/**
+ * Not the product's codec: measured only so the report can weigh the alternative. Decode to RGBA
+ * with sharp, split with core, encode the fragments with sharp's PNG writer (default settings).
+ */
+async function alternative(file: string, fixture: Uint8Array): Promise<AlternativeReport> {
+  const { default: sharp } = await import("sharp");
+  const run = async (bytes: Uint8Array) => {
+    const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const image = {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
+    const { fragments } = split(image, KERNEL);
+    const files = await Promise.all(
+      fragments.map((f) =>
+        sharp(f.data, { raw: { width: f.width, height: f.height, channels: 4 } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    return files.reduce((sum, f) => sum + f.length, 0);
+  };
+  await run(fixture);
+  const bytes = await readFile(file);
+  collect();
+  const [fragmentBytes, pipelineMs] = await timed(() => run(bytes));
+  return { pipelineMs, fragmentBytes, peakRssMB: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function generate(kind: string, fixtures: string, out: string): Promise<void> {
@@ -186,6 +227,7 @@ async function main(): Promise<void> {
   const fixture = await readFile(new URL("../test/fixtures/coffee.png", import.meta.url));
   if (mode === "pipeline") console.log(JSON.stringify(await pipeline(args[0] as string, fixture)));
   else if (mode === "reference") console.log(JSON.stringify(await reference(args[0] as string, fixture)));
+  else if (mode === "alternative") console.log(JSON.stringify(await alternative(args[0] as string, fixture)));
   else if (mode === "generate") {
     await generate(args[0] as string, args[1] as string, args[2] as string);
     console.log("{}");

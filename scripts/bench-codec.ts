@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-import type { PipelineReport, ReferenceReport } from "./bench-codec-children.js";
+import type { AlternativeReport, PipelineReport, ReferenceReport } from "./bench-codec-children.js";
 
 const childScript = fileURLToPath(new URL("./bench-codec-children.ts", import.meta.url));
 const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 
     const pipeline = (await runChild("pipeline", image)) as PipelineReport;
     const reference = (await runChild("reference", image)) as ReferenceReport;
+    const alternative = (await runChild("alternative", image)) as AlternativeReport;
     const rawBytes = pipeline.width * pipeline.height * 4;
     const mb = (bytes: number) => bytes / 2 ** 20;
     const mbps = (ms: number) => mb(rawBytes) / (ms / 1000);
@@ -71,7 +72,14 @@ async function main(): Promise<void> {
         `${pipeline.width} × ${pipeline.height}; fragment PNGs ${pipeline.fragmentBytes} bytes, ` +
         `whole-image PNG (same encoder) ${reference.wholePngBytes} bytes in ${round(reference.wholeEncodeMs)} ms; ` +
         `recovery PSNR with fragment 3 of 4 lost ${round(pipeline.recoverPsnr, 2)} dB; ` +
+        `RSS before any image (runtime and modules) ${round(pipeline.baselineRssMB)} MB; ` +
         `load average ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores`,
+    );
+    // Not the product's codec: the same pipeline with sharp decoding and encoding, for comparison.
+    console.log(
+      `alternative (sharp decode + core split + sharp PNG encode of the fragments): ` +
+        `${round(alternative.pipelineMs)} ms, fragment PNGs ${alternative.fragmentBytes} bytes, ` +
+        `peak RSS ${round(alternative.peakRssMB)} MB`,
     );
     console.log(
       JSON.stringify({
