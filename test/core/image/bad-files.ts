@@ -90,8 +90,7 @@ export const BOMB_HEADERS: Record<string, () => Uint8Array> = {
       0x03,
       ...new Array(9).fill(0),
     ]),
-  "GIF 65535 × 65535": () =>
-    new Uint8Array([...new TextEncoder().encode("GIF89a"), 0xff, 0xff, 0xff, 0xff, 0, 0, 0]),
+  "GIF 65535 × 65535": () => gif(65535, 65535, 65535, 65535),
   "BMP 100000 × 100000": () => {
     const bytes = new Uint8Array(54);
     const view = new DataView(bytes.buffer);
@@ -103,27 +102,13 @@ export const BOMB_HEADERS: Record<string, () => Uint8Array> = {
     view.setUint16(28, 24, true);
     return bytes;
   },
-  "TIFF 100000 × 100000": () => {
-    const entries: Array<[number, number]> = [
-      [256, 100_000],
-      [257, 100_000],
-      [273, 0],
-      [279, 0],
-    ];
-    const bytes = new Uint8Array(8 + 2 + entries.length * 12 + 4);
-    const view = new DataView(bytes.buffer);
-    bytes.set([0x49, 0x49, 0x2a, 0x00]);
-    view.setUint32(4, 8, true);
-    view.setUint16(8, entries.length, true);
-    entries.forEach(([tag, value], i) => {
-      const at = 10 + i * 12;
-      view.setUint16(at, tag, true);
-      view.setUint16(at + 2, 4, true); // LONG
-      view.setUint32(at + 4, 1, true);
-      view.setUint32(at + 8, value, true);
-    });
-    return bytes;
-  },
+  "TIFF 100000 × 100000": () =>
+    tiff([
+      [256, 4, 1, 100_000],
+      [257, 4, 1, 100_000],
+      [273, 4, 1, 0],
+      [279, 4, 1, 0],
+    ]),
 };
 
 /** A JPEG frame header declaring 12-bit samples. */
@@ -144,3 +129,49 @@ export function twelveBitJpegHeader(): Uint8Array {
     ...new Array(9).fill(0),
   ]);
 }
+
+/** A GIF header: logical screen, no colour table, then the first frame's descriptor. */
+export function gif(width: number, height: number, frameWidth: number, frameHeight: number): Uint8Array {
+  const bytes = new Uint8Array(13 + 10);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode("GIF89a"));
+  view.setUint16(6, width, true);
+  view.setUint16(8, height, true);
+  bytes[13] = 0x2c;
+  view.setUint16(18, frameWidth, true);
+  view.setUint16(20, frameHeight, true);
+  return bytes;
+}
+
+/** A little-endian TIFF with one directory of [tag, type, count, value] entries. */
+export function tiff(entries: Array<[number, number, number, number]>, nextDirectory = 0): Uint8Array {
+  const bytes = new Uint8Array(8 + 2 + entries.length * 12 + 4);
+  const view = new DataView(bytes.buffer);
+  bytes.set([0x49, 0x49, 0x2a, 0x00]);
+  view.setUint32(4, 8, true);
+  view.setUint16(8, entries.length, true);
+  entries.forEach(([tag, type, count, value], i) => {
+    const at = 10 + i * 12;
+    view.setUint16(at, tag, true);
+    view.setUint16(at + 2, type, true);
+    view.setUint32(at + 4, count, true);
+    view.setUint32(at + 8, value, true);
+  });
+  view.setUint32(10 + entries.length * 12, nextDirectory, true);
+  return bytes;
+}
+
+const smallTiffEntries: Array<[number, number, number, number]> = [
+  [256, 4, 1, 2],
+  [257, 4, 1, 2],
+  [273, 4, 1, 0],
+  [279, 4, 1, 4],
+];
+
+/** Structural traps for decoders that trust their tables (each must be IMAGE_CORRUPT). */
+export const TRAP_FILES: Record<string, () => Uint8Array> = {
+  "GIF whose first frame is larger than its screen": () => gif(1, 1, 65535, 65535),
+  "TIFF entry claiming four billion values": () => tiff([...smallTiffEntries, [270, 3, 0xffffffff, 0]]),
+  "TIFF whose page chain loops": () => tiff(smallTiffEntries, 8),
+  "TIFF whose strips lie past the end": () => tiff([...smallTiffEntries.slice(0, 3), [279, 4, 1, 1_000_000]]),
+};

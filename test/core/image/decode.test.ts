@@ -1,11 +1,12 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { Jimp } from "jimp";
 import sharp from "sharp";
 
 import { ImageError, decodeImage, isDispError, readImageHeader, type ImageErrorCode } from "@disp/core";
 
 import { FIXTURES, fixtureBytes, sameBytes } from "../helpers.js";
-import { BAD_FILES, BOMB_HEADERS, bombPng, twelveBitJpegHeader } from "./bad-files.js";
+import { BAD_FILES, BOMB_HEADERS, TRAP_FILES, bombPng, twelveBitJpegHeader } from "./bad-files.js";
 
 async function refusal(bytes: Uint8Array, maxPixels?: number): Promise<ImageError> {
   try {
@@ -98,6 +99,76 @@ describe("decodeImage", () => {
         expect(error.code).to.equal(code);
         expect(isDispError(error, code)).to.equal(true);
         expect(error.message.length).to.be.greaterThan(10);
+      });
+    }
+  });
+
+  it("answers any bytes behind a known signature with a size or an ImageError, never another error (property)", async () => {
+    const signatures = [
+      [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+      [0xff, 0xd8, 0xff],
+      [0x42, 0x4d],
+      [0x47, 0x49, 0x46, 0x38, 0x39, 0x61],
+      [0x49, 0x49, 0x2a, 0x00],
+      [0x4d, 0x4d, 0x00, 0x2a],
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...signatures),
+        fc.uint8Array({ maxLength: 300 }),
+        async (signature, tail) => {
+          const bytes = new Uint8Array([...signature, ...tail]);
+          try {
+            await decodeImage(bytes, { maxPixels: 100_000 });
+          } catch (error) {
+            expect(error, String(error)).to.be.instanceOf(ImageError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("decodes or refuses with an ImageError any small file of each format with bytes flipped (property)", async () => {
+    const source = await Jimp.fromBuffer(Buffer.from(fixtureBytes("chelsea.png")));
+    source.resize({ w: 24, h: 16 });
+    const files = await Promise.all(
+      (["image/png", "image/jpeg", "image/bmp", "image/gif", "image/tiff"] as const).map((mime) =>
+        source.getBuffer(mime),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...files),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        async (file, flips) => {
+          const bytes = new Uint8Array(file);
+          for (const [at, mask] of flips)
+            bytes[at % bytes.length] = (bytes[at % bytes.length] as number) ^ mask;
+          const t0 = performance.now();
+          try {
+            await decodeImage(bytes, { maxPixels: 20_000 });
+            const ms = performance.now() - t0;
+            if (ms > 100) console.log("SLOW ok", ms, file.length, JSON.stringify(flips));
+          } catch (error) {
+            const ms = performance.now() - t0;
+            if (ms > 100)
+              console.log("SLOW err", ms, file.length, JSON.stringify(flips), String(error).slice(0, 200));
+            expect(error, String(error)).to.be.instanceOf(ImageError);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  describe("on files that would trap a decoder trusting its tables", () => {
+    for (const [name, make] of Object.entries(TRAP_FILES)) {
+      it(`refuses a ${name} with IMAGE_CORRUPT, from the header`, async () => {
+        expect(() => readImageHeader(make()))
+          .to.throw(ImageError)
+          .with.property("code", "IMAGE_CORRUPT");
+        expect((await refusal(make())).code).to.equal("IMAGE_CORRUPT");
       });
     }
   });

@@ -2,6 +2,7 @@ import { Jimp } from "jimp";
 
 import { ImageError, isDispError } from "../errors.js";
 import { readImageHeader } from "./header.js";
+import { decodeTiffFirstPage } from "./tiff.js";
 import type { ImageFormat, RgbaImage } from "./types.js";
 
 /** 100 megapixels: 400 MB of RGBA, the most one image may claim before anything is allocated. */
@@ -41,37 +42,40 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
         `over the limit of ${megapixels(maxPixels)} MP`,
     );
   }
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let bitmap: { width: number; height: number; data: Buffer };
+  let bitmap: { width: number; height: number; data: Uint8Array };
   try {
-    const image = await Jimp.fromBuffer(buffer, {
-      "image/jpeg": {
-        // Our own limit was checked above; jpeg-js has its own, which must not be the stricter one.
-        maxResolutionInMP: Math.ceil(maxPixels / 1e6) + 1,
-        maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20) + 64,
-        // A damaged scan must be an error, not a picture with grey holes in it.
-        tolerantDecoding: false,
-      },
-    });
-    bitmap = image.bitmap;
+    bitmap = format === "tiff" ? decodeTiffFirstPage(bytes) : await decodeWithJimp(bytes, maxPixels);
   } catch (error) {
     if (isDispError(error)) throw error;
-    throw new ImageError(
-      "IMAGE_CORRUPT",
-      `corrupt or truncated ${format.toUpperCase()} file: ${explain(error)}`,
-      {
-        cause: error,
-      },
-    );
+    const detail = explain(error);
+    throw new ImageError("IMAGE_CORRUPT", `corrupt or truncated ${format.toUpperCase()} file: ${detail}`, {
+      cause: error,
+    });
   }
-  if (bitmap.data.length !== bitmap.width * bitmap.height * 4) {
+  const { width: w, height: h, data } = bitmap;
+  if (data.length !== w * h * 4) {
     throw new ImageError(
       "IMAGE_CORRUPT",
       `the ${format.toUpperCase()} decoder returned a short pixel buffer`,
     );
   }
-  const data = new Uint8Array(bitmap.data.buffer, bitmap.data.byteOffset, bitmap.data.byteLength);
-  return { format, width: bitmap.width, height: bitmap.height, data };
+  return { format, width: w, height: h, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+async function decodeWithJimp(
+  bytes: Uint8Array,
+  maxPixels: number,
+): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const image = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    "image/jpeg": {
+      // Our own limit was checked above; jpeg-js has its own, which must not be the stricter one.
+      maxResolutionInMP: Math.ceil(maxPixels / 1e6) + 1,
+      maxMemoryUsageInMB: Math.ceil((maxPixels * 8) / 2 ** 20) + 64,
+      // A damaged scan must be an error, not a picture with grey holes in it.
+      tolerantDecoding: false,
+    },
+  });
+  return image.bitmap;
 }
 
 /** The decoders' messages, made plain where they are cryptic. */

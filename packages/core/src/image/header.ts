@@ -1,4 +1,6 @@
 import { ImageError } from "../errors.js";
+import { corrupt, need } from "./checks.js";
+import { readTiffHeader } from "./tiff.js";
 import type { ImageFormat, ImageHeader } from "./types.js";
 
 /**
@@ -17,7 +19,14 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const reader = HEADER_READERS[format];
-  const header = reader(view);
+  let header: RawHeader;
+  try {
+    header = reader(view);
+  } catch (error) {
+    // Every read is meant to be checked; a DataView range error is the safety net for a miss.
+    if (error instanceof RangeError) throw corrupt(format, "the header is truncated");
+    throw error;
+  }
   if (header.width <= 0 || header.height <= 0) {
     throw corrupt(format, `its header declares an empty size ${header.width} × ${header.height}`);
   }
@@ -36,16 +45,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
   return undefined;
 }
 
-function corrupt(format: ImageFormat, detail: string): ImageError {
-  return new ImageError("IMAGE_CORRUPT", `corrupt or truncated ${format.toUpperCase()} file: ${detail}`);
-}
-
-function need(view: DataView, format: ImageFormat, end: number): void {
-  if (end > view.byteLength) throw corrupt(format, "the header is truncated");
-}
-
 /** What a format reader returns; pixelsToDecode defaults to width * height. */
-type RawHeader = Omit<ImageHeader, "pixelsToDecode"> & { readonly pixelsToDecode?: number };
+export type RawHeader = Omit<ImageHeader, "pixelsToDecode"> & { readonly pixelsToDecode?: number };
 
 const HEADER_READERS: Record<ImageFormat, (view: DataView) => RawHeader> = {
   png: readPngHeader,
@@ -129,105 +130,46 @@ function readBmpHeader(view: DataView): RawHeader {
   return { format: "bmp", width: view.getInt32(18, true), height, bitsPerChannel: 8 };
 }
 
+/**
+ * The logical screen, plus the first frame's descriptor: jimp decodes frame 0, and its decoder
+ * allocates that frame's own width × height before blitting it onto the screen, so a frame far
+ * larger than the screen would be a bomb the screen size alone does not show.
+ */
 function readGifHeader(view: DataView): RawHeader {
-  need(view, "gif", 10);
+  need(view, "gif", 13);
+  const width = view.getUint16(6, true);
+  const height = view.getUint16(8, true);
+  const flags = view.getUint8(10);
+  let offset = 13 + (flags & 0x80 ? 3 * 2 ** ((flags & 7) + 1) : 0);
+  for (;;) {
+    need(view, "gif", offset + 1);
+    const block = view.getUint8(offset);
+    if (block === 0x2c) break;
+    if (block !== 0x21) throw corrupt("gif", "no image before the end of the file");
+    offset += 2; // extension introducer and label, then data sub-blocks up to a zero length
+    for (;;) {
+      need(view, "gif", offset + 1);
+      const length = view.getUint8(offset);
+      offset += 1 + length;
+      if (length === 0) break;
+    }
+  }
+  need(view, "gif", offset + 10);
+  const left = view.getUint16(offset + 1, true);
+  const top = view.getUint16(offset + 3, true);
+  const frameWidth = view.getUint16(offset + 5, true);
+  const frameHeight = view.getUint16(offset + 7, true);
+  if (left + frameWidth > width || top + frameHeight > height) {
+    throw corrupt(
+      "gif",
+      `its first frame (${frameWidth} × ${frameHeight} at ${left}, ${top}) lies outside the image`,
+    );
+  }
   return {
     format: "gif",
-    width: view.getUint16(6, true),
-    height: view.getUint16(8, true),
+    width,
+    height,
     bitsPerChannel: 8,
+    pixelsToDecode: width * height + frameWidth * frameHeight,
   };
-}
-
-const TIFF_MAX_PAGES = 64;
-
-/**
- * jimp's TIFF decoder decodes every page of the IFD chain, so the size limit must cover all of them:
- * the header reports the first page's size and the pixel count of every page together.
- */
-function readTiffHeader(view: DataView): RawHeader {
-  need(view, "tiff", 8);
-  const le = view.getUint8(0) === 0x49;
-  const u16 = (at: number) => (need(view, "tiff", at + 2), view.getUint16(at, le));
-  const u32 = (at: number) => (need(view, "tiff", at + 4), view.getUint32(at, le));
-  const value = (entry: number) => (u16(entry + 2) === 3 ? u16(entry + 8) : u32(entry + 8));
-
-  let first: { width: number; height: number } | undefined;
-  let totalPixels = 0;
-  let ifd = u32(4);
-  const seen = new Set<number>();
-  for (let page = 0; ifd !== 0 && page < TIFF_MAX_PAGES; page++) {
-    if (seen.has(ifd)) throw corrupt("tiff", "its page chain loops");
-    seen.add(ifd);
-    const count = u16(ifd);
-    let width = 0;
-    let height = 0;
-    let bits = 1; // TIFF's default BitsPerSample
-    const segments: Partial<Record<number, number[]>> = {};
-    for (let i = 0; i < count; i++) {
-      const entry = ifd + 2 + i * 12;
-      const tag = u16(entry);
-      if (tag === 256) width = value(entry);
-      else if (tag === 257) height = value(entry);
-      else if (tag === 258) bits = maxBitsPerSample(view, entry, le);
-      else if (SEGMENT_TAGS.includes(tag)) segments[tag] = numbers(view, entry, le);
-    }
-    if (width === 0 || height === 0) throw corrupt("tiff", `page ${page} has no width or height`);
-    checkSegments(view, page, segments[273] ?? segments[324] ?? [], segments[279] ?? segments[325] ?? []);
-    if (bits > 8) {
-      throw new ImageError(
-        "IMAGE_UNSUPPORTED",
-        `${bits}-bit TIFF is not supported: DISP keeps 8 bits per channel and never reduces depth silently`,
-      );
-    }
-    totalPixels += width * height;
-    first ??= { width, height };
-    ifd = u32(ifd + 2 + count * 12);
-  }
-  if (first === undefined) throw corrupt("tiff", "it has no pages");
-  return { format: "tiff", ...first, bitsPerChannel: 8, pixelsToDecode: totalPixels };
-}
-
-/** StripOffsets, StripByteCounts, TileOffsets, TileByteCounts. */
-const SEGMENT_TAGS = [273, 279, 324, 325];
-
-/** The SHORT or LONG values of an IFD entry, inline or at its offset. */
-function numbers(view: DataView, entry: number, le: boolean): number[] {
-  const type = view.getUint16(entry + 2, le);
-  const count = view.getUint32(entry + 4, le);
-  const size = type === 3 ? 2 : 4;
-  if ((type !== 3 && type !== 4) || count > view.byteLength)
-    throw corrupt("tiff", "a strip or tile table is malformed");
-  const at = count * size <= 4 ? entry + 8 : view.getUint32(entry + 8, le);
-  need(view, "tiff", at + count * size);
-  const out: number[] = [];
-  for (let i = 0; i < count; i++)
-    out.push(size === 2 ? view.getUint16(at + 2 * i, le) : view.getUint32(at + 4 * i, le));
-  return out;
-}
-
-/**
- * The TIFF decoder reads strips past the end of a truncated file as zeros without complaint, so
- * every strip (or tile) must lie inside the file.
- */
-function checkSegments(view: DataView, page: number, offsets: number[], counts: number[]): void {
-  if (offsets.length === 0 || offsets.length !== counts.length) {
-    throw corrupt("tiff", `page ${page} has no consistent strip or tile table`);
-  }
-  offsets.forEach((offset, i) => {
-    if (offset + (counts[i] as number) > view.byteLength) {
-      throw corrupt("tiff", `page ${page} has image data past the end of the file (truncated)`);
-    }
-  });
-}
-
-function maxBitsPerSample(view: DataView, entry: number, le: boolean): number {
-  const type = view.getUint16(entry + 2, le);
-  const count = view.getUint32(entry + 4, le);
-  if (type !== 3 || count === 0) return 8;
-  const at = count <= 2 ? entry + 8 : view.getUint32(entry + 8, le);
-  need(view, "tiff", at + 2 * count);
-  let max = 0;
-  for (let i = 0; i < count; i++) max = Math.max(max, view.getUint16(at + 2 * i, le));
-  return max;
 }
