@@ -1,6 +1,7 @@
 import { allocateGrid, decodeScan } from "./decode.js";
 import type { CoefficientGrid } from "./decode.js";
 import { encodeScan } from "./encode.js";
+import type { Padding } from "./encode.js";
 import { JpegUnsupportedError } from "./errors.js";
 import { mcuGeometry } from "./geometry.js";
 import type { McuGeometry } from "./geometry.js";
@@ -15,7 +16,7 @@ export interface VerifiedJpeg {
   readonly parsed: ParsedJpeg;
   readonly geometry: McuGeometry;
   readonly grid: CoefficientGrid;
-  readonly padBit: 0 | 1;
+  readonly padding: Padding;
   /** Offset just past the entropy-coded data: the trailer (EOI and after) starts here. */
   readonly scanEnd: number;
 }
@@ -71,7 +72,7 @@ export function analyseJpeg(bytes: Uint8Array): VerifiedJpeg {
     grid,
   );
   checkTrailer(bytes, decoded.end);
-  const padBit = decoded.padBit ?? 1;
+  const padding: Padding = { bit: decoded.padBit ?? 1, fullByte: decoded.padFullByte ?? false };
   const encoding = encodeTables(parsed);
   const original = bytes.subarray(parsed.dataOffset, decoded.end);
   const rebuilt = encodeScan(
@@ -80,7 +81,7 @@ export function analyseJpeg(bytes: Uint8Array): VerifiedJpeg {
     encoding.dc,
     encoding.ac,
     parsed.restartInterval,
-    padBit,
+    padding,
     undefined,
     original.length + 1024,
   );
@@ -92,7 +93,7 @@ export function analyseJpeg(bytes: Uint8Array): VerifiedJpeg {
         "its encoder made choices ours does not reproduce",
     );
   }
-  return { bytes, parsed, geometry, grid, padBit, scanEnd: decoded.end };
+  return { bytes, parsed, geometry, grid, padding, scanEnd: decoded.end };
 }
 
 function firstDifference(a: Uint8Array, b: Uint8Array): number {

@@ -20,6 +20,11 @@ export interface DecodedScan {
   readonly end: number;
   /** The padding bits seen before restart markers and at the end: 1, 0, or undefined if none. */
   readonly padBit: 0 | 1 | undefined;
+  /**
+   * Whether data ending on a byte boundary still got a whole padding byte (jpeg-js, so jimp, does
+   * this; libjpeg does not): true, false, or undefined when no interval ended on a boundary.
+   */
+  readonly padFullByte: boolean | undefined;
 }
 
 interface Unstuffed {
@@ -99,6 +104,8 @@ export function decodeScan(
   const pred = new Int32Array(4);
   let sawOnes = false;
   let sawZeros = false;
+  let sawFullByte = false;
+  let sawAligned = false;
   for (let segment = 0; segment < segments; segment++) {
     const segmentStart = bounds[segment] as number;
     const segmentEnd = bounds[segment + 1] as number;
@@ -199,11 +206,13 @@ export function decodeScan(
     const consumed = pos * 8 - bits;
     const padding = segmentEnd * 8 - consumed;
     if (padding < 0) throw new JpegInvalidError("entropy-coded data ends inside an MCU (truncated file?)");
-    if (padding > 7) {
+    if (padding > 8) {
       throw new JpegUnsupportedError(
         `${padding >> 3} unexpected bytes after the last MCU of a restart interval`,
       );
     }
+    if (padding === 8) sawFullByte = true;
+    if (padding === 0) sawAligned = true;
     if (padding > 0) {
       const mask = (1 << padding) - 1;
       const value = (data[segmentEnd - 1] as number) & mask;
@@ -214,5 +223,12 @@ export function decodeScan(
   }
   if (sawOnes && sawZeros)
     throw new JpegUnsupportedError("padding bits are ones in places and zeros in others");
-  return { end, padBit: sawOnes ? 1 : sawZeros ? 0 : undefined };
+  if (sawFullByte && sawAligned) {
+    throw new JpegUnsupportedError("some byte-aligned intervals get a padding byte and others do not");
+  }
+  return {
+    end,
+    padBit: sawOnes ? 1 : sawZeros ? 0 : undefined,
+    padFullByte: sawFullByte ? true : sawAligned ? false : undefined,
+  };
 }

@@ -38,9 +38,9 @@ class BitWriter {
     }
   }
 
-  /** Fills the last partial byte with `padBit`s. */
-  pad(padBit: number): void {
-    if (this.count > 0) {
+  /** Fills the last partial byte with `padBit`s; a whole byte of them if aligned and `fullByte`. */
+  pad(padBit: number, fullByte: boolean): void {
+    if (this.count > 0 || fullByte) {
       const length = 8 - this.count;
       this.put(padBit === 1 ? (1 << length) - 1 : 0, length);
     }
@@ -56,13 +56,22 @@ class BitWriter {
   }
 }
 
+/** How the encoder fills the end of an interval up to a byte (see DecodedScan). */
+export interface Padding {
+  readonly bit: 0 | 1;
+  readonly fullByte: boolean;
+}
+
+/** libjpeg's padding: ones, only up to the next byte boundary. */
+export const STANDARD_PADDING: Padding = { bit: 1, fullByte: false };
+
 function missingCode(kind: string, symbol: number): never {
   throw new JpegInvalidError(`${kind} Huffman table has no code for symbol 0x${symbol.toString(16)}`);
 }
 
 /**
  * Huffman-encodes the grid's MCUs (`order[m]`, or all in raster order) as one sequential scan, with
- * RST markers every `restartInterval` MCUs and `padBit` padding, as libjpeg does.
+ * RST markers every `restartInterval` MCUs and the given padding.
  */
 export function encodeScan(
   grid: CoefficientGrid,
@@ -70,7 +79,7 @@ export function encodeScan(
   dcTables: readonly EncodeTable[],
   acTables: readonly EncodeTable[],
   restartInterval: number,
-  padBit: number,
+  padding: Padding,
   order?: Int32Array,
   capacity = 1 << 16,
 ): Uint8Array {
@@ -82,7 +91,7 @@ export function encodeScan(
   let restarts = 0;
   for (let m = 0; m < total; m++) {
     if (restartInterval > 0 && m > 0 && m % restartInterval === 0) {
-      writer.pad(padBit);
+      writer.pad(padding.bit, padding.fullByte);
       writer.reserve(2);
       writer.marker(0xd0 + (restarts & 7));
       restarts++;
@@ -139,7 +148,7 @@ export function encodeScan(
       }
     }
   }
-  writer.pad(padBit);
+  writer.pad(padding.bit, padding.fullByte);
   return writer.bytes();
 }
 

@@ -28,6 +28,8 @@ export interface JpegLayout {
   readonly restartInterval: number;
   /** Value of the bits that pad the entropy-coded data to a byte before each RST and at the end. */
   readonly padBit: 0 | 1;
+  /** Whether an interval ending on a byte boundary still gets a whole byte of padding (jpeg-js does). */
+  readonly padFullByte: boolean;
   /** Size of the original file. */
   readonly byteLength: number;
   /** Pixel size of each fragment JPEG, by fragment index. */
@@ -87,6 +89,8 @@ export function parseJpegLayout(value: unknown): JpegLayout {
   }
   const padBit = value.padBit;
   if (padBit !== 0 && padBit !== 1) throw new JpegLayoutError("padBit must be 0 or 1");
+  const padFullByte = value.padFullByte;
+  if (typeof padFullByte !== "boolean") throw new JpegLayoutError("padFullByte must be a boolean");
   return {
     schema: JPEG_LAYOUT_SCHEMA,
     width: natural(value, "width", 1),
@@ -103,6 +107,7 @@ export function parseJpegLayout(value: unknown): JpegLayout {
     mcusY: natural(value, "mcusY", 1),
     restartInterval: natural(value, "restartInterval"),
     padBit,
+    padFullByte,
     byteLength: natural(value, "byteLength", 4),
     fragments: fragments.map((f) => ({ width: natural(f, "width", 1), height: natural(f, "height", 1) })),
     header: text(value, "header"),

@@ -95,7 +95,7 @@ export function mergeJpeg(fragments: readonly Uint8Array[], layout: JpegLayout):
       tables.dc,
       tables.ac,
       resolved.parsed.restartInterval,
-      resolved.layout.padBit,
+      { bit: resolved.layout.padBit, fullByte: resolved.layout.padFullByte },
       undefined,
       scanBytes + 1024,
     );

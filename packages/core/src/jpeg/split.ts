@@ -1,6 +1,6 @@
 import { analyseJpeg } from "./analyse.js";
 import type { VerifiedJpeg } from "./analyse.js";
-import { countSymbols, encodeScan } from "./encode.js";
+import { countSymbols, encodeScan, STANDARD_PADDING } from "./encode.js";
 import { JpegInvalidError, JpegUnsupportedError } from "./errors.js";
 import { fragmentGeometries, fragmentMcuOrder } from "./geometry.js";
 import type { FragmentGeometry, JpegKernel } from "./geometry.js";
@@ -92,7 +92,8 @@ export function splitJpeg(bytes: Uint8Array, kernel: JpegKernel): JpegSplit {
     mcusX: geometry.mcusX,
     mcusY: geometry.mcusY,
     restartInterval: parsed.restartInterval,
-    padBit: jpeg.padBit,
+    padBit: jpeg.padding.bit,
+    padFullByte: jpeg.padding.fullByte,
     byteLength: bytes.length,
     fragments: geometries.map((f) => ({ width: f.width, height: f.height })),
     header: toBase64(bytes.subarray(0, parsed.sosOffset)),
@@ -134,6 +135,6 @@ function encodeFragment(jpeg: VerifiedJpeg, kernel: JpegKernel, fragment: Fragme
   const estimate = Math.ceil(
     ((jpeg.scanEnd - parsed.dataOffset) * order.length) / (geometry.mcusX * geometry.mcusY),
   );
-  const scan = encodeScan(grid, geometry, dcEncode, acEncode, 0, 1, order, estimate + 4096);
+  const scan = encodeScan(grid, geometry, dcEncode, acEncode, 0, STANDARD_PADDING, order, estimate + 4096);
   return writeFragmentJpeg(parsed, fragment.width, fragment.height, { dc, ac }, scan);
 }
