@@ -9,8 +9,8 @@ out=test/fixtures/jpeg-corpus
 im=/usr/bin/convert # the real ImageMagick, not a stand-in earlier on PATH
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-rm -rf "$out"
 mkdir -p "$out/unsupported"
+rm -f "$out"/*.jpg "$out"/unsupported/*.jpg
 
 # Sources, with sizes that are not multiples of the MCU.
 "$im" "$src/chelsea.png" "$tmp/chelsea.ppm"                                  # 451x300
@@ -45,6 +45,9 @@ exiftool -q -overwrite_original -Make=DISP -Model="corpus camera" -Artist="DISP"
   -DateTimeOriginal="2024:01:02 03:04:05" "$out/magick-420-icc-exif-q92.jpg"
 "$im" "$tmp/chelsea.ppm" -sampling-factor 1x1 -quality 60 "$out/magick-444-q60.jpg"
 "$im" "$tmp/coffee-odd.ppm" -colorspace CMYK -quality 85 "$out/magick-cmyk-q85.jpg"
+# EXIF orientation 6 (rotate 90 degrees clockwise to view), which jimp applies when decoding.
+cp "$out/cjpeg-422-q75.jpg" "$out/exiftool-orientation6-422.jpg"
+exiftool -q -overwrite_original -Orientation#=6 "$out/exiftool-orientation6-422.jpg"
 # jpegtran: the same coefficients re-encoded with restart markers, metadata kept.
 jpegtran -copy all -restart 2 -outfile "$out/jpegtran-restart2-icc-exif.jpg" "$out/magick-420-icc-exif-q92.jpg"
 

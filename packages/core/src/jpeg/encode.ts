@@ -8,7 +8,7 @@ const MCU_BYTES_MAX = 10 * 64 * 4 * 2;
 
 /**
  * Writes bits MSB first with JPEG byte stuffing (0xFF is followed by 0x00). The accumulator never
- * holds more than 7 + 16 bits, so it stays within a 32-bit integer.
+ * holds more than 7 + 24 bits, so it stays within a 32-bit integer.
  */
 class BitWriter {
   out: Uint8Array;
@@ -35,6 +35,16 @@ class BitWriter {
       const byte = (this.acc >>> this.count) & 0xff;
       this.out[this.pos++] = byte;
       if (byte === 0xff) this.out[this.pos++] = 0;
+    }
+  }
+
+  /** A Huffman code then `extraLength` extra bits, in one step when they fit the accumulator. */
+  putWithBits(code: number, length: number, extra: number, extraLength: number): void {
+    if (length + extraLength <= 24) {
+      this.put((code << extraLength) | extra, length + extraLength);
+    } else {
+      this.put(code, length);
+      this.put(extra, extraLength);
     }
   }
 
@@ -116,8 +126,7 @@ export function encodeScan(
         const s = 32 - Math.clz32(diff < 0 ? -diff : diff);
         const size = dc.size[s] as number;
         if (size === 0) missingCode("DC", s);
-        writer.put(dc.code[s] as number, size);
-        writer.put(diff < 0 ? diff + (1 << s) - 1 : diff, s);
+        writer.putWithBits(dc.code[s] as number, size, diff < 0 ? diff + (1 << s) - 1 : diff, s);
       }
       const lastK = last[block] as number;
       let run = 0;
@@ -137,8 +146,7 @@ export function encodeScan(
         const symbol = (run << 4) | s;
         const size = ac.size[symbol] as number;
         if (size === 0) missingCode("AC", symbol);
-        writer.put(ac.code[symbol] as number, size);
-        writer.put(v < 0 ? v + (1 << s) - 1 : v, s);
+        writer.putWithBits(ac.code[symbol] as number, size, v < 0 ? v + (1 << s) - 1 : v, s);
         run = 0;
       }
       if (lastK < 63) {

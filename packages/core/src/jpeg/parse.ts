@@ -1,4 +1,5 @@
 import { JpegInvalidError, JpegUnsupportedError } from "./errors.js";
+import { exifOrientation } from "./exif.js";
 
 /** A Huffman table as DHT carries it: code counts per length 1..16, then the symbols in code order. */
 export interface HuffmanSpec {
@@ -46,6 +47,8 @@ export interface ParsedJpeg {
   readonly dataOffset: number;
   /** The Adobe APP14 segment (marker included) when present: it tells viewers the colour transform. */
   readonly adobe: Uint8Array | undefined;
+  /** EXIF orientation 1..8 (1 when there is none): the rotation viewers apply to the pixels. */
+  readonly orientation: number;
 }
 
 const SOF_NAMES: Record<number, string> = {
@@ -80,6 +83,7 @@ export function parseJpegHeader(bytes: Uint8Array): ParsedJpeg {
   let frame: { sofMarker: number; width: number; height: number; components: FrameComponent[] } | undefined;
   let restartInterval = 0;
   let adobe: Uint8Array | undefined;
+  let orientation: number | undefined;
   let pos = 2;
   for (;;) {
     if (pos >= bytes.length) throw new JpegInvalidError("no SOS marker before the end of the file");
@@ -115,6 +119,7 @@ export function parseJpegHeader(bytes: Uint8Array): ParsedJpeg {
         sosOffset: markerAt,
         dataOffset: end,
         adobe,
+        orientation: orientation ?? 1,
       };
     }
     if (marker === 0xc0 || marker === 0xc1) {
@@ -135,6 +140,8 @@ export function parseJpegHeader(bytes: Uint8Array): ParsedJpeg {
       throw new JpegUnsupportedError("hierarchical JPEG (DHP/EXP)");
     } else if (marker === 0xdc) {
       throw new JpegUnsupportedError("DNL marker (height defined after the scan)");
+    } else if (marker === 0xe1 && orientation === undefined) {
+      orientation = exifOrientation(bytes, start, end);
     } else if (marker === 0xee && end - start >= 5 && isAdobe(bytes, start)) {
       adobe = bytes.slice(markerAt, end);
     }

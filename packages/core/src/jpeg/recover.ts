@@ -18,13 +18,19 @@ export interface JpegRecovery {
   readonly missing: number[];
   /** Pixels estimated from their neighbours (those of the missing fragments' MCUs). */
   readonly estimatedPixels: number;
+  /**
+   * EXIF orientation of the original (1..8, 1 when none). `rgba` is as stored, not rotated; jimp
+   * rotates its decode by this, so apply it before comparing with, or showing like, jimp's pixels.
+   */
+  readonly orientation: number;
 }
 
 /**
  * Decodes the fragments present to pixels and places their MCUs; the MCUs of missing fragments are
  * interpolated from the decoded ones around them. Pixels come from jpeg-js, the decoder jimp uses,
  * whose output for an MCU depends on that MCU's coefficients only: with every fragment present the
- * result equals jimp's decode of the original file (before any EXIF rotation jimp applies).
+ * result equals jimp's decode of the original file, before the EXIF rotation jimp applies (see
+ * `orientation`).
  */
 export function recoverJpeg(
   fragments: readonly (Uint8Array | undefined)[],
@@ -48,7 +54,8 @@ export function recoverJpeg(
   });
   if (missing.length === resolved.fragments.length) throw new JpegNoFragmentsError();
   const estimatedPixels = missing.length === 0 ? 0 : fillUnknown(rgba, width, height, known);
-  return { rgba, width, height, approximate: missing.length > 0, missing, estimatedPixels };
+  const { orientation } = resolved.parsed;
+  return { rgba, width, height, approximate: missing.length > 0, missing, estimatedPixels, orientation };
 }
 
 function placeFragment(

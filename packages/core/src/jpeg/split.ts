@@ -22,6 +22,8 @@ export interface JpegInfo {
   readonly mcusX: number;
   readonly mcusY: number;
   readonly restartInterval: number;
+  /** EXIF orientation 1..8 (1 when none): viewers, and jimp, rotate the decoded pixels by it. */
+  readonly orientation: number;
   /** Bytes before the SOS marker (APPn, tables, SOF...) and after the entropy-coded data. */
   readonly headerBytes: number;
   readonly trailerBytes: number;
@@ -43,6 +45,7 @@ function info(jpeg: VerifiedJpeg): JpegInfo {
     mcusX: geometry.mcusX,
     mcusY: geometry.mcusY,
     restartInterval: parsed.restartInterval,
+    orientation: parsed.orientation,
     headerBytes: parsed.sosOffset,
     trailerBytes: jpeg.bytes.length - jpeg.scanEnd,
   };
