@@ -45,6 +45,19 @@ export async function jimpDecode(bytes: Uint8Array): Promise<Bitmap> {
   return { width, height, data: new Uint8Array(data) };
 }
 
+/** The JPEG without its APP1 (EXIF) segments, so jimp decodes the pixels as stored, unrotated. */
+export function withoutExif(bytes: Uint8Array): Uint8Array {
+  const kept: Uint8Array[] = [bytes.subarray(0, 2)];
+  let pos = 2;
+  while (bytes[pos] === 0xff && bytes[pos + 1] !== 0xda) {
+    const end = pos + 2 + (((bytes[pos + 2] ?? 0) << 8) | (bytes[pos + 3] ?? 0));
+    if (bytes[pos + 1] !== 0xe1) kept.push(bytes.subarray(pos, end));
+    pos = end;
+  }
+  kept.push(bytes.subarray(pos));
+  return new Uint8Array(Buffer.concat(kept));
+}
+
 export async function jimpEncode(bitmap: Bitmap, quality: number): Promise<Uint8Array> {
   // Buffer.alloc, not Buffer.from: a small Buffer.from lives in Node's shared pool, and jimp's JPEG
   // encoder then reads pool bytes that are not the image's.
