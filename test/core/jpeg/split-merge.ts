@@ -15,6 +15,7 @@ import {
   jimpDecode,
   jimpEncode,
   psnr,
+  readFixture,
   sha256,
   supportedJpegs,
   syntheticBitmap,
@@ -182,6 +183,22 @@ describe("JPEG coefficient codec: split and merge", function () {
         ),
         { numRuns: 40, seed: 20240601 },
       );
+    });
+  });
+
+  describe("with an extended sequential (SOF1) frame", function () {
+    it("round-trips and writes SOF1 fragments that jimp decodes", async function () {
+      const bytes = readFixture("rocket.jpg");
+      const sof = bytes.findIndex((b, i) => b === 0xff && bytes[i + 1] === 0xc0);
+      bytes[sof + 1] = 0xc1;
+      const inspection = inspectJpeg(bytes);
+      expect(inspection.supported && inspection.info.frame).to.equal("extended");
+      const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+      expect(sha256(mergeJpeg(fragments, layout))).to.equal(sha256(bytes));
+      const fragment = fragments[0] as Uint8Array;
+      expect(fragment.some((b, i) => b === 0xff && fragment[i + 1] === 0xc1)).to.equal(true);
+      const decoded = await jimpDecode(fragment);
+      expect([decoded.width, decoded.height]).to.deep.equal([320, 216]);
     });
   });
 
