@@ -9,10 +9,10 @@ import {
   splitJpeg,
 } from "@disp/core";
 
-import { analyseJpeg } from "../../../packages/core/src/jpeg/analyse.js";
+import { analyseJpeg, encodeTables } from "../../../packages/core/src/jpeg/analyse.js";
 import { encodeScan } from "../../../packages/core/src/jpeg/encode.js";
-import { encodeTables } from "../../../packages/core/src/jpeg/analyse.js";
 import {
+  jimpDecode,
   jimpEncode,
   readFixture,
   sha256,
@@ -40,6 +40,38 @@ function caught(run: () => unknown): unknown {
 function markerOffset(bytes: Uint8Array, code: number): number {
   for (let i = 2; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === code) return i;
   throw new Error(`no marker ${code.toString(16)}`);
+}
+
+/** Rewrites the file's DHT segments so that DC table 0 gains a 16-bit code for symbol 0. */
+function withSecondDcCode(original: Uint8Array): Uint8Array {
+  const parts: number[] = [0xff, 0xd8];
+  let pos = 2;
+  while (original[pos + 1] !== 0xda) {
+    const end = pos + 2 + (((original[pos + 2] ?? 0) << 8) | (original[pos + 3] ?? 0));
+    if (original[pos + 1] !== 0xc4) {
+      parts.push(...original.subarray(pos, end));
+    } else {
+      const payload: number[] = [];
+      let at = pos + 4;
+      while (at < end) {
+        const counts = Array.from(original.subarray(at + 1, at + 17));
+        const total = counts.reduce((sum, n) => sum + n, 0);
+        const symbols = Array.from(original.subarray(at + 17, at + 17 + total));
+        if (original[at] === 0x00) {
+          counts[15] = (counts[15] ?? 0) + 1;
+          symbols.push(0);
+        }
+        payload.push(original[at] ?? 0, ...counts, ...symbols);
+        at += 17 + total;
+      }
+      parts.push(0xff, 0xc4, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload);
+    }
+    pos = end;
+  }
+  const out = new Uint8Array(parts.length + original.length - pos);
+  out.set(parts);
+  out.set(original.subarray(pos), parts.length);
+  return out;
 }
 
 function expectUnsupported(bytes: Uint8Array, reason: RegExp, code = "JPEG_UNSUPPORTED"): void {
@@ -93,6 +125,17 @@ describe("JPEG coefficient codec: what it refuses", function () {
       bytes[rst] = 0xff;
       bytes.set(original.subarray(rst), rst + 1);
       expectUnsupported(bytes, /restart markers/);
+    });
+
+    it("reports entropy coding that re-encodes differently (a symbol with two codes)", async function () {
+      // Give DC category 0 of table 0 a second, 16-bit code the file never uses: decoding is
+      // unchanged, but an encoder cannot tell which code the original used, and ours picks the new one.
+      const original = corpusFile("cjpeg-420-q50.jpg");
+      const bytes = withSecondDcCode(original);
+      expect(
+        Buffer.from((await jimpDecode(bytes)).data).equals(Buffer.from((await jimpDecode(original)).data)),
+      ).to.equal(true);
+      expectUnsupported(bytes, /re-encoding the entropy-coded data differs/);
     });
 
     it("reports bytes between the last MCU and EOI", function () {
