@@ -85,6 +85,14 @@ const jimpDecodeMs = await medianMs(() => Jimp.read(Buffer.from(source)));
 const jpegSplitMs = await medianMs(() => splitJpeg(source, KERNEL));
 const jpegMergeMs = await medianMs(() => mergeJpeg(split.fragments, split.layout));
 
+// The same ratio for other kernels: more, smaller fragments each carry their own tables and headers.
+const ratioByKernel: Record<string, number> = {};
+for (const side of [1, 3, 4, 8]) {
+  const { fragments } = splitJpeg(source, { kh: side, kw: side });
+  const bytes = fragments.reduce((sum, f) => sum + f.length, 0);
+  ratioByKernel[`${side}x${side}`] = Math.round((bytes / source.length) * 10000) / 10000;
+}
+
 const fixture = new Uint8Array(readFileSync(FIXTURE));
 const result = {
   width: WIDTH,
@@ -96,6 +104,7 @@ const result = {
   jpegSplitMs,
   jpegMergeMs,
   jimpDecodeMs,
+  jpegFragmentBytesRatioByKernel: ratioByKernel,
   fixturePsnr1of4: recoveryPsnr(fixture, 1),
   fixturePsnr2of4: recoveryPsnr(fixture, 2),
   fixturePsnr3of4: recoveryPsnr(fixture, 3),
