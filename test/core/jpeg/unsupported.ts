@@ -6,6 +6,7 @@ import {
   JpegUnsupportedError,
   mergeJpeg,
   parseJpegLayout,
+  recoverJpeg,
   splitJpeg,
 } from "@disp/core";
 
@@ -185,6 +186,23 @@ describe("JPEG coefficient codec: what it refuses", function () {
       const { fragments, layout } = splitJpeg(bytes, { kh: 1, kw: 1 });
       expect(layout.padFullByte).to.equal(true);
       expect(sha256(mergeJpeg(fragments, layout))).to.equal(sha256(bytes));
+    });
+  });
+
+  describe("with an image larger than the caller's limit", function () {
+    it("refuses it from the header in split, inspect, merge and recovery", function () {
+      const bytes = readFixture("rocket.jpg");
+      const limits = { maxPixels: 640 * 427 - 1 };
+      const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+      for (const run of [
+        () => splitJpeg(bytes, { kh: 2, kw: 2 }, limits),
+        () => inspectJpeg(bytes, limits),
+        () => mergeJpeg(fragments, layout, limits),
+        () => recoverJpeg(fragments, layout, limits),
+      ]) {
+        expect(isDispError(caught(run), "JPEG_TOO_LARGE")).to.equal(true);
+      }
+      expect(inspectJpeg(bytes, { maxPixels: 640 * 427 }).supported).to.equal(true);
     });
   });
 

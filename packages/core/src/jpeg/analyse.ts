@@ -3,8 +3,8 @@ import type { CoefficientGrid } from "./decode.js";
 import { encodeScan } from "./encode.js";
 import type { Padding } from "./encode.js";
 import { JpegUnsupportedError } from "./errors.js";
-import { mcuGeometry } from "./geometry.js";
-import type { McuGeometry } from "./geometry.js";
+import { checkSize, mcuGeometry } from "./geometry.js";
+import type { JpegLimits, McuGeometry } from "./geometry.js";
 import { buildDecodeTable, buildEncodeTable } from "./huffman.js";
 import type { DecodeTable, EncodeTable } from "./huffman.js";
 import { parseJpegHeader } from "./parse.js";
@@ -57,8 +57,9 @@ export function encodeTables(parsed: ParsedJpeg): { dc: EncodeTable[]; ac: Encod
  * compares with the file: byte-exactness is verified here, never assumed. Throws
  * JpegUnsupportedError (with the reason) or JpegInvalidError.
  */
-export function analyseJpeg(bytes: Uint8Array): VerifiedJpeg {
+export function analyseJpeg(bytes: Uint8Array, limits?: JpegLimits): VerifiedJpeg {
   const parsed = parseJpegHeader(bytes);
+  checkSize(parsed.width, parsed.height, limits);
   const geometry = mcuGeometry(parsed.width, parsed.height, parsed.components);
   const grid = allocateGrid(geometry);
   const decoding = decodeTables(parsed);

@@ -21,6 +21,13 @@ export class JpegInvalidError extends DispError {
   }
 }
 
+/** An image larger than the caller's limit, refused before any coefficient or pixel is allocated. */
+export class JpegTooLargeError extends DispError {
+  constructor(width: number, height: number, maxPixels: number) {
+    super("JPEG_TOO_LARGE", `JPEG of ${width}x${height} pixels exceeds the limit of ${maxPixels} pixels`);
+  }
+}
+
 /** A kernel outside 1..8 x 1..8. */
 export class JpegKernelError extends DispError {
   constructor(message: string) {

@@ -1,4 +1,4 @@
-import { JpegKernelError, JpegUnsupportedError } from "./errors.js";
+import { JpegKernelError, JpegTooLargeError, JpegUnsupportedError } from "./errors.js";
 import type { FrameComponent } from "./parse.js";
 
 /** A pooling kernel in MCUs: fragment (a, b), index a*kw+b, holds MCUs (i*kh+a, j*kw+b). */
@@ -65,6 +65,19 @@ export function mcuGeometry(
     blocksPerMcu: blockComponent.length,
     blockComponent: Uint8Array.from(blockComponent),
   };
+}
+
+/** Size limits checked from the header, before coefficients or pixels are allocated. */
+export interface JpegLimits {
+  /** Default 100 million, as jpeg-js (jimp) uses. */
+  readonly maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export function checkSize(width: number, height: number, limits: JpegLimits = {}): void {
+  const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (width * height > maxPixels) throw new JpegTooLargeError(width, height, maxPixels);
 }
 
 export function checkKernel(kernel: JpegKernel): void {

@@ -6,9 +6,10 @@ export {
   JpegKernelError,
   JpegLayoutError,
   JpegNoFragmentsError,
+  JpegTooLargeError,
   JpegUnsupportedError,
 } from "./errors.js";
-export type { FragmentGeometry, JpegKernel } from "./geometry.js";
+export { DEFAULT_MAX_PIXELS, type JpegKernel, type JpegLimits } from "./geometry.js";
 export { JPEG_LAYOUT_SCHEMA, parseJpegLayout, type JpegLayout } from "./layout.js";
 export { mergeJpeg } from "./merge.js";
 export { recoverJpeg, type JpegRecovery } from "./recover.js";

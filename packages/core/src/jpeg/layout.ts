@@ -1,8 +1,8 @@
 import { base64pad } from "multiformats/bases/base64";
 
 import { JpegInvalidError, JpegLayoutError, JpegUnsupportedError } from "./errors.js";
-import { fragmentGeometries, mcuGeometry } from "./geometry.js";
-import type { FragmentGeometry, JpegKernel, McuGeometry } from "./geometry.js";
+import { checkSize, fragmentGeometries, mcuGeometry } from "./geometry.js";
+import type { FragmentGeometry, JpegKernel, JpegLimits, McuGeometry } from "./geometry.js";
 import { parseJpegHeader } from "./parse.js";
 import type { ParsedJpeg } from "./parse.js";
 
@@ -127,8 +127,9 @@ export interface ResolvedLayout {
   readonly fragments: readonly FragmentGeometry[];
 }
 
-export function resolveLayout(input: JpegLayout): ResolvedLayout {
+export function resolveLayout(input: JpegLayout, limits?: JpegLimits): ResolvedLayout {
   const layout = parseJpegLayout(input);
+  checkSize(layout.width, layout.height, limits);
   const header = fromBase64(layout.header, "header");
   const sos = fromBase64(layout.sos, "sos");
   const trailer = fromBase64(layout.trailer, "trailer");

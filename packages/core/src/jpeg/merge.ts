@@ -4,7 +4,7 @@ import type { CoefficientGrid } from "./decode.js";
 import { encodeScan } from "./encode.js";
 import { JpegFragmentError, JpegInvalidError, JpegLayoutError, JpegUnsupportedError } from "./errors.js";
 import { fragmentMcuOrder } from "./geometry.js";
-import type { FragmentGeometry } from "./geometry.js";
+import type { FragmentGeometry, JpegLimits } from "./geometry.js";
 import { resolveLayout } from "./layout.js";
 import type { JpegLayout, ResolvedLayout } from "./layout.js";
 import { parseJpegHeader } from "./parse.js";
@@ -75,8 +75,12 @@ function decodeFragmentInto(
  * put back and re-encoded with the original header, tables, restart markers and padding, so the
  * result is byte-identical to the file that was split.
  */
-export function mergeJpeg(fragments: readonly Uint8Array[], layout: JpegLayout): Uint8Array {
-  const resolved = resolveLayout(layout);
+export function mergeJpeg(
+  fragments: readonly Uint8Array[],
+  layout: JpegLayout,
+  limits?: JpegLimits,
+): Uint8Array {
+  const resolved = resolveLayout(layout, limits);
   if (fragments.length !== resolved.fragments.length) {
     throw new JpegLayoutError(`expects ${resolved.fragments.length} fragments, got ${fragments.length}`);
   }

@@ -5,7 +5,7 @@ import { fillUnknown } from "./fill.js";
 import { checkFragment } from "./merge.js";
 import { resolveLayout } from "./layout.js";
 import type { JpegLayout, ResolvedLayout } from "./layout.js";
-import type { FragmentGeometry } from "./geometry.js";
+import type { FragmentGeometry, JpegLimits } from "./geometry.js";
 
 export interface JpegRecovery {
   /** width x height x 4 bytes, alpha 255. */
@@ -35,8 +35,9 @@ export interface JpegRecovery {
 export function recoverJpeg(
   fragments: readonly (Uint8Array | undefined)[],
   layout: JpegLayout,
+  limits?: JpegLimits,
 ): JpegRecovery {
-  const resolved = resolveLayout(layout);
+  const resolved = resolveLayout(layout, limits);
   const { width, height } = resolved.geometry;
   if (fragments.length !== resolved.fragments.length) {
     throw new JpegFragmentError(

@@ -3,7 +3,7 @@ import type { VerifiedJpeg } from "./analyse.js";
 import { countSymbols, encodeScan, STANDARD_PADDING } from "./encode.js";
 import { JpegInvalidError, JpegUnsupportedError } from "./errors.js";
 import { fragmentGeometries, fragmentMcuOrder } from "./geometry.js";
-import type { FragmentGeometry, JpegKernel } from "./geometry.js";
+import type { FragmentGeometry, JpegKernel, JpegLimits } from "./geometry.js";
 import { bestSpec, buildEncodeTable, STANDARD_AC, STANDARD_DC } from "./huffman.js";
 import type { EncodeTable } from "./huffman.js";
 import type { HuffmanSpec } from "./parse.js";
@@ -55,9 +55,9 @@ function info(jpeg: VerifiedJpeg): JpegInfo {
  * Whether the coefficient codec can split `bytes` and merge them back byte for byte. This runs the
  * full check (decode, re-encode, compare), so it costs about as much as a split.
  */
-export function inspectJpeg(bytes: Uint8Array): JpegInspection {
+export function inspectJpeg(bytes: Uint8Array, limits?: JpegLimits): JpegInspection {
   try {
-    return { supported: true, info: info(analyseJpeg(bytes)) };
+    return { supported: true, info: info(analyseJpeg(bytes, limits)) };
   } catch (error) {
     if (error instanceof JpegUnsupportedError)
       return { supported: false, code: error.code, reason: error.reason };
@@ -77,10 +77,11 @@ export interface JpegSplit {
  * Splits a JPEG at MCU granularity: fragment (a, b) holds MCUs (i*kh+a, j*kw+b), written as a small
  * JPEG of the whole with the original quantization and its own optimal Huffman tables. Throws
  * JpegUnsupportedError / JpegInvalidError when the file cannot be rebuilt byte for byte (the caller
- * then uses the pixel codec and says why), JpegKernelError for a kernel outside 1..8.
+ * then uses the pixel codec and says why), JpegKernelError for a kernel outside 1..8, and
+ * JpegTooLargeError (from the header, before allocating) past `limits.maxPixels`.
  */
-export function splitJpeg(bytes: Uint8Array, kernel: JpegKernel): JpegSplit {
-  const jpeg = analyseJpeg(bytes);
+export function splitJpeg(bytes: Uint8Array, kernel: JpegKernel, limits?: JpegLimits): JpegSplit {
+  const jpeg = analyseJpeg(bytes, limits);
   const { parsed, geometry } = jpeg;
   const geometries = fragmentGeometries(geometry, kernel);
   const fragments = geometries.map((fragment) => encodeFragment(jpeg, kernel, fragment));
