@@ -87,3 +87,5 @@ export {
   type RebuildResult,
   type RejectedFragment,
 } from "./rebuild-pipeline.js";
+
+export * from "./jpeg/index.js";
