@@ -1,0 +1,260 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { DEFAULT_UNIXFS, importerOptions, type UnixFsSettings } from "@disp/core";
+import { withBitswap } from "@helia/bitswap";
+import type { Helia } from "@helia/interface";
+import { withLibp2pLight } from "@helia/libp2p";
+import { identify } from "@libp2p/identify";
+import { tcp } from "@libp2p/tcp";
+import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
+import { FsBlockstore } from "blockstore-fs";
+import { FsDatastore } from "datastore-fs";
+import { createHelia, createHeliaLight } from "helia";
+import { importer } from "ipfs-unixfs-importer";
+import type { Libp2p } from "libp2p";
+import type { CID } from "multiformats/cid";
+
+import { fetchFile, holdsFile, readFile } from "./dag.js";
+import { failed, withDeadline, type ReadOptions } from "./deadline.js";
+import { IpfsError, messageOf } from "./errors.js";
+import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
+
+export interface EmbeddedNodeOptions {
+  /** Blocks, datastore, pins and the peer key live here and survive restarts. Created if missing. */
+  readonly directory: string;
+  /** libp2p listen multiaddrs (default: one TCP port on 127.0.0.1 only). */
+  readonly listen?: readonly string[];
+  /**
+   * Join the public IPFS network: Helia's default libp2p services (public bootstrap peers, DHT,
+   * mDNS, AutoNAT, UPnP, relays...), delegated routing and trustless HTTP gateways. Off by default:
+   * the node then talks only to peers it is told to `connect` to.
+   */
+  readonly publicNetwork?: boolean;
+  /** Time limit of reads, pins and dials given no `timeoutMs` of their own (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Blocks requested at once by one read (default 32). */
+  readonly fetchConcurrency?: number;
+}
+
+export const LOOPBACK_LISTEN: readonly string[] = Object.freeze(["/ip4/127.0.0.1/tcp/0"]);
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_FETCH_CONCURRENCY = 32;
+
+type HeliaNode = Helia & { libp2p: Libp2p };
+
+/** Starts a Helia node whose state persists in `options.directory`. */
+export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<IpfsNode> {
+  const listen = [...(options.listen ?? LOOPBACK_LISTEN)];
+  await mkdir(options.directory, { recursive: true });
+  const blockstore = new FsBlockstore(join(options.directory, "blocks"));
+  const datastore = new FsDatastore(join(options.directory, "datastore"));
+  await blockstore.open();
+  await datastore.open();
+
+  let helia: HeliaNode;
+  try {
+    helia = options.publicNetwork === true ? publicHelia(blockstore, datastore, listen) : offlineHelia(blockstore, datastore, listen);
+    await helia.start();
+  } catch (error) {
+    await Promise.allSettled([blockstore.close(), datastore.close()]);
+    throw new IpfsError("IPFS_FAILED", `could not start the embedded node: ${messageOf(error)}`, { cause: error });
+  }
+  return new EmbeddedNode(helia, blockstore, datastore, options);
+}
+
+/** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
+function offlineHelia(blockstore: FsBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+  const light = createHeliaLight({ blockstore, datastore });
+  const withNet = withLibp2pLight(light, {
+    addresses: { listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [],
+    services: { identify: identify() },
+  });
+  return withBitswap(withNet);
+}
+
+function publicHelia(blockstore: FsBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+  return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
+}
+
+class EmbeddedNode implements IpfsNode {
+  readonly peerId: string;
+  readonly #helia: HeliaNode;
+  readonly #stores: { close(): Promise<void> }[];
+  readonly #timeoutMs: number;
+  readonly #concurrency: number;
+  #stopped: Promise<void> | undefined;
+
+  constructor(helia: HeliaNode, blockstore: FsBlockstore, datastore: FsDatastore, options: EmbeddedNodeOptions) {
+    this.#helia = helia;
+    this.#stores = [blockstore, datastore];
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#concurrency = options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY;
+    this.peerId = helia.libp2p.peerId.toString();
+  }
+
+  async add(bytes: Uint8Array, settings: UnixFsSettings = DEFAULT_UNIXFS, options: AddOptions = {}): Promise<CID> {
+    const helia = this.#live();
+    let root: CID | undefined;
+    try {
+      const entries = importer([{ content: bytes }], helia.blockstore, {
+        ...importerOptions(settings),
+        signal: options.signal,
+      });
+      for await (const entry of entries) root = entry.cid;
+    } catch (error) {
+      throw new IpfsError("IPFS_FAILED", `add: ${messageOf(error)}`, { cause: error });
+    }
+    if (root === undefined) throw new IpfsError("IPFS_FAILED", "add: the importer returned no CID");
+    if (options.pin ?? true) await this.#pinLocal(root, options.signal);
+    return root;
+  }
+
+  async cat(cid: CID, options: CatOptions = {}): Promise<Uint8Array> {
+    const helia = this.#live();
+    return withDeadline(`cat ${cid}`, options, this.#timeoutMs, classifyHelia(`cat ${cid}`), (signal) =>
+      readFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
+        signal,
+        concurrency: this.#concurrency,
+        maxBytes: options.maxBytes,
+      }),
+    );
+  }
+
+  async pin(cid: CID, options: ReadOptions = {}): Promise<void> {
+    const helia = this.#live();
+    await withDeadline(`pin ${cid}`, options, this.#timeoutMs, classifyHelia(`pin ${cid}`), async (signal) => {
+      // Helia's pinning walks blocks without checking them: fetch and verify them all first.
+      await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
+        signal,
+        concurrency: this.#concurrency,
+      });
+      await this.#pinLocal(cid, signal);
+    });
+  }
+
+  async unpin(cid: CID): Promise<void> {
+    const helia = this.#live();
+    if (!(await isPinned(helia, cid))) throw new IpfsError("IPFS_NOT_FOUND", `unpin: ${cid} is not pinned`);
+    try {
+      for await (const _ of helia.pins.rm(cid)) {
+        // draining the generator is what removes the pin
+      }
+    } catch (error) {
+      throw classifyHelia(`unpin ${cid}`)(error);
+    }
+  }
+
+  async pins(): Promise<CID[]> {
+    const helia = this.#live();
+    const cids: CID[] = [];
+    for await (const pin of helia.pins.ls()) cids.push(pin.cid);
+    return cids;
+  }
+
+  async has(cid: CID): Promise<boolean> {
+    const helia = this.#live();
+    return holdsFile(
+      cid,
+      (block) => collect(helia.blockstore.get(block, { offline: true })),
+      (block) => helia.blockstore.has(block),
+    );
+  }
+
+  async addresses(): Promise<string[]> {
+    return this.#live()
+      .libp2p.getMultiaddrs()
+      .map((address) => address.toString());
+  }
+
+  async peers(): Promise<string[]> {
+    return this.#live()
+      .libp2p.getPeers()
+      .map((peer) => peer.toString());
+  }
+
+  async connect(address: string, options: ReadOptions = {}): Promise<void> {
+    const helia = this.#live();
+    const target = parseMultiaddr(address);
+    const what = `connect ${address}`;
+    const unreachable = (error: unknown): IpfsError =>
+      new IpfsError("IPFS_UNREACHABLE", `${what}: ${messageOf(error)}`, { cause: error });
+    await withDeadline(what, options, this.#timeoutMs, unreachable, async (signal) => {
+      await helia.libp2p.dial(target, { signal });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#helia.stop();
+      await Promise.all(this.#stores.map((store) => store.close()));
+    })();
+    await this.#stopped;
+  }
+
+  #live(): HeliaNode {
+    if (this.#stopped !== undefined) throw new IpfsError("IPFS_STOPPED", `node ${this.peerId} is stopped`);
+    return this.#helia;
+  }
+
+  /** Pins a DAG whose blocks are all local. Pinning twice is a no-op, as in Kubo. */
+  async #pinLocal(cid: CID, signal: AbortSignal | undefined): Promise<void> {
+    if (await isPinned(this.#helia, cid)) return;
+    try {
+      for await (const _ of this.#helia.pins.add(cid, { signal })) {
+        // draining the generator is what records the pin
+      }
+    } catch (error) {
+      throw classifyHelia(`pin ${cid}`)(error);
+    }
+  }
+}
+
+/** True when `cid` itself carries a pin (Helia's `isPinned` also counts blocks pinned as children). */
+async function isPinned(helia: Helia, cid: CID): Promise<boolean> {
+  for await (const _ of helia.pins.ls({ cid })) return true;
+  return false;
+}
+
+function classifyHelia(what: string): (error: unknown) => IpfsError {
+  const otherwise = failed(what);
+  return (error) => {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "BlockNotFoundWhileOfflineError" || name === "NotFoundError") {
+      return new IpfsError("IPFS_NOT_FOUND", `${what}: ${messageOf(error)}`, { cause: error });
+    }
+    return otherwise(error);
+  };
+}
+
+function parseMultiaddr(address: string): Multiaddr {
+  try {
+    return multiaddr(address);
+  } catch (error) {
+    throw new IpfsError("IPFS_INVALID_INPUT", `not a multiaddr: ${address}`, { cause: error });
+  }
+}
+
+/** One block's bytes from the chunks a blockstore streams. */
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    length += chunk.length;
+  }
+  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
