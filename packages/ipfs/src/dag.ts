@@ -22,13 +22,22 @@ const DAG_PB = 0x70;
 const IDENTITY = 0x00;
 const SHA2_256 = 0x12;
 
+/** Throws `IPFS_UNSUPPORTED` for a CID this walker could not verify or read, before any fetch. */
+export function assertReadable(cid: CID): void {
+  const hash = cid.multihash.code;
+  if (hash !== SHA2_256 && hash !== IDENTITY) {
+    throw new IpfsError("IPFS_UNSUPPORTED", `cannot verify ${cid}: multihash 0x${hash.toString(16)}`);
+  }
+  if (cid.code !== RAW && cid.code !== DAG_PB) {
+    throw new IpfsError("IPFS_UNSUPPORTED", `${cid} is not a UnixFS file (codec 0x${cid.code.toString(16)})`);
+  }
+}
+
 /** Throws `IPFS_INTEGRITY` unless `bytes` hash to `cid`'s multihash. */
 export function verifyBlock(cid: CID, bytes: Uint8Array): void {
+  assertReadable(cid);
   const { code, digest } = cid.multihash;
-  let actual: Uint8Array;
-  if (code === SHA2_256) actual = createHash("sha256").update(bytes).digest();
-  else if (code === IDENTITY) actual = bytes;
-  else throw new IpfsError("IPFS_UNSUPPORTED", `cannot verify ${cid}: multihash 0x${code.toString(16)}`);
+  const actual = code === SHA2_256 ? createHash("sha256").update(bytes).digest() : bytes;
   if (!equalBytes(actual, digest)) {
     throw new IpfsError("IPFS_INTEGRITY", `block ${cid} does not hash to its CID (${bytes.length} bytes)`);
   }
@@ -49,10 +58,8 @@ interface FileNode {
 
 /** Decodes a verified block as a piece of a UnixFS file. */
 function decodeFileNode(cid: CID, bytes: Uint8Array): FileNode {
+  assertReadable(cid);
   if (cid.code === RAW) return { data: bytes, children: [], size: bytes.length };
-  if (cid.code !== DAG_PB) {
-    throw new IpfsError("IPFS_UNSUPPORTED", `${cid} is not a UnixFS file (codec 0x${cid.code.toString(16)})`);
-  }
   let node: dagPb.PBNode;
   let unixfs: UnixFS;
   try {
@@ -60,7 +67,9 @@ function decodeFileNode(cid: CID, bytes: Uint8Array): FileNode {
     if (node.Data === undefined) throw new Error("no UnixFS data");
     unixfs = UnixFS.unmarshal(node.Data);
   } catch (error) {
-    throw new IpfsError("IPFS_UNSUPPORTED", `${cid} is not a UnixFS node: ${messageOf(error)}`, { cause: error });
+    throw new IpfsError("IPFS_UNSUPPORTED", `${cid} is not a UnixFS node: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   if (unixfs.type !== "file" && unixfs.type !== "raw") {
     throw new IpfsError("IPFS_UNSUPPORTED", `${cid} is a UnixFS ${unixfs.type}, not a file`);
@@ -101,6 +110,7 @@ async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sin
   const slot = semaphore(options.concurrency);
 
   const fetchNode = async (cid: CID): Promise<FileNode> => {
+    assertReadable(cid);
     const bytes = await slot(() => getBlock(cid, signal));
     verifyBlock(cid, bytes);
     return decodeFileNode(cid, bytes);
@@ -128,7 +138,10 @@ async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sin
   try {
     const rootNode = await fetchNode(root);
     if (options.maxBytes !== undefined && rootNode.size > options.maxBytes) {
-      throw new IpfsError("IPFS_TOO_LARGE", `${root} holds ${rootNode.size} bytes, more than ${options.maxBytes}`);
+      throw new IpfsError(
+        "IPFS_TOO_LARGE",
+        `${root} holds ${rootNode.size} bytes, more than ${options.maxBytes}`,
+      );
     }
     sink.start(rootNode.size);
     await visit(rootNode, 0);
@@ -170,6 +183,7 @@ export async function holdsFile(
   hasLocal: (cid: CID) => Promise<boolean>,
 ): Promise<boolean> {
   const holds = async (cid: CID): Promise<boolean> => {
+    assertReadable(cid);
     if (cid.code === RAW) return hasLocal(cid);
     let bytes: Uint8Array;
     try {

@@ -25,7 +25,10 @@ export async function withDeadline<T>(
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new IpfsError("IPFS_INVALID_INPUT", `${what}: timeoutMs must be a positive number, got ${timeoutMs}`);
+    throw new IpfsError(
+      "IPFS_INVALID_INPUT",
+      `${what}: timeoutMs must be a positive number, got ${timeoutMs}`,
+    );
   }
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);

@@ -9,7 +9,6 @@ import type { Helia } from "@helia/interface";
 import { withLibp2pLight } from "@helia/libp2p";
 import { identify } from "@libp2p/identify";
 import { tcp } from "@libp2p/tcp";
-import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
 import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHelia, createHeliaLight } from "helia";
@@ -17,6 +16,7 @@ import { importer } from "ipfs-unixfs-importer";
 import type { Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
 
+import { parseMultiaddr } from "./address.js";
 import { fetchFile, holdsFile, readFile } from "./dag.js";
 import { failed, withDeadline, type ReadOptions } from "./deadline.js";
 import { IpfsError, messageOf } from "./errors.js";
@@ -56,11 +56,16 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
 
   let helia: HeliaNode;
   try {
-    helia = options.publicNetwork === true ? publicHelia(blockstore, datastore, listen) : offlineHelia(blockstore, datastore, listen);
+    helia =
+      options.publicNetwork === true
+        ? publicHelia(blockstore, datastore, listen)
+        : offlineHelia(blockstore, datastore, listen);
     await helia.start();
   } catch (error) {
     await Promise.allSettled([blockstore.close(), datastore.close()]);
-    throw new IpfsError("IPFS_FAILED", `could not start the embedded node: ${messageOf(error)}`, { cause: error });
+    throw new IpfsError("IPFS_FAILED", `could not start the embedded node: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
   return new EmbeddedNode(helia, blockstore, datastore, options);
 }
@@ -91,7 +96,12 @@ class EmbeddedNode implements IpfsNode {
   readonly #concurrency: number;
   #stopped: Promise<void> | undefined;
 
-  constructor(helia: HeliaNode, blockstore: FsBlockstore, datastore: FsDatastore, options: EmbeddedNodeOptions) {
+  constructor(
+    helia: HeliaNode,
+    blockstore: FsBlockstore,
+    datastore: FsDatastore,
+    options: EmbeddedNodeOptions,
+  ) {
     this.#helia = helia;
     this.#stores = [blockstore, datastore];
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -99,15 +109,18 @@ class EmbeddedNode implements IpfsNode {
     this.peerId = helia.libp2p.peerId.toString();
   }
 
-  async add(bytes: Uint8Array, settings: UnixFsSettings = DEFAULT_UNIXFS, options: AddOptions = {}): Promise<CID> {
+  async add(
+    bytes: Uint8Array,
+    settings: UnixFsSettings = DEFAULT_UNIXFS,
+    options: AddOptions = {},
+  ): Promise<CID> {
     const helia = this.#live();
     let root: CID | undefined;
     try {
-      const entries = importer([{ content: bytes }], helia.blockstore, {
-        ...importerOptions(settings),
-        signal: options.signal,
-      });
-      for await (const entry of entries) root = entry.cid;
+      options.signal?.throwIfAborted();
+      for await (const entry of importer([{ content: bytes }], helia.blockstore, importerOptions(settings))) {
+        root = entry.cid;
+      }
     } catch (error) {
       throw new IpfsError("IPFS_FAILED", `add: ${messageOf(error)}`, { cause: error });
     }
@@ -129,23 +142,27 @@ class EmbeddedNode implements IpfsNode {
 
   async pin(cid: CID, options: ReadOptions = {}): Promise<void> {
     const helia = this.#live();
-    await withDeadline(`pin ${cid}`, options, this.#timeoutMs, classifyHelia(`pin ${cid}`), async (signal) => {
-      // Helia's pinning walks blocks without checking them: fetch and verify them all first.
-      await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
-        signal,
-        concurrency: this.#concurrency,
-      });
-      await this.#pinLocal(cid, signal);
-    });
+    await withDeadline(
+      `pin ${cid}`,
+      options,
+      this.#timeoutMs,
+      classifyHelia(`pin ${cid}`),
+      async (signal) => {
+        // Helia's pinning walks blocks without checking them: fetch and verify them all first.
+        await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
+          signal,
+          concurrency: this.#concurrency,
+        });
+        await this.#pinLocal(cid, signal);
+      },
+    );
   }
 
   async unpin(cid: CID): Promise<void> {
     const helia = this.#live();
     if (!(await isPinned(helia, cid))) throw new IpfsError("IPFS_NOT_FOUND", `unpin: ${cid} is not pinned`);
     try {
-      for await (const _ of helia.pins.rm(cid)) {
-        // draining the generator is what removes the pin
-      }
+      await drain(helia.pins.rm(cid)); // the generator removes the pin as it is drained
     } catch (error) {
       throw classifyHelia(`unpin ${cid}`)(error);
     }
@@ -163,7 +180,7 @@ class EmbeddedNode implements IpfsNode {
     return holdsFile(
       cid,
       (block) => collect(helia.blockstore.get(block, { offline: true })),
-      (block) => helia.blockstore.has(block),
+      async (block) => helia.blockstore.has(block),
     );
   }
 
@@ -207,9 +224,7 @@ class EmbeddedNode implements IpfsNode {
   async #pinLocal(cid: CID, signal: AbortSignal | undefined): Promise<void> {
     if (await isPinned(this.#helia, cid)) return;
     try {
-      for await (const _ of this.#helia.pins.add(cid, { signal })) {
-        // draining the generator is what records the pin
-      }
+      await drain(this.#helia.pins.add(cid, { signal })); // the generator pins as it is drained
     } catch (error) {
       throw classifyHelia(`pin ${cid}`)(error);
     }
@@ -218,8 +233,13 @@ class EmbeddedNode implements IpfsNode {
 
 /** True when `cid` itself carries a pin (Helia's `isPinned` also counts blocks pinned as children). */
 async function isPinned(helia: Helia, cid: CID): Promise<boolean> {
-  for await (const _ of helia.pins.ls({ cid })) return true;
-  return false;
+  try {
+    await helia.pins.get(cid);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === "NotFoundError") return false;
+    throw classifyHelia(`pin of ${cid}`)(error);
+  }
 }
 
 function classifyHelia(what: string): (error: unknown) => IpfsError {
@@ -233,16 +253,15 @@ function classifyHelia(what: string): (error: unknown) => IpfsError {
   };
 }
 
-function parseMultiaddr(address: string): Multiaddr {
-  try {
-    return multiaddr(address);
-  } catch (error) {
-    throw new IpfsError("IPFS_INVALID_INPUT", `not a multiaddr: ${address}`, { cause: error });
+async function drain(items: AsyncIterable<unknown>): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  while (!(await iterator.next()).done) {
+    // nothing to keep
   }
 }
 
 /** One block's bytes from the chunks a blockstore streams. */
-async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+async function collect(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of chunks) {

@@ -29,6 +29,8 @@ export type IpfsErrorCode =
 export class IpfsError extends DispError {
   declare readonly code: IpfsErrorCode;
 
+  // Not useless: it narrows `code` from any string to an IpfsErrorCode.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(code: IpfsErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
   }
