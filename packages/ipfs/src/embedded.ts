@@ -3,24 +3,26 @@ import { join } from "node:path";
 
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
-import { DEFAULT_UNIXFS, importerOptions, type UnixFsSettings } from "@disp/core";
+import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
 import { withBitswap } from "@helia/bitswap";
 import type { Helia } from "@helia/interface";
 import { withLibp2pLight } from "@helia/libp2p";
 import { identify } from "@libp2p/identify";
+import { KEEP_ALIVE } from "@libp2p/interface";
 import { tcp } from "@libp2p/tcp";
-import { FsBlockstore } from "blockstore-fs";
 import { FsDatastore } from "datastore-fs";
 import { createHelia, createHeliaLight } from "helia";
-import { importer } from "ipfs-unixfs-importer";
 import type { Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
 
 import { parseMultiaddr } from "./address.js";
 import { fetchFile, holdsFile, readFile } from "./dag.js";
+import { DiskBlockstore } from "./disk-blockstore.js";
 import { failed, withDeadline, type ReadOptions } from "./deadline.js";
 import { IpfsError, messageOf } from "./errors.js";
+import { importFile } from "./import.js";
 import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
+import { PinRecords } from "./pins.js";
 
 export interface EmbeddedNodeOptions {
   /** Blocks, datastore, pins and the peer key live here and survive restarts. Created if missing. */
@@ -49,7 +51,7 @@ type HeliaNode = Helia & { libp2p: Libp2p };
 export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<IpfsNode> {
   const listen = [...(options.listen ?? LOOPBACK_LISTEN)];
   await mkdir(options.directory, { recursive: true });
-  const blockstore = new FsBlockstore(join(options.directory, "blocks"));
+  const blockstore = new DiskBlockstore(join(options.directory, "blocks"));
   const datastore = new FsDatastore(join(options.directory, "datastore"));
   await blockstore.open();
   await datastore.open();
@@ -71,7 +73,7 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
 }
 
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
-function offlineHelia(blockstore: FsBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+function offlineHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
   const light = createHeliaLight({ blockstore, datastore });
   const withNet = withLibp2pLight(light, {
     addresses: { listen },
@@ -80,11 +82,14 @@ function offlineHelia(blockstore: FsBlockstore, datastore: FsDatastore, listen: 
     streamMuxers: [yamux()],
     peerDiscovery: [],
     services: { identify: identify() },
+    // A node busy with local work (hashing a large add on a loaded machine) can miss a ping; that
+    // must not cost it the connections its reads depend on.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
   });
   return withBitswap(withNet);
 }
 
-function publicHelia(blockstore: FsBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+function publicHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
   return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
 }
 
@@ -94,11 +99,12 @@ class EmbeddedNode implements IpfsNode {
   readonly #stores: { close(): Promise<void> }[];
   readonly #timeoutMs: number;
   readonly #concurrency: number;
+  readonly #pins: PinRecords;
   #stopped: Promise<void> | undefined;
 
   constructor(
     helia: HeliaNode,
-    blockstore: FsBlockstore,
+    blockstore: DiskBlockstore,
     datastore: FsDatastore,
     options: EmbeddedNodeOptions,
   ) {
@@ -107,6 +113,7 @@ class EmbeddedNode implements IpfsNode {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#concurrency = options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY;
     this.peerId = helia.libp2p.peerId.toString();
+    this.#pins = new PinRecords(helia.datastore);
   }
 
   async add(
@@ -115,17 +122,15 @@ class EmbeddedNode implements IpfsNode {
     options: AddOptions = {},
   ): Promise<CID> {
     const helia = this.#live();
-    let root: CID | undefined;
+    let root: CID;
     try {
       options.signal?.throwIfAborted();
-      for await (const entry of importer([{ content: bytes }], helia.blockstore, importerOptions(settings))) {
-        root = entry.cid;
-      }
+      root = await importFile(bytes, helia.blockstore, settings, this.#concurrency);
+      if (options.pin ?? true) await this.#pins.add(root);
     } catch (error) {
-      throw new IpfsError("IPFS_FAILED", `add: ${messageOf(error)}`, { cause: error });
+      if (options.signal?.aborted === true) throw new IpfsError("IPFS_ABORTED", "add: aborted by the caller");
+      throw classifyHelia("add")(error);
     }
-    if (root === undefined) throw new IpfsError("IPFS_FAILED", "add: the importer returned no CID");
-    if (options.pin ?? true) await this.#pinLocal(root, options.signal);
     return root;
   }
 
@@ -142,37 +147,31 @@ class EmbeddedNode implements IpfsNode {
 
   async pin(cid: CID, options: ReadOptions = {}): Promise<void> {
     const helia = this.#live();
+    if (await this.#pins.has(cid)) return;
     await withDeadline(
       `pin ${cid}`,
       options,
       this.#timeoutMs,
       classifyHelia(`pin ${cid}`),
       async (signal) => {
-        // Helia's pinning walks blocks without checking them: fetch and verify them all first.
+        // Every block is fetched (from peers if need be) and verified before the pin is recorded.
         await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
           signal,
           concurrency: this.#concurrency,
         });
-        await this.#pinLocal(cid, signal);
+        await this.#pins.add(cid);
       },
     );
   }
 
   async unpin(cid: CID): Promise<void> {
-    const helia = this.#live();
-    if (!(await isPinned(helia, cid))) throw new IpfsError("IPFS_NOT_FOUND", `unpin: ${cid} is not pinned`);
-    try {
-      await drain(helia.pins.rm(cid)); // the generator removes the pin as it is drained
-    } catch (error) {
-      throw classifyHelia(`unpin ${cid}`)(error);
-    }
+    this.#live();
+    if (!(await this.#pins.remove(cid))) throw new IpfsError("IPFS_NOT_FOUND", `unpin: ${cid} is not pinned`);
   }
 
   async pins(): Promise<CID[]> {
-    const helia = this.#live();
-    const cids: CID[] = [];
-    for await (const pin of helia.pins.ls()) cids.push(pin.cid);
-    return cids;
+    this.#live();
+    return this.#pins.list();
   }
 
   async has(cid: CID): Promise<boolean> {
@@ -203,7 +202,9 @@ class EmbeddedNode implements IpfsNode {
     const unreachable = (error: unknown): IpfsError =>
       new IpfsError("IPFS_UNREACHABLE", `${what}: ${messageOf(error)}`, { cause: error });
     await withDeadline(what, options, this.#timeoutMs, unreachable, async (signal) => {
-      await helia.libp2p.dial(target, { signal });
+      const connection = await helia.libp2p.dial(target, { signal });
+      // Keep-alive peers are redialled when the connection drops and when this node restarts.
+      await helia.libp2p.peerStore.merge(connection.remotePeer, { tags: { [KEEP_ALIVE]: { value: 1 } } });
     });
   }
 
@@ -221,25 +222,6 @@ class EmbeddedNode implements IpfsNode {
   }
 
   /** Pins a DAG whose blocks are all local. Pinning twice is a no-op, as in Kubo. */
-  async #pinLocal(cid: CID, signal: AbortSignal | undefined): Promise<void> {
-    if (await isPinned(this.#helia, cid)) return;
-    try {
-      await drain(this.#helia.pins.add(cid, { signal })); // the generator pins as it is drained
-    } catch (error) {
-      throw classifyHelia(`pin ${cid}`)(error);
-    }
-  }
-}
-
-/** True when `cid` itself carries a pin (Helia's `isPinned` also counts blocks pinned as children). */
-async function isPinned(helia: Helia, cid: CID): Promise<boolean> {
-  try {
-    await helia.pins.get(cid);
-    return true;
-  } catch (error) {
-    if (error instanceof Error && error.name === "NotFoundError") return false;
-    throw classifyHelia(`pin of ${cid}`)(error);
-  }
 }
 
 function classifyHelia(what: string): (error: unknown) => IpfsError {
@@ -251,13 +233,6 @@ function classifyHelia(what: string): (error: unknown) => IpfsError {
     }
     return otherwise(error);
   };
-}
-
-async function drain(items: AsyncIterable<unknown>): Promise<void> {
-  const iterator = items[Symbol.asyncIterator]();
-  while (!(await iterator.next()).done) {
-    // nothing to keep
-  }
 }
 
 /** One block's bytes from the chunks a blockstore streams. */

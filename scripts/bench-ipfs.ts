@@ -1,0 +1,121 @@
+/**
+ * `pnpm bench:ipfs`: throughput of the embedded IPFS node against SHA-256 of the same bytes, measured
+ * in the same run. For 1, 16 and 64 MiB of random bytes:
+ * - add: `node.add(bytes)` with the default settings (256 KiB chunks, pinned, as the client adds);
+ * - cat: `node.cat(cid)` on the same node (every block read back from disk and re-hashed);
+ * - bitswap: a second embedded node in ANOTHER PROCESS adds fresh random bytes of the same size,
+ *   and this process's node, connected to it over loopback TCP, reads them (`cat`: fetched over
+ *   bitswap, verified, stored);
+ * - sha256: `createHash("sha256")` over the bytes, on one core.
+ * Each figure is the median of a few repetitions (the machine may be shared), in MB/s of 10^6 bytes.
+ * The last stdout line is the JSON result.
+ */
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+import { CID, createEmbeddedNode } from "@disp/ipfs";
+
+const MiB = 1024 * 1024;
+const RUNS: readonly { readonly MiB: number; readonly repetitions: number }[] = [
+  { MiB: 1, repetitions: 7 },
+  { MiB: 16, repetitions: 5 },
+  { MiB: 64, repetitions: 3 },
+];
+
+interface Result {
+  MiB: number;
+  addMBps: number;
+  catMBps: number;
+  bitswapMBps: number;
+  sha256MBps: number;
+}
+
+/** A provider node in a child process (started through Hardhat, which loads TypeScript for it). */
+async function startProvider(directory: string) {
+  const child = spawn(process.execPath, [process.argv[1] ?? "", "run", "scripts/bench-ipfs-provider.ts"], {
+    env: { ...process.env, DISP_BENCH_PROVIDER_DIR: directory },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<Record<string, string>> => {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done === true) throw new Error("the provider process exited");
+      if (value.startsWith("{")) return JSON.parse(value) as Record<string, string>;
+    }
+  };
+  const { address } = await next();
+  if (address === undefined) throw new Error("the provider gave no address");
+  return {
+    address,
+    async add(bytes: number): Promise<CID> {
+      child.stdin.write(`${JSON.stringify({ bytes })}\n`);
+      return CID.parse((await next())["cid"] ?? "");
+    },
+    async stop(): Promise<void> {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+async function seconds(work: () => Promise<unknown> | unknown): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? Number.NaN;
+}
+
+const round = (value: number): number => Math.round(value * 10) / 10;
+
+const directory = await mkdtemp(join(tmpdir(), "disp-bench-ipfs-"));
+const provider = await startProvider(join(directory, "provider"));
+const node = await createEmbeddedNode({ directory: join(directory, "node") });
+const results: Result[] = [];
+try {
+  await node.connect(provider.address);
+  // Warm up the code paths (JIT, first shard directories) before timing anything.
+  await node.cat(await node.add(randomBytes(MiB)));
+  await node.cat(await provider.add(MiB), { timeoutMs: 60_000 });
+
+  for (const run of RUNS) {
+    const size = run.MiB * MiB;
+    const times = { add: [] as number[], cat: [] as number[], bitswap: [] as number[], sha256: [] as number[] };
+    for (let i = 0; i < run.repetitions; i++) {
+      const bytes = randomBytes(size);
+      times.sha256.push(await seconds(() => createHash("sha256").update(bytes).digest()));
+      let cid: CID | undefined;
+      times.add.push(await seconds(async () => (cid = await node.add(bytes))));
+      if (cid === undefined) throw new Error("add returned no CID");
+      const root = cid;
+      times.cat.push(await seconds(() => node.cat(root)));
+      const remote = await provider.add(size);
+      times.bitswap.push(await seconds(() => node.cat(remote, { timeoutMs: 300_000 })));
+    }
+    const rate = (list: number[]): number => round(size / 1e6 / median(list));
+    const result: Result = {
+      MiB: run.MiB,
+      addMBps: rate(times.add),
+      catMBps: rate(times.cat),
+      bitswapMBps: rate(times.bitswap),
+      sha256MBps: rate(times.sha256),
+    };
+    results.push(result);
+    console.log(`${run.MiB} MiB x${run.repetitions}: ${JSON.stringify(result)}`);
+  }
+} finally {
+  await node.stop();
+  await provider.stop();
+  await rm(directory, { recursive: true, force: true });
+}
+// The agreed shape, spaced as written in the issue: {"results": [{"MiB": 1, "addMBps": X, ...}, ...]}.
+console.log(JSON.stringify({ results }).replace(/":/g, '": ').replace(/,"/g, ', "').replace(/},{/g, "}, {"));
