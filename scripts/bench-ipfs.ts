@@ -89,7 +89,12 @@ try {
 
   for (const run of RUNS) {
     const size = run.MiB * MiB;
-    const times = { add: [] as number[], cat: [] as number[], bitswap: [] as number[], sha256: [] as number[] };
+    const times = {
+      add: [] as number[],
+      cat: [] as number[],
+      bitswap: [] as number[],
+      sha256: [] as number[],
+    };
     for (let i = 0; i < run.repetitions; i++) {
       const bytes = randomBytes(size);
       times.sha256.push(await seconds(() => createHash("sha256").update(bytes).digest()));

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { FsBlockstore } from "blockstore-fs";
@@ -23,6 +23,13 @@ let tempFiles = 0;
 export class DiskBlockstore extends FsBlockstore {
   readonly #layout = new NextToLast();
   readonly #shards = new Set<string>();
+
+  override async open(): Promise<void> {
+    await super.open();
+    for (const entry of await readdir(this.path, { withFileTypes: true })) {
+      if (entry.isDirectory()) this.#shards.add(join(this.path, entry.name));
+    }
+  }
 
   override async put(
     key: CID,

@@ -74,7 +74,8 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
 
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
 function offlineHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
-  const light = createHeliaLight({ blockstore, datastore });
+  // No GC lock: this layer never runs Helia's garbage collector (see PinRecords).
+  const light = createHeliaLight({ blockstore, datastore, holdGcLock: false });
   const withNet = withLibp2pLight(light, {
     addresses: { listen },
     transports: [tcp()],
