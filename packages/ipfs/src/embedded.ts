@@ -37,7 +37,7 @@ export interface EmbeddedNodeOptions {
   readonly publicNetwork?: boolean;
   /** Time limit of reads, pins and dials given no `timeoutMs` of their own (default 30 s). */
   readonly timeoutMs?: number;
-  /** Blocks requested at once by one read (default 32). */
+  /** Blocks in flight at once in one read or add (default 32). */
   readonly fetchConcurrency?: number;
 }
 
@@ -221,8 +221,6 @@ class EmbeddedNode implements IpfsNode {
     if (this.#stopped !== undefined) throw new IpfsError("IPFS_STOPPED", `node ${this.peerId} is stopped`);
     return this.#helia;
   }
-
-  /** Pins a DAG whose blocks are all local. Pinning twice is a no-op, as in Kubo. */
 }
 
 function classifyHelia(what: string): (error: unknown) => IpfsError {

@@ -98,6 +98,7 @@ class KuboNode implements IpfsNode {
       });
       return toCid(result.cid);
     } catch (error) {
+      if (options.signal?.aborted === true) throw new IpfsError("IPFS_ABORTED", "add: aborted by the caller");
       throw classifyKubo("add")(error);
     }
   }
