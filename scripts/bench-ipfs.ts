@@ -77,7 +77,8 @@ function median(values: number[]): number {
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 
-const directory = await mkdtemp(join(tmpdir(), "disp-bench-ipfs-"));
+// The nodes' directories go under DISP_BENCH_DIR (default: the OS temp dir), on the disk measured.
+const directory = await mkdtemp(join(process.env["DISP_BENCH_DIR"] ?? tmpdir(), "disp-bench-ipfs-"));
 const provider = await startProvider(join(directory, "provider"));
 const node = await createEmbeddedNode({ directory: join(directory, "node") });
 const results: Result[] = [];

@@ -89,6 +89,15 @@ export function behavesLikeAnIpfsNode(implementation: Implementation): void {
         expect(Buffer.compare(await node.cat(cid), bytes)).to.equal(0);
       });
 
+      it("fails with IPFS_ABORTED to add when the caller has aborted", async function () {
+        const controller = new AbortController();
+        controller.abort();
+        await expectIpfsError(
+          node.add(randomBytes(KiB), DEFAULT_UNIXFS, { signal: controller.signal }),
+          "IPFS_ABORTED",
+        );
+      });
+
       it("refuses to read content larger than maxBytes", async function () {
         const bytes = randomBytes(10 * KiB);
         const cid = await node.add(bytes);
