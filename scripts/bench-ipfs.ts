@@ -7,16 +7,19 @@
  *   and this process's node, connected to it over loopback TCP, reads them (`cat`: fetched over
  *   bitswap, verified, stored);
  * - sha256: `createHash("sha256")` over the bytes, on one core.
+ * Also printed (not in the JSON line): the same bytes written as 256 KiB files with no hashing, the
+ * floor for a store that keeps a file per block, and the load average around the run.
  * Each figure is the median of a few repetitions (the machine may be shared), in MB/s of 10^6 bytes.
  * The last stdout line is the JSON result.
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
+import { DEFAULT_UNIXFS } from "@disp/core";
 import { CID, createEmbeddedNode } from "@disp/ipfs";
 
 const MiB = 1024 * 1024;
@@ -77,11 +80,42 @@ function median(values: number[]): number {
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 
+let scratchFiles = 0;
+/**
+ * A floor for any store that keeps one file per block: the same bytes written as 256 KiB files
+ * (temporary file + rename, 32 at once) next to the node's blocks, with no hashing at all.
+ */
+async function writeAsChunkFiles(bytes: Uint8Array, scratch: string): Promise<void> {
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.length; offset += DEFAULT_UNIXFS.chunkSize) {
+    chunks.push(bytes.subarray(offset, offset + DEFAULT_UNIXFS.chunkSize));
+  }
+  for (let i = 0; i < chunks.length; i += 32) {
+    await Promise.all(
+      chunks.slice(i, i + 32).map(async (chunk) => {
+        const file = join(scratch, `${scratchFiles++}`);
+        await writeFile(`${file}.tmp`, chunk);
+        await rename(`${file}.tmp`, file);
+      }),
+    );
+  }
+}
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
 // The nodes' directories go under DISP_BENCH_DIR (default: the OS temp dir), on the disk measured.
 const directory = await mkdtemp(join(process.env["DISP_BENCH_DIR"] ?? tmpdir(), "disp-bench-ipfs-"));
 const provider = await startProvider(join(directory, "provider"));
 const node = await createEmbeddedNode({ directory: join(directory, "node") });
+const scratch = join(directory, "scratch");
+await mkdir(scratch);
 const results: Result[] = [];
+console.log(
+  `load average before: ${load()} (${cpus().length} cores; other work on the machine skews every figure)`,
+);
 try {
   await node.connect(provider.address);
   // Warm up the code paths (JIT, first shard directories) before timing anything.
@@ -95,10 +129,12 @@ try {
       cat: [] as number[],
       bitswap: [] as number[],
       sha256: [] as number[],
+      chunkFiles: [] as number[],
     };
     for (let i = 0; i < run.repetitions; i++) {
       const bytes = randomBytes(size);
       times.sha256.push(await seconds(() => createHash("sha256").update(bytes).digest()));
+      times.chunkFiles.push(await seconds(() => writeAsChunkFiles(bytes, scratch)));
       let cid: CID | undefined;
       times.add.push(await seconds(async () => (cid = await node.add(bytes))));
       if (cid === undefined) throw new Error("add returned no CID");
@@ -116,9 +152,11 @@ try {
       sha256MBps: rate(times.sha256),
     };
     results.push(result);
-    console.log(`${run.MiB} MiB x${run.repetitions}: ${JSON.stringify(result)}`);
+    const floor = { writeAsChunkFilesMBps: rate(times.chunkFiles) };
+    console.log(`${run.MiB} MiB, median of ${run.repetitions}: ${JSON.stringify({ ...result, ...floor })}`);
   }
 } finally {
+  console.log(`load average after: ${load()}`);
   await node.stop();
   await provider.stop();
   await rm(directory, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
+import { DEFAULT_UNIXFS } from "@disp/core";
 import { createEmbeddedNode, createLocalNetwork, type IpfsNode, type LocalNetwork } from "@disp/ipfs";
 import { expect } from "chai";
 
 import { expectIpfsError } from "./support/behaviour.js";
-import { removeDir, tempDir } from "./support/files.js";
+import { corruptStoredBlock, removeDir, tempDir } from "./support/files.js";
 
 const MiB = 1024 * 1024;
 
@@ -97,6 +98,24 @@ describe("a local network of embedded nodes", function () {
       } finally {
         await reader.stop();
       }
+    });
+  });
+
+  describe("with a node whose block store was tampered with", function () {
+    it("never hands its reader wrong bytes, and reads them from an honest node instead", async function () {
+      network = await createLocalNetwork({ directory, size: 3 });
+      const [tamperer, honest, reader] = [nodeAt(network, 0), nodeAt(network, 1), nodeAt(network, 2)];
+      const bytes = randomBytes(MiB);
+      const cid = await tamperer.add(bytes);
+      const firstChunk = bytes.subarray(0, DEFAULT_UNIXFS.chunkSize);
+      expect(await corruptStoredBlock(join(directory, "node-0", "blocks"), firstChunk)).to.equal(1);
+
+      // Bitswap checks every block it receives: the tampered one is refused, so with no one else
+      // holding it the read runs out of time rather than returning it.
+      await expectIpfsError(reader.cat(cid, { timeoutMs: 1_500 }), "IPFS_TIMEOUT");
+
+      await honest.add(bytes);
+      expect(Buffer.compare(await reader.cat(cid, { timeoutMs: 20_000 }), bytes)).to.equal(0);
     });
   });
 
