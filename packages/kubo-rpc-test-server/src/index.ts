@@ -34,7 +34,8 @@ const READY_LINE = /Daemon is ready/;
 export async function startKuboRpcTestServer(options: KuboRpcTestServerOptions): Promise<KuboRpcTestServer> {
   const repo = join(options.directory, "repo");
   await mkdir(options.directory, { recursive: true });
-  const env = { ...process.env, IPFS_PATH: repo };
+  // NO_UPDATE_NOTIFIER: the js-ipfs CLI would otherwise ask the npm registry for a newer version.
+  const env = { ...process.env, IPFS_PATH: repo, NO_UPDATE_NOTIFIER: "1" };
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
 
   const init = await run(["init", "--profile", "test", "--empty-repo"], env, startTimeoutMs);
