@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const solc = {
   version: (require("solc/package.json") as { version: string }).version,
   path: require.resolve("solc/soljson.js"),
-  settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "prague" },
+  settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "prague", viaIR: true },
 };
 
 export default defineConfig({

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
+import {NodeQueue} from "./libraries/NodeQueue.sol";
+
+/**
+ * @title CommunityRegistry
+ * @notice Opted-in storage nodes, the FIFO pool of free nodes and the communities formed from it.
+ * Forming and repairing communities needs `COMMUNITY_MANAGER_ROLE`; opting in and out is each
+ * node's own business.
+ */
+abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
+    using NodeQueue for NodeQueue.Queue;
+
+    /// @inheritdoc ICommunityRegistry
+    bytes32 public constant COMMUNITY_MANAGER_ROLE = keccak256("COMMUNITY_MANAGER_ROLE");
+
+    /// @inheritdoc ICommunityRegistry
+    uint256 public constant MIN_COMMUNITY_SIZE = 2;
+
+    /// @inheritdoc ICommunityRegistry
+    uint256 public constant MAX_COMMUNITY_SIZE = 64;
+
+    struct NodeRecord {
+        NodeStatus status;
+        // Slots stay below MAX_COMMUNITY_SIZE and community ids below 2^32 (see formCommunity), so
+        // status, community and slot share one storage slot.
+        uint32 communityId;
+        uint8 slot;
+        string peerId;
+        string[] multiaddrs;
+    }
+
+    mapping(address node => NodeRecord) private _nodes;
+    mapping(uint256 communityId => address[] members) private _members;
+    uint32 private _communityCount;
+    NodeQueue.Queue private _freeNodes;
+
+    /// @inheritdoc ICommunityRegistry
+    function optIn(string calldata peerId, string[] calldata multiaddrs) external {
+        NodeRecord storage node = _nodes[msg.sender];
+        if (node.status != NodeStatus.None) revert CommunityRegistryNodeAlreadyOptedIn(msg.sender);
+        if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
+        node.status = NodeStatus.Free;
+        node.peerId = peerId;
+        node.multiaddrs = multiaddrs;
+        _freeNodes.pushBack(msg.sender);
+        emit NodeOptedIn(msg.sender, peerId, multiaddrs);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function updateNodeInfo(string calldata peerId, string[] calldata multiaddrs) external {
+        NodeRecord storage node = _nodes[msg.sender];
+        if (node.status == NodeStatus.None) revert CommunityRegistryNodeNotOptedIn(msg.sender);
+        if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
+        if (
+            keccak256(abi.encode(peerId, multiaddrs)) == keccak256(abi.encode(node.peerId, node.multiaddrs))
+        ) {
+            return;
+        }
+        node.peerId = peerId;
+        node.multiaddrs = multiaddrs;
+        emit NodeInfoUpdated(msg.sender, peerId, multiaddrs);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function optOut() external {
+        NodeRecord storage node = _nodes[msg.sender];
+        if (node.status == NodeStatus.None) revert CommunityRegistryNodeNotOptedIn(msg.sender);
+        if (node.status == NodeStatus.Serving)
+            revert CommunityRegistryNodeServing(msg.sender, node.communityId);
+        _freeNodes.remove(msg.sender);
+        delete _nodes[msg.sender];
+        emit NodeOptedOut(msg.sender);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function formCommunity(
+        uint256 size
+    ) external onlyRole(COMMUNITY_MANAGER_ROLE) returns (uint256 communityId) {
+        if (size < MIN_COMMUNITY_SIZE || size > MAX_COMMUNITY_SIZE) revert CommunityRegistryInvalidSize(size);
+        _requireFreeNodes(size);
+        // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 communities.
+        communityId = ++_communityCount;
+        emit CommunityFormed(communityId, size);
+        address[] storage members = _members[communityId];
+        for (uint256 slot = 0; slot < size; ++slot) {
+            members.push(_assignFrontNode(communityId, slot));
+        }
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function replaceMember(
+        uint256 communityId,
+        uint256 slot
+    ) external onlyRole(COMMUNITY_MANAGER_ROLE) returns (address newNode) {
+        address[] storage members = _requireCommunity(communityId);
+        if (slot >= members.length) revert CommunityRegistryInvalidSlot(communityId, slot);
+        _requireFreeNodes(1);
+        address previousNode = members[slot];
+        // A replaced member is presumed lost: it leaves the registry rather than rejoin the pool,
+        // where it would be handed to the next community.
+        delete _nodes[previousNode];
+        newNode = _assignFrontNode(communityId, slot);
+        members[slot] = newNode;
+        emit CommunityMemberReplaced(communityId, slot, previousNode, newNode);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function nodeInfo(address node) external view returns (NodeInfo memory) {
+        NodeRecord storage record = _nodes[node];
+        return NodeInfo(record.status, record.communityId, record.slot, record.peerId, record.multiaddrs);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function communityCount() external view returns (uint256) {
+        return _communityCount;
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function communitySize(uint256 communityId) external view returns (uint256) {
+        return _requireCommunity(communityId).length;
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function communityMembers(uint256 communityId) external view returns (address[] memory) {
+        return _requireCommunity(communityId);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function communityMember(uint256 communityId, uint256 slot) external view returns (address) {
+        address[] storage members = _requireCommunity(communityId);
+        if (slot >= members.length) revert CommunityRegistryInvalidSlot(communityId, slot);
+        return members[slot];
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function freeNodeCount() external view returns (uint256) {
+        return _freeNodes.length;
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function nextFreeNodes(uint256 count) external view returns (address[] memory nodes) {
+        uint256 length = count < _freeNodes.length ? count : _freeNodes.length;
+        nodes = new address[](length);
+        address node = _freeNodes.front();
+        for (uint256 i = 0; i < length; ++i) {
+            nodes[i] = node;
+            node = _freeNodes.next(node);
+        }
+    }
+
+    /// @dev The size of a community, 0 when it does not exist.
+    function _communitySizeOf(uint256 communityId) internal view returns (uint256) {
+        return _members[communityId].length;
+    }
+
+    /// @dev Whether `node` is opted in (free or serving).
+    function _isOptedIn(address node) internal view returns (bool) {
+        return _nodes[node].status != NodeStatus.None;
+    }
+
+    /// @dev Pops the front free node into `slot` of `communityId` and announces it to the node.
+    function _assignFrontNode(uint256 communityId, uint256 slot) private returns (address node) {
+        node = _freeNodes.popFront();
+        NodeRecord storage record = _nodes[node];
+        record.status = NodeStatus.Serving;
+        // Cannot truncate: communityId <= _communityCount (a uint32) and slot < MAX_COMMUNITY_SIZE.
+        record.communityId = uint32(communityId);
+        record.slot = uint8(slot);
+        emit CommunityMemberAssigned(communityId, slot, node);
+    }
+
+    function _requireFreeNodes(uint256 requested) private view {
+        uint256 available = _freeNodes.length;
+        if (available < requested) revert CommunityRegistryNotEnoughFreeNodes(requested, available);
+    }
+
+    function _requireCommunity(uint256 communityId) private view returns (address[] storage members) {
+        members = _members[communityId];
+        if (members.length == 0) revert CommunityRegistryUnknownCommunity(communityId);
+    }
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+import {CommunityRegistry} from "./CommunityRegistry.sol";
+import {ImageRegistry} from "./ImageRegistry.sol";
+import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
+import {IDispRegistry} from "./interfaces/IDispRegistry.sol";
+import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
+
+/**
+ * @title DispRegistry
+ * @notice The deployed DISP registry: communities of storage nodes and the images they keep, in one
+ * contract so that registering an image checks its community without a cross-contract call.
+ */
+contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
+    /**
+     * @param admin Receives `DEFAULT_ADMIN_ROLE` (grants and revokes every role).
+     * @param communityManager Receives `COMMUNITY_MANAGER_ROLE`, unless it is the zero address.
+     */
+    constructor(address admin, address communityManager) {
+        if (admin == address(0)) revert DispRegistryInvalidAdmin(admin);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        if (communityManager != address(0)) _grantRole(COMMUNITY_MANAGER_ROLE, communityManager);
+    }
+
+    /// @inheritdoc AccessControl
+    function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {
+        return
+            interfaceId == type(ICommunityRegistry).interfaceId ||
+            interfaceId == type(IImageRegistry).interfaceId ||
+            super.supportsInterface(interfaceId);
+    }
+
+    function _communitySize(uint256 communityId) internal view override returns (uint256) {
+        return _communitySizeOf(communityId);
+    }
+
+    function _isReplicaNode(address node) internal view override returns (bool) {
+        return _isOptedIn(node);
+    }
+}

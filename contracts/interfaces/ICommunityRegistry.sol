@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/**
+ * @title ICommunityRegistry
+ * @notice Storage nodes opt in with the information a peer needs to reach them and wait in a
+ * first-come-first-served pool of free nodes. A community of `size` members is formed from the
+ * front of that pool; member `slot` stores fragment `slot` of every image registered with the
+ * community, so the community as a whole keeps one full copy.
+ *
+ * A node agent finds its work with `eth_getLogs`: {CommunityMemberAssigned} filtered by its own
+ * address (topic 3) gives its communities and slots.
+ */
+interface ICommunityRegistry {
+    /// @notice Where a node stands in the registry.
+    enum NodeStatus {
+        /// Not opted in (never, opted out, or replaced out of its community).
+        None,
+        /// Opted in and waiting in the pool of free nodes.
+        Free,
+        /// Opted in and holding a slot of a community.
+        Serving
+    }
+
+    /// @notice What a peer needs to know about a node.
+    struct NodeInfo {
+        NodeStatus status;
+        /// The community the node serves, 0 unless `status` is `Serving`.
+        uint256 communityId;
+        /// The node's slot in that community (meaningful only while `Serving`).
+        uint256 slot;
+        /// The node's IPFS peer id, as text (e.g. `12D3KooW...`).
+        string peerId;
+        /// Multiaddrs the node listens on, as text (e.g. `/ip4/203.0.113.7/tcp/4001`).
+        string[] multiaddrs;
+    }
+
+    /**
+     * @notice A node joined the pool of free nodes.
+     * @param node The node's account.
+     * @param peerId Its IPFS peer id.
+     * @param multiaddrs Its multiaddrs.
+     */
+    event NodeOptedIn(address indexed node, string peerId, string[] multiaddrs);
+
+    /**
+     * @notice An opted-in node changed the information peers use to reach it.
+     * @param node The node's account.
+     * @param peerId Its new IPFS peer id.
+     * @param multiaddrs Its new multiaddrs.
+     */
+    event NodeInfoUpdated(address indexed node, string peerId, string[] multiaddrs);
+
+    /**
+     * @notice A free node left the pool and the registry.
+     * @param node The node's account.
+     */
+    event NodeOptedOut(address indexed node);
+
+    /**
+     * @notice A community was formed; one {CommunityMemberAssigned} per slot follows in the same
+     * transaction.
+     * @param communityId The new community's id (ids start at 1).
+     * @param size Its number of members, which is also the fragment count of its images.
+     */
+    event CommunityFormed(uint256 indexed communityId, uint256 size);
+
+    /**
+     * @notice A node took a slot of a community, at formation or as a replacement: from now on it
+     * must keep fragment `slot` of every image of the community.
+     * @param communityId The community.
+     * @param slot The slot, in `0..size-1`.
+     * @param node The node's account.
+     */
+    event CommunityMemberAssigned(uint256 indexed communityId, uint256 indexed slot, address indexed node);
+
+    /**
+     * @notice A member was replaced by the next free node (e.g. because it was lost). The previous
+     * member leaves the registry (status `None`) and may opt in again.
+     * @param communityId The community.
+     * @param slot The slot that changed hands.
+     * @param previousNode The replaced member.
+     * @param newNode The member now holding the slot.
+     */
+    event CommunityMemberReplaced(
+        uint256 indexed communityId,
+        uint256 slot,
+        address indexed previousNode,
+        address indexed newNode
+    );
+
+    /**
+     * @notice The caller is already opted in.
+     * @param node The caller.
+     */
+    error CommunityRegistryNodeAlreadyOptedIn(address node);
+
+    /**
+     * @notice The node is not opted in.
+     * @param node The node.
+     */
+    error CommunityRegistryNodeNotOptedIn(address node);
+
+    /**
+     * @notice The node holds a slot of a community and cannot leave until it is replaced.
+     * @param node The node.
+     * @param communityId The community it serves.
+     */
+    error CommunityRegistryNodeServing(address node, uint256 communityId);
+
+    /**
+     * @notice A node must give a peer id.
+     * @param node The caller.
+     */
+    error CommunityRegistryEmptyPeerId(address node);
+
+    /**
+     * @notice The community size is outside `MIN_COMMUNITY_SIZE..MAX_COMMUNITY_SIZE`.
+     * @param size The requested size.
+     */
+    error CommunityRegistryInvalidSize(uint256 size);
+
+    /**
+     * @notice The pool holds fewer free nodes than requested.
+     * @param requested The number of nodes needed.
+     * @param available The number of free nodes.
+     */
+    error CommunityRegistryNotEnoughFreeNodes(uint256 requested, uint256 available);
+
+    /**
+     * @notice No community has this id.
+     * @param communityId The id.
+     */
+    error CommunityRegistryUnknownCommunity(uint256 communityId);
+
+    /**
+     * @notice The slot is not below the community's size.
+     * @param communityId The community.
+     * @param slot The slot.
+     */
+    error CommunityRegistryInvalidSlot(uint256 communityId, uint256 slot);
+
+    /**
+     * @notice Opts the caller in as a storage node, at the back of the pool of free nodes.
+     * @param peerId The caller's IPFS peer id (not empty).
+     * @param multiaddrs The multiaddrs it listens on (may be empty when peers find it by routing).
+     */
+    function optIn(string calldata peerId, string[] calldata multiaddrs) external;
+
+    /**
+     * @notice Replaces the caller's peer id and multiaddrs; emits {NodeInfoUpdated} only when they
+     * changed. Allowed while free or serving.
+     * @param peerId The new peer id (not empty).
+     * @param multiaddrs The new multiaddrs.
+     */
+    function updateNodeInfo(string calldata peerId, string[] calldata multiaddrs) external;
+
+    /// @notice Takes the caller, a free node, out of the pool and the registry.
+    function optOut() external;
+
+    /**
+     * @notice Forms a community from the first `size` free nodes: the front of the pool takes slot 0,
+     * the next slot 1, and so on. Gas grows with `size`, never with the pool. Requires
+     * `COMMUNITY_MANAGER_ROLE`.
+     * @param size The number of members, in `MIN_COMMUNITY_SIZE..MAX_COMMUNITY_SIZE`.
+     * @return communityId The new community's id.
+     */
+    function formCommunity(uint256 size) external returns (uint256 communityId);
+
+    /**
+     * @notice Gives `slot` of a community to the front free node; the previous member leaves the
+     * registry. Requires `COMMUNITY_MANAGER_ROLE`.
+     * @param communityId The community.
+     * @param slot The slot to hand over.
+     * @return newNode The node now holding the slot.
+     */
+    function replaceMember(uint256 communityId, uint256 slot) external returns (address newNode);
+
+    /// @notice The role allowed to form communities and replace their members: `keccak256("COMMUNITY_MANAGER_ROLE")`.
+    function COMMUNITY_MANAGER_ROLE() external view returns (bytes32);
+
+    /// @notice The smallest community size (2).
+    function MIN_COMMUNITY_SIZE() external view returns (uint256);
+
+    /// @notice The largest community size (64).
+    function MAX_COMMUNITY_SIZE() external view returns (uint256);
+
+    /**
+     * @notice A node's status and contact information; status `None` for an unknown account.
+     * @param node The node's account.
+     */
+    function nodeInfo(address node) external view returns (NodeInfo memory);
+
+    /// @notice The number of communities formed so far (the last community id).
+    function communityCount() external view returns (uint256);
+
+    /**
+     * @notice The number of members (and fragments per image) of a community.
+     * @param communityId An existing community.
+     */
+    function communitySize(uint256 communityId) external view returns (uint256);
+
+    /**
+     * @notice The members of a community, by slot.
+     * @param communityId An existing community.
+     */
+    function communityMembers(uint256 communityId) external view returns (address[] memory);
+
+    /**
+     * @notice The member holding one slot of a community.
+     * @param communityId An existing community.
+     * @param slot A slot below the community's size.
+     */
+    function communityMember(uint256 communityId, uint256 slot) external view returns (address);
+
+    /// @notice The number of nodes in the pool of free nodes.
+    function freeNodeCount() external view returns (uint256);
+
+    /**
+     * @notice The free nodes the next formations will take, in order (at most `count`, fewer when the
+     * pool is smaller).
+     * @param count The maximum number of nodes to return.
+     */
+    function nextFreeNodes(uint256 count) external view returns (address[] memory);
+}

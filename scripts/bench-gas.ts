@@ -1,0 +1,110 @@
+import { computeCid } from "@disp/core";
+import { network } from "hardhat";
+
+import DispModule from "../deploy/modules/Disp.js";
+
+// Gas of the registry's common calls against a baseline measured in the same run: an OpenZeppelin
+// ERC721URIStorage mint whose token URI is `ipfs://<CIDv1>`, the usual way to put an image "on
+// chain". Every figure is the SECOND call of its kind in the run, so one-time costs (a counter's
+// first write, a first balance) weigh on neither side. Last stdout line: one JSON object.
+
+const { ethers, ignition } = await network.create();
+const [deployer, user, reader, otherReader] = await ethers.getSigners();
+if (deployer === undefined || user === undefined || reader === undefined || otherReader === undefined) {
+  throw new Error("the in-process network provides 20 accounts");
+}
+const admin = deployer;
+
+const { registry: deployed } = await ignition.deploy(DispModule, { displayUi: false });
+const registry = await ethers.getContractAt("DispRegistry", await deployed.getAddress());
+const nft = await ethers.deployContract("ERC721URIStorageMock", [admin.address]);
+
+let nonce = 0;
+/** A real CIDv1 (sha2-256, raw leaves) of fresh bytes: 36 bytes binary, 59 characters in base32. */
+const freshCid = () => computeCid(new TextEncoder().encode(`disp bench ${nonce++}`));
+const digest = (label: string) => ethers.keccak256(ethers.toUtf8Bytes(`${label} ${nonce}`));
+
+const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<number> => {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("transaction was not mined");
+  return Number(receipt.gasUsed);
+};
+
+/** Figures beside the goals, printed for the record. */
+const info: Record<string, number> = {};
+
+/** Opts in `count` fresh funded nodes; returns the gas of the last opt-in. */
+const optInNodes = async (count: number): Promise<number> => {
+  let gas = 0;
+  for (let i = 0; i < count; i++) {
+    const node = new ethers.Wallet(ethers.hexlify(ethers.randomBytes(32)), ethers.provider);
+    await (await admin.sendTransaction({ to: node.address, value: ethers.parseEther("1") })).wait();
+    gas = await gasOf(registry.connect(node).optIn(`12D3KooWBench${i}`, [`/ip4/127.0.0.1/tcp/${4001 + i}`]));
+  }
+  return gas;
+};
+
+/** Forms a community of `size` from `size` fresh nodes; returns its id. */
+const formCommunity = async (size: number): Promise<bigint> => {
+  info.optIn = await optInNodes(size);
+  info[`formCommunity${size}`] = await gasOf(registry.formCommunity(size));
+  return registry.communityCount();
+};
+
+const registerImage = async (communityId: bigint, fragmentCount: number): Promise<number> => {
+  const cid = await freshCid();
+  return gasOf(
+    registry
+      .connect(user)
+      .registerImage(communityId, fragmentCount, digest("root"), digest("pixels"), cid.bytes),
+  );
+};
+
+const addVersion = async (imageId: bigint): Promise<number> => {
+  const cid = await freshCid();
+  return gasOf(registry.connect(user).addVersion(imageId, digest("root"), digest("pixels"), cid.bytes));
+};
+
+const mintWithUri = async (): Promise<number> => {
+  const uri = `ipfs://${(await freshCid()).toString()}`;
+  if (uri.length !== 66) throw new Error(`expected a 59-character CIDv1, got ${uri}`);
+  return gasOf(nft.safeMint(admin.address, uri));
+};
+
+await mintWithUri();
+const erc721MintWithUri = await mintWithUri();
+
+const community4 = await formCommunity(4);
+await registerImage(community4, 4);
+const registerImage4 = await registerImage(community4, 4);
+
+const community64 = await formCommunity(64);
+await registerImage(community64, 64);
+const registerImage64 = await registerImage(community64, 64);
+
+await addVersion(1n);
+const addVersionGas = await addVersion(2n);
+
+await gasOf(registry.connect(user).grantRead(1n, reader.address));
+const grantRead = await gasOf(registry.connect(user).grantRead(2n, otherReader.address));
+
+// Formation cost must not grow with the pool: form 4 again, from a pool of 100 this time.
+await optInNodes(100);
+info.formCommunity4FromPoolOf100 = await gasOf(registry.formCommunity(4));
+info.replaceMember = await gasOf(registry.replaceMember(1n, 0n));
+
+for (const [name, gas] of Object.entries(info)) console.log(`${name}: ${gas}`);
+console.log(
+  `registerImage64 / registerImage4 = ${(registerImage64 / registerImage4).toFixed(4)} (goal <= 1.05), ` +
+    `ratio goal <= 0.5, addVersion goal <= 60000`,
+);
+console.log(
+  JSON.stringify({
+    registerImage4,
+    registerImage64,
+    addVersion: addVersionGas,
+    grantRead,
+    erc721MintWithUri,
+    ratio: Number((registerImage4 / erc721MintWithUri).toFixed(4)),
+  }),
+);

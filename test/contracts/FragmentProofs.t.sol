@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {DispRegistry} from "../../contracts/DispRegistry.sol";
+import {TestBase} from "./utils/TestBase.sol";
+
+/// @dev Random version trees built here, independently of the contracts' helpers, with the leaf
+/// encoding of OpenZeppelin's StandardMerkleTree for ["uint256", "bytes32"] values, then proven
+/// (and disproven) through the deployed registry.
+contract FragmentProofsFuzzTest is TestBase {
+    uint256 private constant MANIFEST_LEAF_INDEX = type(uint256).max;
+    uint256 private constant NODES = 64;
+
+    DispRegistry private registry;
+
+    struct Tree {
+        uint256[] indices;
+        bytes32[] digests;
+        bytes32[] leaves; // in tree order
+    }
+
+    function setUp() public {
+        registry = new DispRegistry(address(this), address(this));
+        for (uint256 i = 0; i < NODES; ++i) {
+            vm.prank(address(uint160(0x10000 + i)));
+            registry.optIn("12D3KooWFuzzNode", new string[](0));
+        }
+    }
+
+    function testFuzz_provesEveryKindOfLeaf(uint256 seed, uint256 count, uint256 pick) public {
+        (Tree memory tree, uint256 n) = _registerRandomImage(seed, count);
+        uint256 position = bound(pick, 0, n);
+        assertTrue(
+            registry.verifyFragment(
+                1,
+                1,
+                tree.indices[position],
+                tree.digests[position],
+                _proof(tree, position)
+            ),
+            "a genuine leaf verifies"
+        );
+    }
+
+    function testFuzz_rejectsAnotherIndex(
+        uint256 seed,
+        uint256 count,
+        uint256 pick,
+        uint256 wrongIndex
+    ) public {
+        (Tree memory tree, uint256 n) = _registerRandomImage(seed, count);
+        uint256 position = bound(pick, 0, n);
+        if (wrongIndex == tree.indices[position]) wrongIndex = wrongIndex == 0 ? 1 : wrongIndex - 1;
+        assertFalse(
+            registry.verifyFragment(1, 1, wrongIndex, tree.digests[position], _proof(tree, position)),
+            "a leaf at another index fails"
+        );
+    }
+
+    function testFuzz_rejectsAnotherDigest(
+        uint256 seed,
+        uint256 count,
+        uint256 pick,
+        bytes32 wrongDigest
+    ) public {
+        (Tree memory tree, uint256 n) = _registerRandomImage(seed, count);
+        uint256 position = bound(pick, 0, n);
+        if (wrongDigest == tree.digests[position]) wrongDigest = ~wrongDigest;
+        assertFalse(
+            registry.verifyFragment(1, 1, tree.indices[position], wrongDigest, _proof(tree, position)),
+            "another digest fails"
+        );
+    }
+
+    function testFuzz_rejectsATamperedProof(
+        uint256 seed,
+        uint256 count,
+        uint256 pick,
+        uint256 element,
+        bytes32 mask
+    ) public {
+        (Tree memory tree, uint256 n) = _registerRandomImage(seed, count);
+        uint256 position = bound(pick, 0, n);
+        bytes32[] memory proof = _proof(tree, position);
+        // n >= 2 fragments plus the manifest: at least 3 leaves, so every proof has an element.
+        element = bound(element, 0, proof.length - 1);
+        proof[element] ^= (mask == bytes32(0) ? bytes32(uint256(1)) : mask);
+        assertFalse(
+            registry.verifyFragment(1, 1, tree.indices[position], tree.digests[position], proof),
+            "a tampered proof fails"
+        );
+        // A proof cut short fails too.
+        bytes32[] memory full = _proof(tree, position);
+        bytes32[] memory short = new bytes32[](full.length - 1);
+        for (uint256 i = 0; i < short.length; ++i) short[i] = full[i];
+        assertFalse(
+            registry.verifyFragment(1, 1, tree.indices[position], tree.digests[position], short),
+            "a truncated proof fails"
+        );
+    }
+
+    function testFuzz_rejectsALeafOfAnotherVersion(uint256 seed, uint256 count, uint256 pick) public {
+        (Tree memory tree, uint256 n) = _registerRandomImage(seed, count);
+        Tree memory next = _randomTree(uint256(keccak256(abi.encode(seed, "v2"))), n);
+        registry.addVersion(1, _root(next.leaves), keccak256("pixels v2"), hex"01551220aa");
+        uint256 position = bound(pick, 0, n);
+        assertFalse(
+            registry.verifyFragment(
+                1,
+                2,
+                tree.indices[position],
+                tree.digests[position],
+                _proof(tree, position)
+            ),
+            "version 1's leaf fails against version 2"
+        );
+        assertTrue(
+            registry.verifyFragment(
+                1,
+                2,
+                next.indices[position],
+                next.digests[position],
+                _proof(next, position)
+            ),
+            "version 2's own leaf verifies"
+        );
+    }
+
+    /// @dev Forms a community of 2..64 members and registers image 1 on it with a random tree.
+    function _registerRandomImage(uint256 seed, uint256 count) private returns (Tree memory tree, uint256 n) {
+        n = bound(count, 2, NODES);
+        registry.formCommunity(n);
+        tree = _randomTree(seed, n);
+        registry.registerImage(1, n, _root(tree.leaves), keccak256("pixels"), hex"01551220ff");
+    }
+
+    /// @dev `n` fragment leaves and the manifest leaf, rotated by a seed-chosen offset so the
+    /// manifest does not always sit last.
+    function _randomTree(uint256 seed, uint256 n) private pure returns (Tree memory tree) {
+        uint256 total = n + 1;
+        tree.indices = new uint256[](total);
+        tree.digests = new bytes32[](total);
+        tree.leaves = new bytes32[](total);
+        uint256 offset = seed % total;
+        for (uint256 i = 0; i < total; ++i) {
+            uint256 position = (i + offset) % total;
+            uint256 index = i == n ? MANIFEST_LEAF_INDEX : i;
+            bytes32 digest = keccak256(abi.encode(seed, i));
+            tree.indices[position] = index;
+            tree.digests[position] = digest;
+            tree.leaves[position] = keccak256(bytes.concat(keccak256(abi.encode(index, digest))));
+        }
+    }
+
+    function _root(bytes32[] memory leaves) private pure returns (bytes32) {
+        bytes32[] memory level = leaves;
+        while (level.length > 1) level = _parentLevel(level);
+        return level[0];
+    }
+
+    function _proof(Tree memory tree, uint256 position) private pure returns (bytes32[] memory proof) {
+        bytes32[] memory path = new bytes32[](8); // 65 leaves need at most 7 levels
+        uint256 length = 0;
+        bytes32[] memory level = tree.leaves;
+        while (level.length > 1) {
+            uint256 sibling = position ^ 1;
+            if (sibling < level.length) path[length++] = level[sibling];
+            level = _parentLevel(level);
+            position /= 2;
+        }
+        proof = new bytes32[](length);
+        for (uint256 i = 0; i < length; ++i) proof[i] = path[i];
+    }
+
+    /// @dev Pairs are hashed sorted, as OpenZeppelin's MerkleProof expects; an odd last node moves up.
+    function _parentLevel(bytes32[] memory level) private pure returns (bytes32[] memory parents) {
+        parents = new bytes32[]((level.length + 1) / 2);
+        for (uint256 i = 0; i < parents.length; ++i) {
+            if (2 * i + 1 == level.length) {
+                parents[i] = level[2 * i];
+            } else {
+                (bytes32 a, bytes32 b) = (level[2 * i], level[2 * i + 1]);
+                parents[i] = a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
+            }
+        }
+    }
+}
