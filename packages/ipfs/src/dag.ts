@@ -5,6 +5,7 @@ import { UnixFS } from "ipfs-unixfs";
 import type { CID } from "multiformats/cid";
 
 import { IpfsError, messageOf } from "./errors.js";
+import { retryStalled } from "./stall.js";
 
 /**
  * Reading a UnixFS file block by block, checking every block against its CID as it arrives.
@@ -91,6 +92,8 @@ export interface WalkOptions {
   readonly concurrency: number;
   /** Refuse files larger than this, before allocating anything. */
   readonly maxBytes?: number;
+  /** Ask again for pending blocks when none has arrived for this long (see `retryStalled`). */
+  readonly stallMs?: number;
 }
 
 /** Where the walker delivers a file: its size first, then every piece of content at its offset. */
@@ -108,10 +111,12 @@ async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sin
   const failure = new AbortController();
   const signal = AbortSignal.any([options.signal, failure.signal]);
   const slot = semaphore(options.concurrency);
+  const guard = options.stallMs === undefined ? undefined : retryStalled(getBlock, options.stallMs);
+  const get = guard?.getBlock ?? getBlock;
 
   const fetchNode = async (cid: CID): Promise<FileNode> => {
     assertReadable(cid);
-    const bytes = await slot(() => getBlock(cid, signal));
+    const bytes = await slot(() => get(cid, signal));
     verifyBlock(cid, bytes);
     return decodeFileNode(cid, bytes);
   };
@@ -148,6 +153,8 @@ async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sin
   } catch (error) {
     failure.abort(error);
     throw error;
+  } finally {
+    guard?.close();
   }
 }
 

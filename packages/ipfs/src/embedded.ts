@@ -46,6 +46,16 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_FETCH_CONCURRENCY = 64;
 /** Blocks written at once by an add (16 to 64 measured alike). */
 const BLOCK_WRITE_CONCURRENCY = 32;
+/**
+ * yamux (8.0) grants the sender more window as soon as data arrives, not when it is read, so a peer
+ * can outrun a busy receiver until the stream's read buffer overflows; the stream is then aborted
+ * and the bitswap blocks in it are lost (measured: 4.98 MB against the 4 MiB default while this
+ * node was adding a 64 MiB file). The buffer holds what a read may have in flight (64 blocks of up
+ * to 512 KiB); `retryStalled` covers the rest.
+ */
+const STREAM_READ_BUFFER = 32 * 1024 * 1024;
+/** A read re-requests its pending blocks when none arrived for this long (see `retryStalled`). */
+const STALL_MS = 3_000;
 
 type HeliaNode = Helia & { libp2p: Libp2p };
 
@@ -82,7 +92,7 @@ function offlineHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: STREAM_READ_BUFFER } })],
     peerDiscovery: [],
     services: { identify: identify() },
     // A node busy with local work (hashing a large add on a loaded machine) can miss a ping; that
@@ -144,6 +154,7 @@ class EmbeddedNode implements IpfsNode {
         signal,
         concurrency: this.#concurrency,
         maxBytes: options.maxBytes,
+        stallMs: STALL_MS,
       }),
     );
   }
@@ -161,6 +172,7 @@ class EmbeddedNode implements IpfsNode {
         await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
           signal,
           concurrency: this.#concurrency,
+          stallMs: STALL_MS,
         });
         await this.#pins.add(cid);
       },
