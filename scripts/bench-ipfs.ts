@@ -9,6 +9,7 @@
  * - sha256: `createHash("sha256")` over the bytes, on one core.
  * Also printed (not in the JSON line): the same bytes written as 256 KiB files with no hashing, the
  * floor for a store that keeps a file per block, and the load average around the run.
+ * Each repetition uses fresh nodes in fresh directories, deleted afterwards (see `withFreshNode`).
  * Each figure is the median of a few repetitions (the machine may be shared), in MB/s of 10^6 bytes.
  * The last stdout line is the JSON result.
  */
@@ -20,7 +21,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 import { DEFAULT_UNIXFS } from "@disp/core";
-import { CID, createEmbeddedNode } from "@disp/ipfs";
+import { CID, createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
 
 const MiB = 1024 * 1024;
 const RUNS: readonly { readonly MiB: number; readonly repetitions: number }[] = [
@@ -37,7 +38,7 @@ interface Result {
   sha256MBps: number;
 }
 
-/** A provider node in a child process (started through Hardhat, which loads TypeScript for it). */
+/** A provider process (started through Hardhat, which loads TypeScript for it). */
 async function startProvider(directory: string) {
   const child = spawn(process.execPath, [process.argv[1] ?? "", "run", "scripts/bench-ipfs-provider.ts"], {
     env: { ...process.env, DISP_BENCH_PROVIDER_DIR: directory },
@@ -51,13 +52,14 @@ async function startProvider(directory: string) {
       if (value.startsWith("{")) return JSON.parse(value) as Record<string, string>;
     }
   };
-  const { address } = await next();
-  if (address === undefined) throw new Error("the provider gave no address");
+  await next(); // {"ready": true}
   return {
-    address,
-    async add(bytes: number): Promise<CID> {
+    /** A fresh provider node adds `bytes` random bytes; returns their CID and the node's address. */
+    async add(bytes: number): Promise<{ cid: CID; address: string }> {
       child.stdin.write(`${JSON.stringify({ bytes })}\n`);
-      return CID.parse((await next())["cid"] ?? "");
+      const { cid, address } = await next();
+      if (cid === undefined || address === undefined) throw new Error("the provider gave no CID or address");
+      return { cid: CID.parse(cid), address };
     },
     async stop(): Promise<void> {
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -80,20 +82,20 @@ function median(values: number[]): number {
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 
-let scratchFiles = 0;
 /**
  * A floor for any store that keeps one file per block: the same bytes written as 256 KiB files
  * (temporary file + rename, 32 at once) next to the node's blocks, with no hashing at all.
  */
 async function writeAsChunkFiles(bytes: Uint8Array, scratch: string): Promise<void> {
   const chunks: Uint8Array[] = [];
+  const offsetOf = (chunk: Uint8Array): number => chunk.byteOffset - bytes.byteOffset;
   for (let offset = 0; offset < bytes.length; offset += DEFAULT_UNIXFS.chunkSize) {
     chunks.push(bytes.subarray(offset, offset + DEFAULT_UNIXFS.chunkSize));
   }
   for (let i = 0; i < chunks.length; i += 32) {
     await Promise.all(
       chunks.slice(i, i + 32).map(async (chunk) => {
-        const file = join(scratch, `${scratchFiles++}`);
+        const file = join(scratch, `${offsetOf(chunk)}`);
         await writeFile(`${file}.tmp`, chunk);
         await rename(`${file}.tmp`, file);
       }),
@@ -109,18 +111,35 @@ const load = (): string =>
 // The nodes' directories go under DISP_BENCH_DIR (default: the OS temp dir), on the disk measured.
 const directory = await mkdtemp(join(process.env["DISP_BENCH_DIR"] ?? tmpdir(), "disp-bench-ipfs-"));
 const provider = await startProvider(join(directory, "provider"));
-const node = await createEmbeddedNode({ directory: join(directory, "node") });
-const scratch = join(directory, "scratch");
-await mkdir(scratch);
 const results: Result[] = [];
+let rounds = 0;
+
+/**
+ * Runs `work` on a fresh node, then deletes the node's directory. Every repetition starts from an
+ * empty store, so the writes of one are not still being flushed to disk (and throttled) in the next.
+ */
+async function withFreshNode(work: (node: IpfsNode) => Promise<void>): Promise<void> {
+  const nodeDirectory = join(directory, `node-${rounds++}`);
+  const node = await createEmbeddedNode({ directory: nodeDirectory });
+  try {
+    await work(node);
+  } finally {
+    await node.stop();
+    await rm(nodeDirectory, { recursive: true, force: true });
+  }
+}
+
 console.log(
   `load average before: ${load()} (${cpus().length} cores; other work on the machine skews every figure)`,
 );
 try {
-  await node.connect(provider.address);
-  // Warm up the code paths (JIT, first shard directories) before timing anything.
-  await node.cat(await node.add(randomBytes(MiB)));
-  await node.cat(await provider.add(MiB), { timeoutMs: 60_000 });
+  // Warm up the code paths (JIT) before timing anything.
+  await withFreshNode(async (node) => {
+    await node.cat(await node.add(randomBytes(MiB)));
+    const remote = await provider.add(MiB);
+    await node.connect(remote.address);
+    await node.cat(remote.cid, { timeoutMs: 60_000 });
+  });
 
   for (const run of RUNS) {
     const size = run.MiB * MiB;
@@ -134,14 +153,21 @@ try {
     for (let i = 0; i < run.repetitions; i++) {
       const bytes = randomBytes(size);
       times.sha256.push(await seconds(() => createHash("sha256").update(bytes).digest()));
+      const scratch = join(directory, `scratch-${rounds++}`);
+      await mkdir(scratch);
       times.chunkFiles.push(await seconds(() => writeAsChunkFiles(bytes, scratch)));
-      let cid: CID | undefined;
-      times.add.push(await seconds(async () => (cid = await node.add(bytes))));
-      if (cid === undefined) throw new Error("add returned no CID");
-      const root = cid;
-      times.cat.push(await seconds(() => node.cat(root)));
-      const remote = await provider.add(size);
-      times.bitswap.push(await seconds(() => node.cat(remote, { timeoutMs: 300_000 })));
+      await rm(scratch, { recursive: true, force: true });
+
+      await withFreshNode(async (node) => {
+        let cid: CID | undefined;
+        times.add.push(await seconds(async () => (cid = await node.add(bytes))));
+        if (cid === undefined) throw new Error("add returned no CID");
+        const root = cid;
+        times.cat.push(await seconds(() => node.cat(root)));
+        const remote = await provider.add(size);
+        await node.connect(remote.address);
+        times.bitswap.push(await seconds(() => node.cat(remote.cid, { timeoutMs: 300_000 })));
+      });
     }
     const rate = (list: number[]): number => round(size / 1e6 / median(list));
     const result: Result = {
@@ -157,7 +183,6 @@ try {
   }
 } finally {
   console.log(`load average after: ${load()}`);
-  await node.stop();
   await provider.stop();
   await rm(directory, { recursive: true, force: true });
 }
