@@ -1,2 +1,9 @@
-// IPFS nodes behind one interface: embedded Helia and Kubo over kubo-rpc-client
-export {};
+// IPFS nodes behind one interface: embedded Helia and Kubo over kubo-rpc-client.
+export type { AddOptions, CatOptions, IpfsNode } from "./node.js";
+export type { ReadOptions } from "./deadline.js";
+export { CID } from "multiformats/cid";
+export { IpfsError, isIpfsError, type IpfsErrorCode } from "./errors.js";
+export { isLoopback } from "./address.js";
+export { createEmbeddedNode, LOOPBACK_LISTEN, type EmbeddedNodeOptions } from "./embedded.js";
+export { createKuboNode, KUBO_MAX_CHILDREN_PER_NODE, type KuboClient, type KuboNodeOptions } from "./kubo.js";
+export { createLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "./network.js";

@@ -1,0 +1,144 @@
+import { analyseJpeg } from "./analyse.js";
+import type { VerifiedJpeg } from "./analyse.js";
+import { countSymbols, encodeScan, STANDARD_PADDING } from "./encode.js";
+import { JpegInvalidError, JpegUnsupportedError } from "./errors.js";
+import { fragmentGeometries, fragmentMcuOrder } from "./geometry.js";
+import type { FragmentGeometry, JpegKernel, JpegLimits } from "./geometry.js";
+import { bestSpec, buildEncodeTable, STANDARD_AC, STANDARD_DC } from "./huffman.js";
+import type { EncodeTable } from "./huffman.js";
+import type { HuffmanSpec } from "./parse.js";
+import { JPEG_LAYOUT_SCHEMA, toBase64 } from "./layout.js";
+import type { JpegLayout } from "./layout.js";
+import { writeFragmentJpeg } from "./writer.js";
+
+export interface JpegInfo {
+  readonly width: number;
+  readonly height: number;
+  /** "baseline" (SOF0) or "extended" (SOF1, 8-bit, Huffman). */
+  readonly frame: "baseline" | "extended";
+  readonly components: readonly { readonly id: number; readonly h: number; readonly v: number }[];
+  readonly mcuWidth: number;
+  readonly mcuHeight: number;
+  readonly mcusX: number;
+  readonly mcusY: number;
+  readonly restartInterval: number;
+  /** EXIF orientation 1..8 (1 when none): viewers, and jimp, rotate the decoded pixels by it. */
+  readonly orientation: number;
+  /** Bytes before the SOS marker (APPn, tables, SOF...) and after the entropy-coded data. */
+  readonly headerBytes: number;
+  readonly trailerBytes: number;
+}
+
+export type JpegInspection =
+  | { readonly supported: true; readonly info: JpegInfo }
+  | { readonly supported: false; readonly code: string; readonly reason: string };
+
+function info(jpeg: VerifiedJpeg): JpegInfo {
+  const { parsed, geometry } = jpeg;
+  return {
+    width: parsed.width,
+    height: parsed.height,
+    frame: parsed.sofMarker === 0xc0 ? "baseline" : "extended",
+    components: parsed.components.map((c) => ({ id: c.id, h: c.h, v: c.v })),
+    mcuWidth: geometry.mcuWidth,
+    mcuHeight: geometry.mcuHeight,
+    mcusX: geometry.mcusX,
+    mcusY: geometry.mcusY,
+    restartInterval: parsed.restartInterval,
+    orientation: parsed.orientation,
+    headerBytes: parsed.sosOffset,
+    trailerBytes: jpeg.bytes.length - jpeg.scanEnd,
+  };
+}
+
+/**
+ * Whether the coefficient codec can split `bytes` and merge them back byte for byte. This runs the
+ * full check (decode, re-encode, compare), so it costs about as much as a split.
+ */
+export function inspectJpeg(bytes: Uint8Array, limits?: JpegLimits): JpegInspection {
+  try {
+    return { supported: true, info: info(analyseJpeg(bytes, limits)) };
+  } catch (error) {
+    if (error instanceof JpegUnsupportedError)
+      return { supported: false, code: error.code, reason: error.reason };
+    if (error instanceof JpegInvalidError)
+      return { supported: false, code: error.code, reason: error.message };
+    throw error;
+  }
+}
+
+export interface JpegSplit {
+  /** One baseline JPEG per kernel offset, index a*kw+b. */
+  readonly fragments: Uint8Array[];
+  readonly layout: JpegLayout;
+}
+
+/**
+ * Splits a JPEG at MCU granularity: fragment (a, b) holds MCUs (i*kh+a, j*kw+b), written as a small
+ * JPEG of the whole with the original quantization and its own optimal Huffman tables. Throws
+ * JpegUnsupportedError / JpegInvalidError when the file cannot be rebuilt byte for byte (the caller
+ * then uses the pixel codec and says why), JpegKernelError for a kernel outside 1..8, and
+ * JpegTooLargeError (from the header, before allocating) past `limits.maxPixels`.
+ */
+export function splitJpeg(bytes: Uint8Array, kernel: JpegKernel, limits?: JpegLimits): JpegSplit {
+  const jpeg = analyseJpeg(bytes, limits);
+  const { parsed, geometry } = jpeg;
+  const geometries = fragmentGeometries(geometry, kernel);
+  const fragments = geometries.map((fragment) => encodeFragment(jpeg, kernel, fragment));
+  const layout: JpegLayout = {
+    schema: JPEG_LAYOUT_SCHEMA,
+    width: parsed.width,
+    height: parsed.height,
+    kernel: { kh: kernel.kh, kw: kernel.kw },
+    components: parsed.components.map((c) => ({ id: c.id, h: c.h, v: c.v })),
+    mcuWidth: geometry.mcuWidth,
+    mcuHeight: geometry.mcuHeight,
+    mcusX: geometry.mcusX,
+    mcusY: geometry.mcusY,
+    restartInterval: parsed.restartInterval,
+    padBit: jpeg.padding.bit,
+    padFullByte: jpeg.padding.fullByte,
+    byteLength: bytes.length,
+    fragments: geometries.map((f) => ({ width: f.width, height: f.height })),
+    header: toBase64(bytes.subarray(0, parsed.sosOffset)),
+    sos: toBase64(bytes.subarray(parsed.sosOffset, parsed.dataOffset)),
+    trailer: toBase64(bytes.subarray(jpeg.scanEnd)),
+  };
+  return { fragments, layout };
+}
+
+/** Sums per-component symbol counts into per-table counts (components may share a table). */
+function tableCounts(perComponent: Uint32Array[], tableIds: readonly number[]): Map<number, Uint32Array> {
+  const byTable = new Map<number, Uint32Array>();
+  perComponent.forEach((counts, c) => {
+    const id = tableIds[c] ?? 0;
+    const sum = byTable.get(id) ?? new Uint32Array(256);
+    for (let s = 0; s < 256; s++) sum[s] = (sum[s] ?? 0) + (counts[s] ?? 0);
+    byTable.set(id, sum);
+  });
+  return byTable;
+}
+
+function chooseTables(
+  counts: Map<number, Uint32Array>,
+  standards: readonly HuffmanSpec[],
+): Map<number, HuffmanSpec> {
+  return new Map([...counts].map(([id, freq]) => [id, bestSpec(freq, standards)]));
+}
+
+function encodeFragment(jpeg: VerifiedJpeg, kernel: JpegKernel, fragment: FragmentGeometry): Uint8Array {
+  const { parsed, geometry, grid } = jpeg;
+  const order = fragmentMcuOrder(geometry, kernel, fragment);
+  const symbols = countSymbols(grid, geometry, order);
+  const dcIds = parsed.scan.map((s) => s.td);
+  const acIds = parsed.scan.map((s) => s.ta);
+  const dc = chooseTables(tableCounts(symbols.dc, dcIds), STANDARD_DC);
+  const ac = chooseTables(tableCounts(symbols.ac, acIds), STANDARD_AC);
+  const dcEncode = dcIds.map((id) => buildEncodeTable(dc.get(id) as HuffmanSpec));
+  const acEncode: EncodeTable[] = acIds.map((id) => buildEncodeTable(ac.get(id) as HuffmanSpec));
+  const estimate = Math.ceil(
+    ((jpeg.scanEnd - parsed.dataOffset) * order.length) / (geometry.mcusX * geometry.mcusY),
+  );
+  const scan = encodeScan(grid, geometry, dcEncode, acEncode, 0, STANDARD_PADDING, order, estimate + 4096);
+  return writeFragmentJpeg(parsed, fragment.width, fragment.height, { dc, ac }, scan);
+}

@@ -1,0 +1,94 @@
+import { isDispError } from "./errors.js";
+import { decodeImage } from "./image/decode.js";
+import type { RgbaImage } from "./image/types.js";
+import type { Manifest } from "./manifest/schema.js";
+import { pixelHash, sha256Hex } from "./pixel-hash.js";
+import { poolingLayout, type Fragment } from "./pooling/layout.js";
+import { recover } from "./pooling/recover.js";
+import type { OnProgress } from "./progress.js";
+import { computeCid } from "./unixfs.js";
+
+export interface RebuildOptions {
+  readonly onProgress?: OnProgress;
+  readonly signal?: AbortSignal;
+}
+
+/** Why a fragment file that was there was not used. */
+export interface RejectedFragment {
+  readonly index: number;
+  readonly reason: string;
+}
+
+export interface RebuildResult {
+  readonly image: RgbaImage;
+  /** Every fragment was present and verified: the pixels are the bit-exact merge. */
+  readonly exact: boolean;
+  /** exact, and the pixels hash to the manifest's content hash. */
+  readonly pixelHashVerified: boolean;
+  /** Fragments that were absent or rejected, ascending. */
+  readonly missing: number[];
+  /** Fragments whose file was there but did not match the manifest (never used). */
+  readonly rejected: RejectedFragment[];
+  readonly estimatedPixels: number;
+}
+
+/**
+ * The read side of the pixel codec: verifies each fragment file that is present against its CID and
+ * SHA-256 in the manifest (a mismatch is rejected and treated as missing, never used), decodes the
+ * PNGs, then merges, or recovers the missing pixels (flagged approximate), and checks the pixel hash
+ * of an exact result. `files[i]` is fragment i's bytes, or undefined when it is absent.
+ */
+export async function rebuildImage(
+  manifest: Manifest,
+  files: readonly (Uint8Array | undefined)[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
+  const { onProgress, signal } = options;
+  const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
+  const total = manifest.fragments.length;
+  const rejected: RejectedFragment[] = [];
+  const fragments: (Fragment | undefined)[] = [];
+  for (const entry of manifest.fragments) {
+    signal?.throwIfAborted();
+    const file = files[entry.index];
+    const checked = file === undefined ? undefined : await checkFragmentFile(manifest, entry.index, file);
+    if (typeof checked === "string") rejected.push({ index: entry.index, reason: checked });
+    fragments.push(typeof checked === "string" ? undefined : checked);
+    onProgress?.({ phase: "verify", done: entry.index + 1, total });
+  }
+  rejected.sort((a, b) => a.index - b.index);
+
+  const result = recover(layout, fragments);
+  onProgress?.({ phase: "merge", done: 1, total: 1 });
+  const pixelHashVerified = result.exact && pixelHash(result.image) === manifest.contentHash.digest;
+  return { ...result, pixelHashVerified, rejected };
+}
+
+/**
+ * The decoded fragment when the file is the one the manifest names (size, CID, SHA-256) and decodes
+ * to the layout's fragment size; otherwise why it was rejected.
+ */
+async function checkFragmentFile(
+  manifest: Manifest,
+  index: number,
+  file: Uint8Array,
+): Promise<Fragment | string> {
+  const entry = manifest.fragments[index];
+  if (entry === undefined) return "not in the manifest";
+  if (file.length !== entry.size) return `is ${file.length} bytes, the manifest says ${entry.size}`;
+  if ((await computeCid(file, manifest.unixfs)).toString() !== entry.cid) return "does not match its CID";
+  if (sha256Hex(file) !== entry.sha256) return "does not match its SHA-256";
+  // From here the file is what was registered; if it does not decode, it was registered broken.
+  const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
+  try {
+    const image = await decodeImage(file);
+    if (image.format !== "png") return `is a ${image.format.toUpperCase()} file, not PNG`;
+    if (image.width !== layout.fragmentWidth || image.height !== layout.fragmentHeight) {
+      return `decodes to ${image.width} × ${image.height}, expected ${layout.fragmentWidth} × ${layout.fragmentHeight}`;
+    }
+    return { index, width: image.width, height: image.height, data: image.data };
+  } catch (error) {
+    if (isDispError(error)) return `does not decode: ${error.message}`;
+    throw error;
+  }
+}

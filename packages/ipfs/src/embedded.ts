@@ -1,0 +1,267 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
+import { withBitswap } from "@helia/bitswap";
+import type { Helia } from "@helia/interface";
+import { withLibp2pLight } from "@helia/libp2p";
+import { identify } from "@libp2p/identify";
+import { KEEP_ALIVE } from "@libp2p/interface";
+import { tcp } from "@libp2p/tcp";
+import { FsDatastore } from "datastore-fs";
+import { createHelia, createHeliaLight } from "helia";
+import type { Libp2p } from "libp2p";
+import type { CID } from "multiformats/cid";
+
+import { parseMultiaddr } from "./address.js";
+import { fetchFile, holdsFile, readFile } from "./dag.js";
+import { DiskBlockstore } from "./disk-blockstore.js";
+import { failed, withDeadline, type ReadOptions } from "./deadline.js";
+import { IpfsError, messageOf } from "./errors.js";
+import { importFile } from "./import.js";
+import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
+import { PinRecords } from "./pins.js";
+
+export interface EmbeddedNodeOptions {
+  /** Blocks, datastore, pins and the peer key live here and survive restarts. Created if missing. */
+  readonly directory: string;
+  /** libp2p listen multiaddrs (default: one TCP port on 127.0.0.1 only). */
+  readonly listen?: readonly string[];
+  /**
+   * Join the public IPFS network: Helia's default libp2p services (public bootstrap peers, DHT,
+   * mDNS, AutoNAT, UPnP, relays...), delegated routing and trustless HTTP gateways. Off by default:
+   * the node then talks only to peers it is told to `connect` to.
+   */
+  readonly publicNetwork?: boolean;
+  /** Time limit of reads, pins and dials given no `timeoutMs` of their own (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Blocks requested at once by one read or pin (default 64: bitswap fills the pipe better). */
+  readonly fetchConcurrency?: number;
+}
+
+export const LOOPBACK_LISTEN: readonly string[] = Object.freeze(["/ip4/127.0.0.1/tcp/0"]);
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_FETCH_CONCURRENCY = 64;
+/** Blocks written at once by an add (16 to 64 measured alike). */
+const BLOCK_WRITE_CONCURRENCY = 32;
+/**
+ * yamux (8.0) grants the sender more window as soon as data arrives, not when it is read, so a peer
+ * can outrun a busy receiver until the stream's read buffer overflows; the stream is then aborted
+ * and the bitswap blocks in it are lost (measured: 4.98 MB against the 4 MiB default while this
+ * node was adding a 64 MiB file). The buffer holds what a read may have in flight (64 blocks of up
+ * to 512 KiB); `retryStalled` covers the rest.
+ */
+const STREAM_READ_BUFFER = 32 * 1024 * 1024;
+/** A read re-requests its pending blocks when none arrived for this long (see `retryStalled`). */
+const STALL_MS = 3_000;
+
+type HeliaNode = Helia & { libp2p: Libp2p };
+
+/** Starts a Helia node whose state persists in `options.directory`. */
+export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<IpfsNode> {
+  const listen = [...(options.listen ?? LOOPBACK_LISTEN)];
+  await mkdir(options.directory, { recursive: true });
+  const blockstore = new DiskBlockstore(join(options.directory, "blocks"));
+  const datastore = new FsDatastore(join(options.directory, "datastore"));
+  await blockstore.open();
+  await datastore.open();
+
+  let helia: HeliaNode;
+  try {
+    helia =
+      options.publicNetwork === true
+        ? publicHelia(blockstore, datastore, listen)
+        : offlineHelia(blockstore, datastore, listen);
+    await helia.start();
+  } catch (error) {
+    await Promise.allSettled([blockstore.close(), datastore.close()]);
+    throw new IpfsError("IPFS_FAILED", `could not start the embedded node: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+  return new EmbeddedNode(helia, blockstore, datastore, options);
+}
+
+/** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
+function offlineHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+  // No GC lock: this layer never runs Helia's garbage collector (see PinRecords).
+  const light = createHeliaLight({ blockstore, datastore, holdGcLock: false });
+  const withNet = withLibp2pLight(light, {
+    addresses: { listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux({ streamOptions: { maxReadBufferLength: STREAM_READ_BUFFER } })],
+    peerDiscovery: [],
+    services: { identify: identify() },
+    // A node busy with local work (hashing a large add on a loaded machine) can miss a ping; that
+    // must not cost it the connections its reads depend on.
+    connectionMonitor: { abortConnectionOnPingFailure: false },
+  });
+  return withBitswap(withNet);
+}
+
+function publicHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+  return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
+}
+
+class EmbeddedNode implements IpfsNode {
+  readonly peerId: string;
+  readonly #helia: HeliaNode;
+  readonly #stores: { close(): Promise<void> }[];
+  readonly #timeoutMs: number;
+  readonly #concurrency: number;
+  readonly #pins: PinRecords;
+  #stopped: Promise<void> | undefined;
+
+  constructor(
+    helia: HeliaNode,
+    blockstore: DiskBlockstore,
+    datastore: FsDatastore,
+    options: EmbeddedNodeOptions,
+  ) {
+    this.#helia = helia;
+    this.#stores = [blockstore, datastore];
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#concurrency = options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY;
+    this.peerId = helia.libp2p.peerId.toString();
+    this.#pins = new PinRecords(helia.datastore);
+  }
+
+  async add(
+    bytes: Uint8Array,
+    settings: UnixFsSettings = DEFAULT_UNIXFS,
+    options: AddOptions = {},
+  ): Promise<CID> {
+    const helia = this.#live();
+    let root: CID;
+    try {
+      options.signal?.throwIfAborted();
+      root = await importFile(bytes, helia.blockstore, settings, BLOCK_WRITE_CONCURRENCY);
+      if (options.pin ?? true) await this.#pins.add(root);
+    } catch (error) {
+      if (options.signal?.aborted === true) throw new IpfsError("IPFS_ABORTED", "add: aborted by the caller");
+      throw classifyHelia("add")(error);
+    }
+    return root;
+  }
+
+  async cat(cid: CID, options: CatOptions = {}): Promise<Uint8Array> {
+    const helia = this.#live();
+    return withDeadline(`cat ${cid}`, options, this.#timeoutMs, classifyHelia(`cat ${cid}`), (signal) =>
+      readFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
+        signal,
+        concurrency: this.#concurrency,
+        maxBytes: options.maxBytes,
+        stallMs: STALL_MS,
+      }),
+    );
+  }
+
+  async pin(cid: CID, options: ReadOptions = {}): Promise<void> {
+    const helia = this.#live();
+    if (await this.#pins.has(cid)) return;
+    await withDeadline(
+      `pin ${cid}`,
+      options,
+      this.#timeoutMs,
+      classifyHelia(`pin ${cid}`),
+      async (signal) => {
+        // Every block is fetched (from peers if need be) and verified before the pin is recorded.
+        await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
+          signal,
+          concurrency: this.#concurrency,
+          stallMs: STALL_MS,
+        });
+        await this.#pins.add(cid);
+      },
+    );
+  }
+
+  async unpin(cid: CID): Promise<void> {
+    this.#live();
+    if (!(await this.#pins.remove(cid))) throw new IpfsError("IPFS_NOT_FOUND", `unpin: ${cid} is not pinned`);
+  }
+
+  async pins(): Promise<CID[]> {
+    this.#live();
+    return this.#pins.list();
+  }
+
+  async has(cid: CID): Promise<boolean> {
+    const helia = this.#live();
+    return holdsFile(
+      cid,
+      (block) => collect(helia.blockstore.get(block, { offline: true })),
+      async (block) => helia.blockstore.has(block),
+    );
+  }
+
+  async addresses(): Promise<string[]> {
+    return this.#live()
+      .libp2p.getMultiaddrs()
+      .map((address) => address.toString());
+  }
+
+  async peers(): Promise<string[]> {
+    return this.#live()
+      .libp2p.getPeers()
+      .map((peer) => peer.toString());
+  }
+
+  async connect(address: string, options: ReadOptions = {}): Promise<void> {
+    const helia = this.#live();
+    const target = parseMultiaddr(address);
+    const what = `connect ${address}`;
+    const unreachable = (error: unknown): IpfsError =>
+      new IpfsError("IPFS_UNREACHABLE", `${what}: ${messageOf(error)}`, { cause: error });
+    await withDeadline(what, options, this.#timeoutMs, unreachable, async (signal) => {
+      const connection = await helia.libp2p.dial(target, { signal });
+      // Keep-alive peers are redialled when the connection drops and when this node restarts.
+      await helia.libp2p.peerStore.merge(connection.remotePeer, { tags: { [KEEP_ALIVE]: { value: 1 } } });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#helia.stop();
+      await Promise.all(this.#stores.map((store) => store.close()));
+    })();
+    await this.#stopped;
+  }
+
+  #live(): HeliaNode {
+    if (this.#stopped !== undefined) throw new IpfsError("IPFS_STOPPED", `node ${this.peerId} is stopped`);
+    return this.#helia;
+  }
+}
+
+function classifyHelia(what: string): (error: unknown) => IpfsError {
+  const otherwise = failed(what);
+  return (error) => {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "BlockNotFoundWhileOfflineError" || name === "NotFoundError") {
+      return new IpfsError("IPFS_NOT_FOUND", `${what}: ${messageOf(error)}`, { cause: error });
+    }
+    return otherwise(error);
+  };
+}
+
+/** One block's bytes from the chunks a blockstore streams. */
+async function collect(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    length += chunk.length;
+  }
+  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * `pnpm bench:codec [--image <file>] [--generate mosaic|upscale]`: measures the pixel codec on one
+ * image (decode, split, fragment PNG encode, merge, recovery) next to two references measured in
+ * the same run: a plain copy of a buffer the size of the RGBA pixels, and sharp decoding the same
+ * file and encoding the whole image as PNG. The last stdout line is one JSON object.
+ *
+ * Without --image a 12-megapixel PNG is generated in the run: by default a 8 × 6 mosaic of
+ * astronaut.png (4096 × 3072, tiles mirrored so edges meet), which keeps a real photograph's detail
+ * at the pixel scale; `--generate upscale` makes rocket.jpg upscaled 6.6× (4240 × 2832) instead,
+ * which is much smoother than any real 12 MP photograph.
+ *
+ * Each measurement runs in its own child process so that peak RSS is the codec's alone (sharp's
+ * memory and threads never share a process with it). MB here is 2^20 bytes.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+import type { AlternativeReport, PipelineReport, ReferenceReport } from "./bench-codec-children.js";
+
+const childScript = fileURLToPath(new URL("./bench-codec-children.ts", import.meta.url));
+const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
+
+function runChild(...args: string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", childScript, ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const last = stdout.trim().split("\n").pop() ?? "";
+      if (code !== 0) reject(new Error(`bench child ${args[0]} exited with ${code}`));
+      else resolve(JSON.parse(last) as unknown);
+    });
+  });
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { image: { type: "string" }, generate: { type: "string", default: "mosaic" } },
+    strict: true,
+  });
+  let work: string | undefined;
+  let image = values.image;
+  try {
+    if (image === undefined) {
+      if (values.generate !== "mosaic" && values.generate !== "upscale") {
+        throw new Error(`--generate must be mosaic or upscale, got ${values.generate}`);
+      }
+      work = await mkdtemp(join(tmpdir(), "disp-bench-"));
+      image = join(work, `${values.generate}-12mp.png`);
+      await runChild("generate", values.generate, fixtures, image);
+    }
+    await readFile(image); // fail early, with the path, if it is unreadable
+
+    const pipeline = (await runChild("pipeline", image)) as PipelineReport;
+    const reference = (await runChild("reference", image)) as ReferenceReport;
+    const alternative = (await runChild("alternative", image)) as AlternativeReport;
+    const rawBytes = pipeline.width * pipeline.height * 4;
+    const mb = (bytes: number) => bytes / 2 ** 20;
+    const mbps = (ms: number) => mb(rawBytes) / (ms / 1000);
+
+    console.log(
+      `image: ${values.image ?? `generated (${values.generate}) from test/fixtures`} ` +
+        `${pipeline.width} × ${pipeline.height}; fragment PNGs ${pipeline.fragmentBytes} bytes, ` +
+        `whole-image PNG (same encoder) ${reference.wholePngBytes} bytes in ${round(reference.wholeEncodeMs)} ms; ` +
+        `recovery PSNR with fragment 3 of 4 lost ${round(pipeline.recoverPsnr, 2)} dB; ` +
+        `RSS before any image (runtime and modules) ${round(pipeline.baselineRssMB)} MB; ` +
+        `load average ${loadavg()[0]?.toFixed(2)} on ${availableParallelism()} cores`,
+    );
+    // Not the product's codec: the same pipeline with sharp decoding and encoding, for comparison.
+    console.log(
+      `alternative (sharp decode + core split + sharp PNG encode of the fragments): ` +
+        `${round(alternative.pipelineMs)} ms, fragment PNGs ${alternative.fragmentBytes} bytes, ` +
+        `peak RSS ${round(alternative.peakRssMB)} MB`,
+    );
+    console.log(
+      JSON.stringify({
+        width: pipeline.width,
+        height: pipeline.height,
+        rawRgbaMB: round(mb(rawBytes)),
+        decodeMs: round(pipeline.decodeMs),
+        splitMs: round(pipeline.splitMs),
+        encodeMs: round(pipeline.encodeMs),
+        mergeMs: round(pipeline.mergeMs),
+        recoverMs: round(pipeline.recoverMs),
+        splitMBps: round(mbps(pipeline.splitMs)),
+        mergeMBps: round(mbps(pipeline.mergeMs)),
+        copyMBps: round(mbps(pipeline.copyMs)),
+        pipelineMs: round(pipeline.decodeMs + pipeline.splitMs + pipeline.encodeMs),
+        sharpMs: round(reference.sharpMs),
+        fragmentBytesRatio: round(pipeline.fragmentBytes / reference.wholePngBytes, 3),
+        peakRssMB: round(pipeline.peakRssMB),
+      }),
+    );
+  } finally {
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:codec: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

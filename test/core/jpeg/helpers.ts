@@ -1,0 +1,138 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+
+import { Jimp } from "jimp";
+
+const FIXTURES = new URL("../../fixtures/", import.meta.url);
+const CORPUS = new URL("jpeg-corpus/", FIXTURES);
+
+export interface NamedJpeg {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export function readFixture(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(new URL(name, FIXTURES)));
+}
+
+function readDir(dir: URL): NamedJpeg[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".jpg"))
+    .sort()
+    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(new URL(name, dir))) }));
+}
+
+/** The fixture photo and every corpus file the coefficient codec must handle byte-exactly. */
+export function supportedJpegs(): NamedJpeg[] {
+  return [{ name: "rocket.jpg", bytes: readFixture("rocket.jpg") }, ...readDir(CORPUS)];
+}
+
+/** Corpus files the codec must refuse (progressive, arithmetic, several scans). */
+export function unsupportedJpegs(): NamedJpeg[] {
+  return readDir(new URL("unsupported/", CORPUS));
+}
+
+export interface Bitmap {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/** Decodes with jimp (jpeg-js), as the pixel path does. */
+export async function jimpDecode(bytes: Uint8Array): Promise<Bitmap> {
+  const image = await Jimp.fromBuffer(Buffer.from(bytes));
+  const { width, height, data } = image.bitmap;
+  return { width, height, data: new Uint8Array(data) };
+}
+
+/** The JPEG without its APP1 (EXIF) segments, so jimp decodes the pixels as stored, unrotated. */
+export function withoutExif(bytes: Uint8Array): Uint8Array {
+  const kept: Uint8Array[] = [bytes.subarray(0, 2)];
+  let pos = 2;
+  while (bytes[pos] === 0xff && bytes[pos + 1] !== 0xda) {
+    const end = pos + 2 + (((bytes[pos + 2] ?? 0) << 8) | (bytes[pos + 3] ?? 0));
+    if (bytes[pos + 1] !== 0xe1) kept.push(bytes.subarray(pos, end));
+    pos = end;
+  }
+  kept.push(bytes.subarray(pos));
+  return new Uint8Array(Buffer.concat(kept));
+}
+
+export async function jimpEncode(bitmap: Bitmap, quality: number): Promise<Uint8Array> {
+  // Buffer.alloc, not Buffer.from: a small Buffer.from lives in Node's shared pool, and jimp's JPEG
+  // encoder then reads pool bytes that are not the image's.
+  const data = Buffer.alloc(bitmap.data.length);
+  data.set(bitmap.data);
+  const image = Jimp.fromBitmap({ width: bitmap.width, height: bitmap.height, data });
+  return new Uint8Array(await image.getBuffer("image/jpeg", { quality }));
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** PSNR over the RGB channels of two RGBA buffers of the same size. */
+export function psnr(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    if ((i & 3) === 3) continue;
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    sum += d * d;
+    count++;
+  }
+  return sum === 0 ? Infinity : 10 * Math.log10((255 * 255 * count) / sum);
+}
+
+/** A deterministic photo-like test image: gradients, a few shapes and some grain. */
+export function syntheticBitmap(width: number, height: number, seed: number): Bitmap {
+  const data = new Uint8Array(width * height * 4);
+  let state = seed | 1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      const grain = ((state >>> 0) % 17) - 8;
+      const ring = Math.sin(Math.hypot(x - width / 3, y - height / 2) / 4) * 40;
+      const p = (y * width + x) * 4;
+      data[p] = clamp((x * 255) / width + ring + grain);
+      data[p + 1] = clamp((y * 255) / height - ring + grain);
+      data[p + 2] = clamp(((x + y) % 64) * 4 + grain);
+      data[p + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+
+function clamp(value: number): number {
+  return Math.max(0, Math.min(255, Math.round(value)));
+}
+
+/** Applies an EXIF orientation the way jimp does after decoding (its transform table, verbatim). */
+export function orient(bitmap: Bitmap, orientation: number): Bitmap {
+  const w = bitmap.width;
+  const h = bitmap.height;
+  const source: Record<number, (x: number, y: number) => [number, number]> = {
+    2: (x, y) => [w - x - 1, y],
+    3: (x, y) => [w - x - 1, h - y - 1],
+    4: (x, y) => [x, h - y - 1],
+    5: (x, y) => [y, x],
+    6: (x, y) => [y, h - x - 1],
+    7: (x, y) => [w - y - 1, h - x - 1],
+    8: (x, y) => [w - y - 1, x],
+  };
+  const map = source[orientation];
+  if (map === undefined) return bitmap;
+  const width = orientation > 4 ? h : w;
+  const height = orientation > 4 ? w : h;
+  const data = new Uint8Array(bitmap.data.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [sx, sy] = map(x, y);
+      const from = (sy * w + sx) * 4;
+      data.set(bitmap.data.subarray(from, from + 4), (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}

@@ -1,0 +1,172 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+import { expect } from "chai";
+
+import { decodeImage, parseManifest, pixelHash } from "@disp/core";
+
+import { fixturePath } from "../core/helpers.js";
+
+// The CLI entry is not exported; find it through the package's own manifest (its "bin").
+const hardhatPackage = createRequire(import.meta.url).resolve("hardhat/package.json");
+const hardhatCli = join(dirname(hardhatPackage), "dist/src/cli.js");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `hardhat <args>` as a user would, in the project root. */
+function hardhat(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1] as string);
+}
+
+/** A failed run prints exactly one line on stderr, naming the error code. */
+function expectOneLineError(run: Run, code: string): void {
+  expect(run.code, run.stderr).to.equal(1);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines, run.stderr).to.have.length(1);
+  expect(lines[0]).to.match(new RegExp(`^Error ${code}: `));
+}
+
+describe("disp:split and disp:merge", function () {
+  this.timeout(60_000);
+  let work: string;
+
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), "disp-tasks-"));
+  });
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("split then merge rebuilds the image exactly, with JSON summaries on the last line", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat(
+      "disp:split",
+      "--image",
+      fixturePath("chelsea.png"),
+      "--kernel",
+      "2x2",
+      "--out",
+      dir,
+      "--chunk-size",
+      "65536",
+      "--json",
+    );
+    expect(split.code, split.stderr).to.equal(0);
+    const summary = lastJsonLine(split.stdout) as {
+      pixelHash: string;
+      fragments: { index: number; cid: string; size: number }[];
+    };
+    const manifest = parseManifest(await readFile(join(dir, "manifest.json")));
+    expect(manifest.unixfs.chunkSize).to.equal(65_536);
+    expect(summary.pixelHash).to.equal(manifest.contentHash.digest);
+    expect(summary.fragments).to.deep.equal(
+      manifest.fragments.map(({ index, cid, size }) => ({ index, cid, size })),
+    );
+    expect((await readdir(dir)).sort()).to.deep.equal([
+      "fragment-0.png",
+      "fragment-1.png",
+      "fragment-2.png",
+      "fragment-3.png",
+      "manifest.json",
+    ]);
+
+    const out = join(work, "merged.png");
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", out, "--json");
+    expect(merge.code, merge.stderr).to.equal(0);
+    expect(lastJsonLine(merge.stdout)).to.deep.equal({
+      exact: true,
+      pixelHashVerified: true,
+      missing: [],
+      rejected: [],
+      estimatedPixels: 0,
+    });
+    expect(pixelHash(await decodeImage(await readFile(out)))).to.equal(manifest.contentHash.digest);
+  });
+
+  it("merge treats a fragment that does not match its CID as missing, reports it, and estimates the rest", async () => {
+    const dir = join(work, "fragments");
+    expect((await hardhat("disp:split", "--image", fixturePath("coffee.png"), "--out", dir)).code).to.equal(
+      0,
+    );
+    const tampered = await readFile(join(dir, "fragment-1.png"));
+    tampered[tampered.length - 30] = (tampered[tampered.length - 30] as number) ^ 1;
+    await writeFile(join(dir, "fragment-1.png"), tampered);
+    await unlink(join(dir, "fragment-3.png"));
+
+    const out = join(work, "approx.png");
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", out, "--json");
+    expect(merge.code, merge.stderr).to.equal(0);
+    expect(lastJsonLine(merge.stdout)).to.deep.equal({
+      exact: false,
+      pixelHashVerified: false,
+      missing: [1, 3],
+      rejected: [1],
+      estimatedPixels: (600 * 400) / 2,
+    });
+    expect(merge.stderr).to.match(/fragment 1 rejected: does not match its CID/);
+    expect((await decodeImage(await readFile(out))).width).to.equal(600);
+  });
+
+  describe("on bad input: one line on stderr, exit code 1, no output", () => {
+    it("split refuses an empty image file", async () => {
+      const empty = join(work, "empty.png");
+      await writeFile(empty, new Uint8Array());
+      const dir = join(work, "out");
+      expectOneLineError(await hardhat("disp:split", "--image", empty, "--out", dir), "IMAGE_EMPTY");
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("split refuses a kernel out of range and a missing --image", async () => {
+      const dir = join(work, "out");
+      expectOneLineError(
+        await hardhat("disp:split", "--image", fixturePath("coffee.png"), "--kernel", "9x9", "--out", dir),
+        "KERNEL_INVALID",
+      );
+      expectOneLineError(await hardhat("disp:split", "--out", dir), "TASK_INPUT");
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("merge refuses a manifest that is not canonical, and writes nothing", async () => {
+      const dir = join(work, "fragments");
+      expect((await hardhat("disp:split", "--image", fixturePath("coffee.png"), "--out", dir)).code).to.equal(
+        0,
+      );
+      const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as unknown;
+      await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2));
+      const out = join(work, "merged.png");
+      expectOneLineError(await hardhat("disp:merge", "--dir", dir, "--out", out), "MANIFEST_INVALID");
+      expect(existsSync(out)).to.equal(false);
+    });
+
+    it("merge leaves no partial file when the output cannot be written", async () => {
+      const dir = join(work, "fragments");
+      expect((await hardhat("disp:split", "--image", fixturePath("coffee.png"), "--out", dir)).code).to.equal(
+        0,
+      );
+      const out = join(work, "no-such-dir", "merged.png");
+      expectOneLineError(await hardhat("disp:merge", "--dir", dir, "--out", out), "TASK_INPUT");
+      expect(await readdir(work)).to.deep.equal(["fragments"]);
+    });
+  });
+});
