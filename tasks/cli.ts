@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 
 import { DispError, isDispError } from "@disp/core";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult } from "hardhat/utils/result";
 
 /** A user mistake at the command line (missing option, unreadable file, bad number). */
@@ -17,11 +18,11 @@ export class TaskInputError extends DispError {
  * else is a bug and propagates, so Hardhat shows it with its stack trace.
  */
 export function cliAction<ArgsT>(
-  action: (args: ArgsT) => Promise<void>,
-): (args: ArgsT) => Promise<ReturnType<typeof errorResult<DispError>> | undefined> {
-  return async (args) => {
+  action: (args: ArgsT, hre: HardhatRuntimeEnvironment) => Promise<void>,
+): (args: ArgsT, hre: HardhatRuntimeEnvironment) => Promise<ReturnType<typeof errorResult<DispError>> | undefined> {
+  return async (args, hre) => {
     try {
-      await action(args);
+      await action(args, hre);
       return undefined;
     } catch (error) {
       if (!isDispError(error)) throw error;

@@ -1,2 +1,15 @@
-// DISP client: store, retrieve, verify, history, grants, node agent
-export {};
+// DISP client: store, update, retrieve, verify, history, access, communities and the node agent.
+export type { ClientContext } from "./context.js";
+export { ClientError, isClientError, type ClientErrorCode } from "./errors.js";
+export type { ClientPhase, ClientProgress, OnClientProgress } from "./progress.js";
+export { checkRegistry, connectRegistry, type DispRegistry } from "./registry.js";
+export { formCommunity, replaceMember, type Community } from "./community.js";
+export { kernelForSize, placementOf, type Placement } from "./placement.js";
+export { dialNodes, type Unreachable } from "./sources.js";
+export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
+export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";
+export { verifyImage, type SlotEvidence, type VerifyReport } from "./verify.js";
+export { imageHistory, IMAGE_EVENTS, type HistoryEntry, type ImageEventName } from "./history.js";
+export { changeAccess, requireReadAccess, type AccessAction, type AccessChange } from "./access.js";
+export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
+export { createNodeAgent, type AgentEvent, type NodeAgent, type NodeAgentOptions, type SyncReport } from "./agent.js";

@@ -7,3 +7,4 @@ export { isLoopback } from "./address.js";
 export { createEmbeddedNode, LOOPBACK_LISTEN, type EmbeddedNodeOptions } from "./embedded.js";
 export { createKuboNode, KUBO_MAX_CHILDREN_PER_NODE, type KuboClient, type KuboNodeOptions } from "./kubo.js";
 export { createLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "./network.js";
+export { tamperWithStoredBlock, tampered } from "./tamper.js";

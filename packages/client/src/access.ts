@@ -1,0 +1,84 @@
+import { isAddress } from "ethers";
+
+import { ClientError } from "./errors.js";
+import { read, transact, type DispRegistry } from "./registry.js";
+
+/**
+ * Per-image access, as the registry records it. IPFS content is public by CID: until fragments are
+ * encrypted per grantee (a later step), these grants are advisory. The client honours them (a read
+ * of a private image without a grant is refused), but anyone holding the CIDs can fetch the bytes.
+ */
+export type AccessAction =
+  | "grant-read"
+  | "revoke-read"
+  | "grant-editor"
+  | "revoke-editor"
+  | "transfer"
+  | "make-public"
+  | "make-private";
+
+export interface AccessChange {
+  readonly action: AccessAction;
+  readonly imageId: bigint;
+  /** The account concerned (for grants, revocations and transfers). */
+  readonly account?: string;
+  /** False when the registry already was in that state (no event, nothing changed). */
+  readonly changed: boolean;
+  readonly transactionHash: string;
+}
+
+/** Applies one access change as the registry's signer (the image owner). */
+export async function changeAccess(
+  registry: DispRegistry,
+  action: AccessAction,
+  imageId: bigint,
+  account?: string,
+): Promise<AccessChange> {
+  const needsAccount = action !== "make-public" && action !== "make-private";
+  if (needsAccount && (account === undefined || !isAddress(account))) {
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `${action} needs an account address, got ${account ?? "none"}`,
+    );
+  }
+  const target = account ?? "";
+  const receipt = await transact(registry, () => {
+    switch (action) {
+      case "grant-read":
+        return registry.grantRead(imageId, target);
+      case "revoke-read":
+        return registry.revokeRead(imageId, target);
+      case "grant-editor":
+        return registry.grantEditor(imageId, target);
+      case "revoke-editor":
+        return registry.revokeEditor(imageId, target);
+      case "transfer":
+        return registry.transferImageOwnership(imageId, target);
+      case "make-public":
+        return registry.setPublic(imageId, true);
+      case "make-private":
+        return registry.setPublic(imageId, false);
+    }
+  });
+  return {
+    action,
+    imageId,
+    ...(needsAccount ? { account: target } : {}),
+    changed: receipt.logs.length > 0,
+    transactionHash: receipt.hash,
+  };
+}
+
+/** Fails with CLIENT_NO_READ_GRANT unless `account` may read the image (public, owner, editor, grant). */
+export async function requireReadAccess(
+  registry: DispRegistry,
+  imageId: bigint,
+  account: string,
+): Promise<void> {
+  if (!(await read(registry, () => registry.canRead(imageId, account)))) {
+    throw new ClientError(
+      "CLIENT_NO_READ_GRANT",
+      `image ${imageId} is private and ${account} holds no read grant (grants are advisory until fragments are encrypted)`,
+    );
+  }
+}

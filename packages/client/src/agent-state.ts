@@ -1,0 +1,58 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+import { z } from "zod";
+
+const pinTaskSchema = z.strictObject({
+  imageId: z.string().regex(/^\d+$/),
+  version: z.string().regex(/^\d+$/),
+  /** Fragment index to keep (0 for a replicated image: the whole file). */
+  fragment: z.int().min(0),
+});
+
+/** One part of one image version this node must keep. */
+export type PinTask = z.infer<typeof pinTaskSchema>;
+
+const agentStateSchema = z.strictObject({
+  /** The last block whose events were turned into tasks. */
+  cursor: z.int().min(-1),
+  /** Tasks not done yet (failed fetches are retried on the next pass). */
+  pending: z.array(pinTaskSchema),
+  /** Replicated images this node keeps whole (their later versions come from `VersionAdded`). */
+  replicated: z.array(z.string()),
+  /** Tasks done: pinned, verified and confirmed on chain (`imageId:version`). */
+  done: z.array(z.string()),
+});
+
+/** What a node agent remembers across restarts, in one small JSON file. */
+export type AgentState = z.infer<typeof agentStateSchema>;
+
+export function initialState(fromBlock: number): AgentState {
+  return { cursor: fromBlock - 1, pending: [], replicated: [], done: [] };
+}
+
+export function taskKey(task: Pick<PinTask, "imageId" | "version">): string {
+  return `${task.imageId}:${task.version}`;
+}
+
+/** The saved state, or a fresh one starting at `fromBlock`. A damaged file is an error, not a reset. */
+export async function loadState(file: string, fromBlock: number): Promise<AgentState> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return initialState(fromBlock);
+    throw error;
+  }
+  const parsed = agentStateSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`the agent state in ${file} is damaged: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+/** Writes the state atomically (temp file + rename), so a crash never leaves half a file. */
+export async function saveState(file: string, state: AgentState): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(temp, file);
+}

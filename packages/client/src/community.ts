@@ -1,0 +1,39 @@
+import { ClientError } from "./errors.js";
+import { read, transact, type DispRegistry } from "./registry.js";
+
+export interface Community {
+  readonly communityId: bigint;
+  /** Members by slot. */
+  readonly members: string[];
+}
+
+/**
+ * Forms a community of `size` from the free opted-in nodes, first come first served (needs the
+ * community manager role). Checked first so a short pool is one clear error, not a revert.
+ */
+export async function formCommunity(registry: DispRegistry, size: number): Promise<Community> {
+  const free = await read(registry, () => registry.freeNodeCount());
+  if (free < BigInt(size)) {
+    throw new ClientError(
+      "CLIENT_NOT_ENOUGH_NODES",
+      `a community of ${size} needs ${size} free opted-in nodes, there ${free === 1n ? "is" : "are"} ${free}`,
+    );
+  }
+  const receipt = await transact(registry, () => registry.formCommunity(size));
+  const formed = receipt.logs
+    .map((log) => registry.interface.parseLog(log))
+    .find((parsed) => parsed?.name === "CommunityFormed");
+  if (formed == null) throw new ClientError("CLIENT_REVERTED", "formCommunity emitted no CommunityFormed event");
+  const communityId = BigInt(formed.args.getValue("communityId") as bigint);
+  return { communityId, members: [...(await registry.communityMembers(communityId))] };
+}
+
+/** Replaces the member in `slot` by the next free node (for repair); returns the new member. */
+export async function replaceMember(registry: DispRegistry, communityId: bigint, slot: number): Promise<string> {
+  const receipt = await transact(registry, () => registry.replaceMember(communityId, slot));
+  const replaced = receipt.logs
+    .map((log) => registry.interface.parseLog(log))
+    .find((parsed) => parsed?.name === "CommunityMemberReplaced");
+  if (replaced == null) throw new ClientError("CLIENT_REVERTED", "replaceMember emitted no CommunityMemberReplaced event");
+  return String(replaced.args.getValue("newNode"));
+}

@@ -1,0 +1,51 @@
+import { DispError, isDispError } from "@disp/core";
+
+export type ClientErrorCode =
+  /** No image with that id on this registry. */
+  | "CLIENT_UNKNOWN_IMAGE"
+  /** The image exists, the version does not. */
+  | "CLIENT_UNKNOWN_VERSION"
+  /** No community with that id (or not of the size the image needs). */
+  | "CLIENT_UNKNOWN_COMMUNITY"
+  /** The account may not do this (not the owner, not an editor, lacks a role). */
+  | "CLIENT_NOT_AUTHORIZED"
+  /** The image is private and the account holds no read grant (advisory until encryption). */
+  | "CLIENT_NO_READ_GRANT"
+  /** Arguments the client refuses before touching the chain. */
+  | "CLIENT_INVALID_INPUT"
+  /** No registry at that address on this network (wrong network or address). */
+  | "CLIENT_NO_REGISTRY"
+  /** The registry reverted with an error the client has no better word for. */
+  | "CLIENT_REVERTED"
+  /** Registered, but not every slot confirmed storage in time. */
+  | "CLIENT_STORAGE_TIMEOUT"
+  /** The version's manifest could not be fetched. */
+  | "CLIENT_MANIFEST_UNAVAILABLE"
+  /** The manifest fetched does not match the version's on-chain root: never used. */
+  | "CLIENT_MANIFEST_MISMATCH"
+  /** No fragment of the version could be fetched and verified: nothing to rebuild. */
+  | "CLIENT_NOTHING_RETRIEVED"
+  /** The account is not an opted-in storage node. */
+  | "CLIENT_NOT_A_NODE"
+  /** The IPFS node computed another CID than the manifest records (other UnixFS settings). */
+  | "CLIENT_CID_MISMATCH"
+  /** Not enough storage nodes for what was asked (replicas, community size). */
+  | "CLIENT_NOT_ENOUGH_NODES";
+
+/** A failure of a DISP client operation, with a stable code and a one-line message for users. */
+export class ClientError extends DispError {
+  declare readonly code: ClientErrorCode;
+
+  constructor(code: ClientErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+export function isClientError(error: unknown, code?: ClientErrorCode): error is ClientError {
+  return error instanceof ClientError && isDispError(error, code);
+}
+
+/** The message of anything thrown, for one-line reports. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,37 @@
+import { checkKernel, type Kernel } from "@disp/core";
+
+import { ClientError } from "./errors.js";
+import { read, type DispRegistry } from "./registry.js";
+
+/** Who keeps what of one image: slot i of `nodes` keeps fragment i (or, replicated, the whole file). */
+export interface Placement {
+  /** The community (0 for a replicated image). */
+  readonly communityId: bigint;
+  /** The nodes by slot: community members now, or the replicas named at registration. */
+  readonly nodes: string[];
+}
+
+/** Where an image's parts live now (a replaced community member is replaced here too). */
+export async function placementOf(registry: DispRegistry, imageId: bigint): Promise<Placement> {
+  const info = await read(registry, () => registry.imageInfo(imageId));
+  if (info.communityId === 0n) {
+    return { communityId: 0n, nodes: [...(await read(registry, () => registry.replicas(imageId)))] };
+  }
+  const members = await read(registry, () => registry.communityMembers(info.communityId));
+  return { communityId: info.communityId, nodes: [...members] };
+}
+
+/**
+ * The kernel for a community of `size` members: the most nearly square kh × kw = size with both
+ * sides at most 8 (4 → 2×2, 6 → 2×3, 9 → 3×3, 64 → 8×8). Sizes with no such factorisation (a prime
+ * above 8) need an explicit kernel shape that the community cannot have, so they are refused.
+ */
+export function kernelForSize(size: number): Kernel {
+  for (let height = Math.floor(Math.sqrt(size)); height >= 1; height--) {
+    if (size % height === 0 && size / height <= 8) return checkKernel({ height, width: size / height });
+  }
+  throw new ClientError(
+    "CLIENT_INVALID_INPUT",
+    `a community of ${size} cannot be served by a kernel of at most 8×8: form one whose size is kh × kw`,
+  );
+}

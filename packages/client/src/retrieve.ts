@@ -1,0 +1,110 @@
+import { rebuildImageFile, type CodecName, type RgbaImage } from "@disp/core";
+
+import { requireReadAccess } from "./access.js";
+import { accountOf, type ClientContext } from "./context.js";
+import { ClientError } from "./errors.js";
+import { fetchParts } from "./fetch-parts.js";
+import { fetchVerifiedManifest } from "./manifest-check.js";
+import { placementOf } from "./placement.js";
+import { dialNodes, type Unreachable } from "./sources.js";
+import type { OnClientProgress } from "./progress.js";
+import { resolveVersion, versionRecord } from "./versions.js";
+
+export interface RetrieveOptions {
+  /** The version to read (default: the latest). */
+  readonly version?: bigint;
+  /** Longest wait for the manifest and for each fragment (default 30 s). */
+  readonly timeoutMs?: number;
+  /** The account whose read access is checked (default: the signer's). */
+  readonly reader?: string;
+  readonly onProgress?: OnClientProgress;
+  readonly signal?: AbortSignal;
+}
+
+export interface RetrieveResult {
+  readonly imageId: bigint;
+  readonly version: bigint;
+  readonly codec: CodecName;
+  readonly manifestCid: string;
+  /** The image file: the original bytes (JPEG-native and file codecs) or a PNG. */
+  readonly bytes: Uint8Array;
+  readonly extension: string;
+  /** Every fragment was there and verified: the result is the registered image, bit for bit. */
+  readonly exact: boolean;
+  /** The result hashes to the content hash registered on chain. */
+  readonly contentHashVerified: boolean;
+  /** Fragments that were not used (absent, timed out, or rejected), ascending. */
+  readonly missing: number[];
+  /** Fragments that came back but failed their CID or the manifest (tampered): never used. */
+  readonly rejected: { readonly index: number; readonly reason: string }[];
+  readonly estimatedPixels: number;
+  /** Storage nodes that could not be dialled. */
+  readonly unreachable: Unreachable[];
+  /** The decoded pixels of the result (for comparisons such as PSNR). */
+  pixels(): Promise<RgbaImage>;
+}
+
+/**
+ * Reads an image version from the network: checks read access (advisory until fragments are
+ * encrypted), reads the version from the chain, dials the nodes that keep it, fetches the manifest and
+ * proves it against the on-chain root, fetches the fragments concurrently, rejects any that fail their
+ * CID or digest, then merges (bit-exact) or recovers (flagged approximate) and checks the content hash.
+ */
+export async function retrieveImage(
+  context: ClientContext,
+  imageId: bigint,
+  options: RetrieveOptions = {},
+): Promise<RetrieveResult> {
+  const { registry, ipfs } = context;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const reader = options.reader ?? (await accountOf(context));
+  if (reader === undefined) {
+    throw new ClientError("CLIENT_INVALID_INPUT", "retrieve needs a reader account to check read access");
+  }
+  const version = await resolveVersion(registry, imageId, options.version);
+  await requireReadAccess(registry, imageId, reader);
+  const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
+  const { nodes } = await placementOf(registry, imageId);
+  options.onProgress?.({ phase: "dial", done: 0, total: nodes.length });
+  const unreachable = await dialNodes(registry, ipfs, nodes, { timeoutMs: Math.min(timeoutMs, 10_000), signal: options.signal });
+  options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
+
+  const { manifest } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal: options.signal });
+  if (manifest.contentHash.digest !== record.contentHash.toLowerCase()) {
+    throw new ClientError(
+      "CLIENT_MANIFEST_MISMATCH",
+      `image ${imageId} version ${version}: the manifest's content hash differs from the one registered on chain`,
+    );
+  }
+  const parts = await fetchParts(ipfs, manifest, { timeoutMs, signal: options.signal, onProgress: options.onProgress });
+  if (parts.every((part) => part.bytes === undefined)) {
+    throw new ClientError(
+      "CLIENT_NOTHING_RETRIEVED",
+      `image ${imageId} version ${version}: no fragment could be fetched (${parts.map((part) => `${part.index}: ${part.reason ?? part.status}`).join("; ")})`,
+    );
+  }
+  const rebuilt = await rebuildImageFile(
+    manifest,
+    parts.map((part) => part.bytes),
+    { onProgress: options.onProgress, signal: options.signal },
+  );
+  const rejected = [
+    ...parts.flatMap((part) => (part.status === "rejected" ? [{ index: part.index, reason: part.reason ?? "rejected" }] : [])),
+    ...rebuilt.rejected,
+  ].sort((a, b) => a.index - b.index);
+  return {
+    imageId,
+    version,
+    codec: rebuilt.codec,
+    manifestCid: record.manifestCid.toString(),
+    bytes: rebuilt.bytes,
+    extension: rebuilt.extension,
+    exact: rebuilt.exact,
+    contentHashVerified: rebuilt.contentHashVerified,
+    missing: rebuilt.missing,
+    rejected,
+    estimatedPixels: rebuilt.estimatedPixels,
+    unreachable,
+    pixels: () => rebuilt.pixels(),
+  };
+}

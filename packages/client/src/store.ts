@@ -1,0 +1,279 @@
+import {
+  encodeImageFile,
+  type CodecChoice,
+  type CodecName,
+  type EncodedImage,
+  type Kernel,
+  type UnixFsSettings,
+} from "@disp/core";
+import type { CID } from "@disp/ipfs";
+import { hexlify } from "ethers";
+
+import { awaitStorage } from "./confirmations.js";
+import { accountOf, type ClientContext } from "./context.js";
+import { ClientError } from "./errors.js";
+import { rootOf } from "./manifest-check.js";
+import { kernelForSize, placementOf } from "./placement.js";
+import { dialNodes } from "./sources.js";
+import type { OnClientProgress } from "./progress.js";
+import { read, transact } from "./registry.js";
+
+/** How the parts of an image are kept. */
+export type StoreTarget =
+  /** DISP: fragment i goes to slot i of the community. */
+  | { readonly mode: "disp"; readonly communityId: bigint }
+  /** Classic full replication: each of `nodes` keeps the whole file (the opt-out of the protocol). */
+  | { readonly mode: "replicate"; readonly nodes: readonly string[] };
+
+export interface EncodeOptions {
+  /** Kernel for DISP (default: the community's size as the most nearly square kh × kw). */
+  readonly kernel?: Kernel;
+  /** Fragment codec for DISP (default "auto": JPEG-native for JPEGs it can take, else PNG). */
+  readonly codec?: CodecChoice;
+  readonly unixfs?: UnixFsSettings;
+  readonly maxPixels?: number;
+  /** Longest wait for every node to confirm storage (default 120 s). */
+  readonly timeoutMs?: number;
+  readonly onProgress?: OnClientProgress;
+  readonly signal?: AbortSignal;
+}
+
+/** What was stored: everything a later reader needs is also on chain or in the manifest. */
+export interface StoreResult {
+  readonly imageId: bigint;
+  readonly version: bigint;
+  readonly mode: "disp" | "replicate";
+  readonly codec: CodecName;
+  /** Why "auto" fell back from the JPEG-native codec, if it did. */
+  readonly fallback?: { readonly code: string; readonly reason: string };
+  readonly communityId: bigint;
+  readonly root: string;
+  readonly contentHash: string;
+  readonly manifestCid: string;
+  /** By slot: the fragment (or, replicated, the whole file), its size and the node keeping it. */
+  readonly parts: readonly { readonly index: number; readonly cid: string; readonly size: number; readonly node: string }[];
+  readonly sourceBytes: number;
+  /** Bytes of the manifest (every storage node pins it too). */
+  readonly manifestBytes: number;
+  /** Bytes pinned across the storage nodes: every part, plus the manifest on each node. */
+  readonly storedBytes: number;
+  readonly transactionHash: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Stores a new image: encode (decode → split → fragments, or the whole file when replicating) → add
+ * every part and the manifest to the user's own IPFS node, checking each CID against the offline one
+ * → one registration transaction → wait until every slot's node confirms it keeps its part.
+ * Nothing is registered when a step before the transaction fails, and what was added is unpinned.
+ */
+export async function storeImage(
+  context: ClientContext,
+  bytes: Uint8Array,
+  target: StoreTarget,
+  options: EncodeOptions = {},
+): Promise<StoreResult> {
+  const { registry } = context;
+  const nodes =
+    target.mode === "disp"
+      ? [...(await read(registry, () => registry.communityMembers(target.communityId)))]
+      : await checkReplicaNodes(context, target.nodes);
+  const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
+  const cids = await publish(context, encoded, nodes, options);
+  const root = rootOf(encoded.manifest, encoded.manifestBytes);
+  const manifestCid = hexlify(cids.manifest.bytes);
+  options.onProgress?.({ phase: "register", done: 0, total: 1 });
+  const receipt = await transact(registry, () =>
+    target.mode === "disp"
+      ? registry.registerImage(target.communityId, nodes.length, root, encoded.contentHash, manifestCid)
+      : registry.registerReplicatedImage(nodes, root, encoded.contentHash, manifestCid),
+  ).catch(async (error: unknown) => {
+    await unpinAll(context, cids.all);
+    throw error;
+  });
+  options.onProgress?.({ phase: "register", done: 1, total: 1 });
+  const registered = receipt.logs
+    .map((log) => registry.interface.parseLog(log))
+    .find((parsed) => parsed?.name === "ImageRegistered");
+  if (registered == null) throw new ClientError("CLIENT_REVERTED", "the registration emitted no ImageRegistered event");
+  const imageId = BigInt(registered.args.getValue("imageId") as bigint);
+  await awaitStorage(registry, imageId, 1n, nodes, {
+    fromBlock: receipt.blockNumber,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  return result(encoded, target.mode, imageId, 1n, target.mode === "disp" ? target.communityId : 0n, root, cids.manifest, nodes, receipt.hash);
+}
+
+/**
+ * Adds a version to an image the signer owns or edits, kept the way the image is kept (same
+ * community, or the same replicas). The permission is checked before anything is uploaded.
+ */
+export async function updateImage(
+  context: ClientContext,
+  imageId: bigint,
+  bytes: Uint8Array,
+  options: EncodeOptions = {},
+): Promise<StoreResult> {
+  const { registry } = context;
+  const account = await accountOf(context);
+  const info = await read(registry, () => registry.imageInfo(imageId));
+  if (account === undefined || (account.toLowerCase() !== info.owner.toLowerCase() && !(await registry.isEditor(imageId, account)))) {
+    throw new ClientError("CLIENT_NOT_AUTHORIZED", `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageId}`);
+  }
+  const { communityId, nodes } = await placementOf(registry, imageId);
+  const mode = communityId === 0n ? "replicate" : "disp";
+  const encoded = await encodeFor(bytes, mode, nodes.length, options);
+  const cids = await publish(context, encoded, nodes, options);
+  const root = rootOf(encoded.manifest, encoded.manifestBytes);
+  options.onProgress?.({ phase: "register", done: 0, total: 1 });
+  const receipt = await transact(registry, () =>
+    registry.addVersion(imageId, root, encoded.contentHash, hexlify(cids.manifest.bytes)),
+  ).catch(async (error: unknown) => {
+    await unpinAll(context, cids.all);
+    throw error;
+  });
+  options.onProgress?.({ phase: "register", done: 1, total: 1 });
+  const added = receipt.logs
+    .map((log) => registry.interface.parseLog(log))
+    .find((parsed) => parsed?.name === "VersionAdded");
+  if (added == null) throw new ClientError("CLIENT_REVERTED", "the update emitted no VersionAdded event");
+  const version = BigInt(added.args.getValue("version") as bigint);
+  await awaitStorage(registry, imageId, version, nodes, {
+    fromBlock: receipt.blockNumber,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  return result(encoded, mode, imageId, version, communityId, root, cids.manifest, nodes, receipt.hash);
+}
+
+async function encodeFor(
+  bytes: Uint8Array,
+  mode: "disp" | "replicate",
+  slots: number,
+  options: EncodeOptions,
+): Promise<EncodedImage> {
+  if (mode === "replicate") {
+    return encodeImageFile(bytes, { ...common(options), kernel: { height: 1, width: 1 }, codec: "file" });
+  }
+  const kernel = options.kernel ?? kernelForSize(slots);
+  if (kernel.height * kernel.width !== slots) {
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `a ${kernel.height}x${kernel.width} kernel makes ${kernel.height * kernel.width} fragments but the community has ${slots} slots`,
+    );
+  }
+  if (options.codec === "file") {
+    throw new ClientError("CLIENT_INVALID_INPUT", `the "file" codec is for replication (--mode replicate), not for a community`);
+  }
+  return encodeImageFile(bytes, { ...common(options), kernel, codec: options.codec ?? "auto" });
+}
+
+function common(options: EncodeOptions) {
+  return { unixfs: options.unixfs, maxPixels: options.maxPixels, onProgress: options.onProgress, signal: options.signal };
+}
+
+/**
+ * Adds the parts and the manifest to the user's node (pinned) and connects it to the storage nodes so
+ * they can fetch from it. Every CID must be the one computed offline, else nothing stays pinned.
+ */
+async function publish(
+  context: ClientContext,
+  encoded: EncodedImage,
+  nodes: readonly string[],
+  options: EncodeOptions,
+): Promise<{ manifest: CID; all: CID[] }> {
+  const { ipfs } = context;
+  const settings = encoded.manifest.unixfs;
+  const all: CID[] = [];
+  try {
+    const total = encoded.fragments.length + 1;
+    options.onProgress?.({ phase: "add", done: 0, total });
+    for (const fragment of encoded.fragments) {
+      const cid = await ipfs.add(fragment.bytes, settings, { signal: options.signal });
+      all.push(cid);
+      if (cid.toString() !== fragment.cid) {
+        throw new ClientError(
+          "CLIENT_CID_MISMATCH",
+          `the IPFS node gave fragment ${fragment.index} the CID ${cid}, the manifest says ${fragment.cid}: does the node honour the UnixFS settings?`,
+        );
+      }
+      options.onProgress?.({ phase: "add", done: all.length, total });
+    }
+    const manifest = await ipfs.add(encoded.manifestBytes, settings, { signal: options.signal });
+    all.push(manifest);
+    options.onProgress?.({ phase: "add", done: total, total });
+    const unreachable = await dialNodes(context.registry, ipfs, nodes, { timeoutMs: 10_000, signal: options.signal });
+    options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
+    if (unreachable.length > 0) {
+      throw new ClientError(
+        "CLIENT_NOT_ENOUGH_NODES",
+        `cannot reach ${unreachable.map(({ node, reason }) => `${node} (${reason})`).join(", ")}: nothing was registered`,
+      );
+    }
+    return { manifest, all };
+  } catch (error) {
+    await unpinAll(context, all);
+    throw error;
+  }
+}
+
+async function unpinAll(context: ClientContext, cids: readonly CID[]): Promise<void> {
+  for (const cid of cids) await context.ipfs.unpin(cid).catch(() => undefined);
+}
+
+/** Replica nodes must be distinct opted-in nodes; checked here so nothing is uploaded in vain. */
+async function checkReplicaNodes(context: ClientContext, nodes: readonly string[]): Promise<string[]> {
+  const { registry } = context;
+  const max = Number(await registry.MAX_REPLICAS());
+  if (nodes.length < 1 || nodes.length > max) {
+    throw new ClientError("CLIENT_INVALID_INPUT", `replication needs 1 to ${max} nodes, got ${nodes.length}`);
+  }
+  if (new Set(nodes.map((node) => node.toLowerCase())).size !== nodes.length) {
+    throw new ClientError("CLIENT_INVALID_INPUT", "replica nodes must be distinct");
+  }
+  for (const node of nodes) {
+    if ((await read(registry, () => registry.nodeInfo(node))).status === 0n) {
+      throw new ClientError("CLIENT_NOT_A_NODE", `${node} is not an opted-in storage node`);
+    }
+  }
+  return [...nodes];
+}
+
+function result(
+  encoded: EncodedImage,
+  mode: "disp" | "replicate",
+  imageId: bigint,
+  version: bigint,
+  communityId: bigint,
+  root: string,
+  manifestCid: CID,
+  nodes: readonly string[],
+  transactionHash: string,
+): StoreResult {
+  const parts = mode === "disp"
+    ? encoded.fragments.map((fragment, slot) => ({ index: fragment.index, cid: fragment.cid, size: fragment.bytes.length, node: nodes[slot] ?? "" }))
+    : nodes.map((node) => {
+        const whole = encoded.fragments[0];
+        return { index: 0, cid: whole?.cid ?? "", size: whole?.bytes.length ?? 0, node };
+      });
+  return {
+    imageId,
+    version,
+    mode,
+    codec: encoded.codec,
+    ...(encoded.fallback === undefined ? {} : { fallback: encoded.fallback }),
+    communityId,
+    root,
+    contentHash: encoded.contentHash,
+    manifestCid: manifestCid.toString(),
+    parts,
+    sourceBytes: encoded.sourceBytes,
+    manifestBytes: encoded.manifestBytes.length,
+    storedBytes: parts.reduce((sum, part) => sum + part.size + encoded.manifestBytes.length, 0),
+    transactionHash,
+  };
+}

@@ -1,0 +1,89 @@
+import { buildTree, checkFragmentBytes, merkleValues, proofFor } from "@disp/core";
+
+import type { ClientContext } from "./context.js";
+import { fetchParts } from "./fetch-parts.js";
+import { fetchVerifiedManifest } from "./manifest-check.js";
+import { placementOf } from "./placement.js";
+import { dialNodes } from "./sources.js";
+import type { OnClientProgress } from "./progress.js";
+import { read } from "./registry.js";
+import { resolveVersion, versionRecord } from "./versions.js";
+
+/** The evidence for one slot of a version. */
+export interface SlotEvidence {
+  readonly slot: number;
+  /** The node that keeps this slot now. */
+  readonly node: string;
+  /** The fragment this slot keeps (always 0, the whole file, for a replicated image). */
+  readonly fragment: number;
+  readonly cid: string;
+  /** The node signed a storage receipt for this version on chain. */
+  readonly confirmed: boolean;
+  /** The fragment could be fetched from the network and matches its CID and manifest digest. */
+  readonly valid: boolean;
+  /** The registry's verifyFragment accepted the fragment's leaf and proof. */
+  readonly provenOnChain: boolean;
+  readonly reason?: string;
+}
+
+export interface VerifyReport {
+  readonly imageId: bigint;
+  readonly version: bigint;
+  readonly root: string;
+  readonly manifestCid: string;
+  /** Every slot is confirmed, valid and proven on chain. */
+  readonly ok: boolean;
+  readonly slots: SlotEvidence[];
+}
+
+/**
+ * The evidence check, without rebuilding the image: the manifest proven against the on-chain root,
+ * then per slot the storage receipt, the fragment fetched and checked, and its Merkle proof verified
+ * by the registry itself.
+ */
+export async function verifyImage(
+  context: ClientContext,
+  imageId: bigint,
+  options: { readonly version?: bigint; readonly timeoutMs?: number; readonly onProgress?: OnClientProgress; readonly signal?: AbortSignal } = {},
+): Promise<VerifyReport> {
+  const { registry, ipfs } = context;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const version = await resolveVersion(registry, imageId, options.version);
+  const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
+  const { communityId, nodes } = await placementOf(registry, imageId);
+  await dialNodes(registry, ipfs, nodes, { timeoutMs: Math.min(timeoutMs, 10_000), signal: options.signal });
+  const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal: options.signal });
+  const tree = buildTree(merkleValues(manifest, bytes));
+  const parts = await fetchParts(ipfs, manifest, { timeoutMs, signal: options.signal, onProgress: options.onProgress });
+  const receipts = await registry.queryFilter(registry.filters.StorageConfirmed(imageId, version), context.fromBlock ?? 0);
+  const confirmedBy = new Set(receipts.map((log) => `${Number(log.args.slot)}:${log.args.node.toLowerCase()}`));
+
+  const slots: SlotEvidence[] = [];
+  for (const [slot, node] of nodes.entries()) {
+    const fragment = communityId === 0n ? 0 : slot;
+    const part = parts[fragment];
+    const entry = manifest.fragments[fragment];
+    if (part === undefined || entry === undefined) continue;
+    const problem = part.bytes === undefined ? (part.reason ?? part.status) : await checkFragmentBytes(manifest, fragment, part.bytes);
+    const proof = proofFor(tree, fragment);
+    const provenOnChain = await read(registry, () => registry.verifyFragment(imageId, version, fragment, entry.sha256, proof));
+    slots.push({
+      slot,
+      node,
+      fragment,
+      cid: entry.cid,
+      confirmed: confirmedBy.has(`${slot}:${node.toLowerCase()}`),
+      valid: problem === undefined,
+      provenOnChain,
+      ...(problem === undefined ? {} : { reason: problem }),
+    });
+  }
+  return {
+    imageId,
+    version,
+    root: record.root,
+    manifestCid: record.manifestCid.toString(),
+    ok: slots.length === nodes.length && slots.every((slot) => slot.confirmed && slot.valid && slot.provenOnChain),
+    slots,
+  };
+}

@@ -1,0 +1,30 @@
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/**
+ * Flips one byte in every file under `directory` whose content is exactly `block`: what a failing
+ * disk or a tampering operator does to a node's block store (an embedded node keeps its blocks in
+ * `<directory>/blocks`). For tests and the demo, which show that such a copy is never used. Returns
+ * how many files it changed.
+ */
+export async function tamperWithStoredBlock(directory: string, block: Uint8Array): Promise<number> {
+  let changed = 0;
+  for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    if ((await stat(file)).size !== block.length) continue;
+    const content = await readFile(file);
+    if (Buffer.compare(content, block) !== 0) continue;
+    await writeFile(file, tampered(content));
+    changed++;
+  }
+  return changed;
+}
+
+/** `bytes` with its middle byte flipped: the tampered copy tamperWithStoredBlock writes. */
+export function tampered(bytes: Uint8Array): Uint8Array {
+  const copy = Uint8Array.from(bytes);
+  const middle = copy.length >> 1;
+  copy[middle] = (copy[middle] ?? 0) ^ 0xff;
+  return copy;
+}

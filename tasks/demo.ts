@@ -1,0 +1,117 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+import {
+  DEFAULT_DEFLATE_LEVEL,
+  DEFAULT_PNG_FILTER,
+  chooseColorType,
+  composeContactSheet,
+  decodeImage,
+  encodePng,
+  formatKernel,
+  parseKernel,
+} from "@disp/core";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction, readInput, writeOutputs } from "./cli.js";
+import { runDemo, type DemoOutcome } from "./demo/scenario.js";
+import { progressBar } from "./progress-bar.js";
+
+interface DemoArgs {
+  image: string | undefined;
+  kernel: string;
+  out: string;
+}
+
+/** The default photograph: a public-domain launch photo (see test/fixtures/LICENSES.md). */
+const DEFAULT_IMAGE = "test/fixtures/rocket.jpg";
+
+/** disp:demo — the whole product on the in-process network with embedded IPFS nodes. */
+export default cliAction(async (args: DemoArgs, hre: HardhatRuntimeEnvironment) => {
+  const imagePath = args.image ?? join(hre.config.paths.root, DEFAULT_IMAGE);
+  const kernel = parseKernel(args.kernel);
+  const image = await readInput(imagePath);
+  const out = resolve(args.out);
+  const directory = await mkdtemp(join(tmpdir(), "disp-demo-"));
+  const bar = progressBar();
+  let outcome: DemoOutcome;
+  try {
+    const connection = await hre.network.create();
+    outcome = await runDemo(connection, {
+      image,
+      kernel,
+      directory,
+      say: (line) => {
+        bar.stop();
+        console.log(`• ${line}`);
+      },
+      onProgress: bar.onProgress,
+    });
+  } finally {
+    bar.stop();
+    await rm(directory, { recursive: true, force: true });
+  }
+  await mkdir(out, { recursive: true });
+  const written = await writePictures(out, image, imagePath, outcome, formatKernel(kernel));
+  console.log(`• wrote ${written.length} files to ${out}: ${written.join(", ")}`);
+  const source = image.length;
+  console.log(
+    JSON.stringify({
+      imageId: Number(outcome.stored.imageId),
+      exact: outcome.exact.exact && outcome.exact.contentHashVerified,
+      degradedPsnrDb: round(outcome.degradedPsnrDb),
+      tamperedRejected: outcome.tamperedRejected,
+      replicateExact: outcome.replicateExact,
+      storedBytesRatio: round(outcome.stored.storedBytes / source),
+      fullReplicationBytesRatio: round(outcome.replicated.storedBytes / source),
+      storeMs: Math.round(outcome.storeMs),
+      retrieveMs: Math.round(outcome.retrieveMs),
+    }),
+  );
+});
+
+async function writePictures(
+  out: string,
+  image: Uint8Array,
+  imagePath: string,
+  outcome: DemoOutcome,
+  kernel: string,
+): Promise<string[]> {
+  const extension = outcome.exact.extension;
+  const fragmentExtension = outcome.stored.codec === "jpeg" ? "jpg" : "png";
+  const original = await decodeImage(image);
+  const fragmentPixels = await Promise.all(outcome.fragments.map((bytes) => decodeImage(bytes)));
+  const sheet = await composeContactSheet(
+    [
+      { label: `original (${imagePath.split("/").at(-1) ?? "image"})`, image: original },
+      ...fragmentPixels.map((pixels, i) => ({ label: `fragment ${i}`, image: pixels })),
+      { label: "rebuilt: bit-exact", image: outcome.exactPixels },
+      {
+        label: `slot ${outcome.degraded.missing.join(",")} lost: ${outcome.degradedPsnrDb.toFixed(1)} dB`,
+        image: outcome.degradedPixels,
+      },
+    ],
+    { title: `DISP ${kernel} (${outcome.stored.codec} codec)` },
+  );
+  const files = [
+    ...outcome.fragments.map((bytes, i) => ({ path: join(out, `fragment-${i}.${fragmentExtension}`), bytes })),
+    { path: join(out, `rebuilt.${extension}`), bytes: outcome.exact.bytes },
+    {
+      path: join(out, "approximate.png"),
+      bytes: await encodePng(outcome.degradedPixels, {
+        colorType: chooseColorType(outcome.degradedPixels),
+        filter: DEFAULT_PNG_FILTER,
+        deflateLevel: DEFAULT_DEFLATE_LEVEL,
+      }),
+    },
+    { path: join(out, "contact-sheet.png"), bytes: sheet },
+  ];
+  await Promise.all(files.map(({ path }) => rm(path, { force: true })));
+  await writeOutputs(files);
+  return files.map(({ path }) => path.split("/").at(-1) ?? path);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

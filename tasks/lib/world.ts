@@ -1,0 +1,141 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+
+import {
+  connectRegistry,
+  createNodeAgent,
+  formCommunity,
+  type AgentEvent,
+  type ClientContext,
+  type DispRegistry,
+  type NodeAgent,
+} from "@disp/client";
+import { createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import DispModule from "../../deploy/modules/Disp.js";
+
+/** One storage node: an account, its IPFS node and its agent. */
+export interface StorageNode {
+  readonly account: HardhatEthersSigner;
+  readonly ipfs: IpfsNode;
+  readonly agent: NodeAgent;
+  readonly directory: string;
+  running: boolean;
+}
+
+/** A whole DISP deployment on one chain: the registry, storage nodes with agents, a community. */
+export interface World {
+  readonly chainId: bigint;
+  readonly registryAddress: string;
+  /** The registry, connected with the admin (also the community manager). */
+  readonly registry: DispRegistry;
+  /** The deployment block: where log scans start. */
+  readonly fromBlock: number;
+  readonly communityId: bigint;
+  readonly nodes: StorageNode[];
+  /** Accounts not used by the admin or the nodes: users. */
+  readonly users: HardhatEthersSigner[];
+  /** A client for `user` with its own IPFS node. */
+  client(user: HardhatEthersSigner, ipfs: IpfsNode): ClientContext;
+  /** A fresh embedded IPFS node in `<directory>/<name>` (a user's node, say). */
+  startIpfs(name: string): Promise<IpfsNode>;
+  /** Starts one more storage node (opted in, agent running) that is free, not in a community. */
+  addNode(): Promise<StorageNode>;
+  /** Stops a storage node's agent and IPFS node (what a node going down looks like). */
+  stopNode(node: StorageNode): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WorldOptions {
+  /** Where every node keeps its blocks and agent state. */
+  readonly directory: string;
+  /** Community size: that many storage nodes are started. */
+  readonly communitySize: number;
+  readonly pollIntervalMs?: number;
+  readonly fetchTimeoutMs?: number;
+  readonly onAgentEvent?: (node: number, event: AgentEvent) => void;
+}
+
+/**
+ * Deploys the registry through its Ignition module, starts `communitySize` storage nodes (each an
+ * embedded IPFS node on 127.0.0.1 with its agent, which opts in on chain with the node's addresses)
+ * and forms a community of them. Used by the demo, the devnet, the flow benchmark and the tests.
+ */
+export async function startWorld(connection: NetworkConnection, options: WorldOptions): Promise<World> {
+  const { ethers, ignition } = connection;
+  const [admin, ...others] = await ethers.getSigners();
+  if (admin === undefined) throw new Error("the network has no accounts");
+  const { registry: deployed } = await ignition.deploy(DispModule, { displayUi: false });
+  const registryAddress = await deployed.getAddress();
+  const fromBlock = await ethers.provider.getBlockNumber();
+  const registry = connectRegistry(registryAddress, admin);
+  const nodeAccounts = others.slice(0, options.communitySize + 2);
+  const users = others.slice(options.communitySize + 2);
+  const nodes: StorageNode[] = [];
+  const extra: IpfsNode[] = [];
+
+  async function startIpfs(name: string): Promise<IpfsNode> {
+    const directory = join(options.directory, name);
+    await mkdir(directory, { recursive: true });
+    const ipfs = await createEmbeddedNode({ directory });
+    extra.push(ipfs);
+    return ipfs;
+  }
+
+  async function addNode(): Promise<StorageNode> {
+    const index = nodes.length;
+    const account = nodeAccounts[index];
+    if (account === undefined) throw new Error("no account left for another storage node");
+    const directory = join(options.directory, `node-${index}`);
+    await mkdir(directory, { recursive: true });
+    const ipfs = await createEmbeddedNode({ directory });
+    const agent = await createNodeAgent({
+      registry: connectRegistry(registryAddress, account),
+      ipfs,
+      stateFile: join(directory, "agent.json"),
+      fromBlock,
+      pollIntervalMs: options.pollIntervalMs ?? 200,
+      fetchTimeoutMs: options.fetchTimeoutMs ?? 20_000,
+      onEvent: (event) => options.onAgentEvent?.(index, event),
+    });
+    await agent.start();
+    const node: StorageNode = { account, ipfs, agent, directory, running: true };
+    nodes.push(node);
+    return node;
+  }
+
+  async function stopNode(node: StorageNode): Promise<void> {
+    node.running = false;
+    await node.agent.stop();
+    await node.ipfs.stop();
+  }
+
+  async function stop(): Promise<void> {
+    await Promise.all(nodes.filter((node) => node.running).map(stopNode));
+    await Promise.all(extra.map((ipfs) => ipfs.stop()));
+  }
+
+  try {
+    for (let i = 0; i < options.communitySize; i++) await addNode();
+    const { communityId } = await formCommunity(registry, options.communitySize);
+    return {
+      chainId: (await ethers.provider.getNetwork()).chainId,
+      registryAddress,
+      registry,
+      fromBlock,
+      communityId,
+      nodes,
+      users,
+      client: (user, ipfs) => ({ registry: connectRegistry(registryAddress, user), ipfs, fromBlock }),
+      startIpfs,
+      addNode,
+      stopNode,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
