@@ -62,7 +62,7 @@ describe("splitImageFile and rebuildImage", () => {
   ] as const) {
     it(`round-trips a ${name} image exactly, with fragments of PNG colour type ${colorType}`, async () => {
       const stored = await splitImageFile(bytes(), { kernel: { height: 2, width: 2 } });
-      expect(stored.manifest.codec.colorType).to.equal(colorType);
+      expect(stored.manifest.codec).to.include({ name: "png", colorType });
       const result = await rebuildImage(
         stored.manifest,
         stored.fragments.map((f) => f.bytes),

@@ -11,9 +11,16 @@ export {
 } from "./errors.js";
 export { DEFAULT_UNIXFS, computeCid, importerOptions, type UnixFsSettings } from "./unixfs.js";
 
-export { DEFAULT_MAX_PIXELS, decodeImage, type DecodeOptions, type DecodedImage } from "./image/decode.js";
+export {
+  DEFAULT_MAX_PIXELS,
+  checkedImageHeader,
+  decodeImage,
+  type DecodeOptions,
+  type DecodedImage,
+} from "./image/decode.js";
 export { readImageHeader, sniffFormat } from "./image/header.js";
 export {
+  IMAGE_FORMATS,
   RGBA_BIT_DEPTH,
   RGBA_CHANNELS,
   type ImageFormat,
@@ -89,3 +96,5 @@ export {
 } from "./rebuild-pipeline.js";
 
 export * from "./jpeg/index.js";
+
+export * from "./codec/index.js";

@@ -2,11 +2,11 @@ import { isDispError } from "./errors.js";
 import { decodeImage } from "./image/decode.js";
 import type { RgbaImage } from "./image/types.js";
 import type { Manifest } from "./manifest/schema.js";
-import { pixelHash, sha256Hex } from "./pixel-hash.js";
+import { checkFragmentBytes } from "./codec/check.js";
+import { pixelHash } from "./pixel-hash.js";
 import { poolingLayout, type Fragment } from "./pooling/layout.js";
 import { recover } from "./pooling/recover.js";
 import type { OnProgress } from "./progress.js";
-import { computeCid } from "./unixfs.js";
 
 export interface RebuildOptions {
   readonly onProgress?: OnProgress;
@@ -43,8 +43,23 @@ export async function rebuildImage(
   files: readonly (Uint8Array | undefined)[],
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
+  const { fragments, rejected } = await verifyPixelFragments(manifest, files, options);
+  return recoverPixels(manifest, fragments, rejected, options);
+}
+
+/** The fragments of a pixel-codec manifest that passed every check (undefined otherwise), and why the others failed. */
+export interface VerifiedPixelFragments {
+  readonly fragments: (Fragment | undefined)[];
+  readonly rejected: RejectedFragment[];
+}
+
+/** The verify half of rebuildImage: each present file checked and decoded, never trusted. */
+export async function verifyPixelFragments(
+  manifest: Manifest,
+  files: readonly (Uint8Array | undefined)[],
+  options: RebuildOptions = {},
+): Promise<VerifiedPixelFragments> {
   const { onProgress, signal } = options;
-  const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
   const total = manifest.fragments.length;
   const rejected: RejectedFragment[] = [];
   const fragments: (Fragment | undefined)[] = [];
@@ -57,9 +72,19 @@ export async function rebuildImage(
     onProgress?.({ phase: "verify", done: entry.index + 1, total });
   }
   rejected.sort((a, b) => a.index - b.index);
+  return { fragments, rejected };
+}
 
+/** The recover half of rebuildImage: merge, or estimate what is missing, then check the pixel hash. */
+export function recoverPixels(
+  manifest: Manifest,
+  fragments: readonly (Fragment | undefined)[],
+  rejected: RejectedFragment[],
+  options: RebuildOptions = {},
+): RebuildResult {
+  const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
   const result = recover(layout, fragments);
-  onProgress?.({ phase: "merge", done: 1, total: 1 });
+  options.onProgress?.({ phase: "merge", done: 1, total: 1 });
   const pixelHashVerified = result.exact && pixelHash(result.image) === manifest.contentHash.digest;
   return { ...result, pixelHashVerified, rejected };
 }
@@ -73,11 +98,8 @@ async function checkFragmentFile(
   index: number,
   file: Uint8Array,
 ): Promise<Fragment | string> {
-  const entry = manifest.fragments[index];
-  if (entry === undefined) return "not in the manifest";
-  if (file.length !== entry.size) return `is ${file.length} bytes, the manifest says ${entry.size}`;
-  if ((await computeCid(file, manifest.unixfs)).toString() !== entry.cid) return "does not match its CID";
-  if (sha256Hex(file) !== entry.sha256) return "does not match its SHA-256";
+  const reason = await checkFragmentBytes(manifest, index, file);
+  if (reason !== undefined) return reason;
   // From here the file is what was registered; if it does not decode, it was registered broken.
   const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
   try {

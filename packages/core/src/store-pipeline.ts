@@ -108,7 +108,7 @@ export async function splitImageFile(
 }
 
 /** Refuses settings the manifest could not record, before any work is done. */
-function checkUnixFs(settings: UnixFsSettings): UnixFsSettings {
+export function checkUnixFs(settings: UnixFsSettings): UnixFsSettings {
   const result = unixFsSchema.safeParse(settings);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 
 import { Jimp } from "jimp";
 
+import { applyOrientation } from "@disp/core";
+
 const FIXTURES = new URL("../../fixtures/", import.meta.url);
 const CORPUS = new URL("jpeg-corpus/", FIXTURES);
 
@@ -109,30 +111,7 @@ function clamp(value: number): number {
   return Math.max(0, Math.min(255, Math.round(value)));
 }
 
-/** Applies an EXIF orientation the way jimp does after decoding (its transform table, verbatim). */
+/** Applies an EXIF orientation the way jimp does after decoding (core's copy of its transform table). */
 export function orient(bitmap: Bitmap, orientation: number): Bitmap {
-  const w = bitmap.width;
-  const h = bitmap.height;
-  const source: Record<number, (x: number, y: number) => [number, number]> = {
-    2: (x, y) => [w - x - 1, y],
-    3: (x, y) => [w - x - 1, h - y - 1],
-    4: (x, y) => [x, h - y - 1],
-    5: (x, y) => [y, x],
-    6: (x, y) => [y, h - x - 1],
-    7: (x, y) => [w - y - 1, h - x - 1],
-    8: (x, y) => [w - y - 1, x],
-  };
-  const map = source[orientation];
-  if (map === undefined) return bitmap;
-  const width = orientation > 4 ? h : w;
-  const height = orientation > 4 ? w : h;
-  const data = new Uint8Array(bitmap.data.length);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const [sx, sy] = map(x, y);
-      const from = (sy * w + sx) * 4;
-      data.set(bitmap.data.subarray(from, from + 4), (y * width + x) * 4);
-    }
-  }
-  return { width, height, data };
+  return applyOrientation(bitmap, orientation);
 }

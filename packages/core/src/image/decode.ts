@@ -3,7 +3,7 @@ import { Jimp } from "jimp";
 import { ImageError, isDispError } from "../errors.js";
 import { readImageHeader } from "./header.js";
 import { decodeTiffFirstPage } from "./tiff.js";
-import type { ImageFormat, RgbaImage } from "./types.js";
+import type { ImageFormat, ImageHeader, RgbaImage } from "./types.js";
 
 /** 100 megapixels: 400 MB of RGBA, the most one image may claim before anything is allocated. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -26,22 +26,9 @@ export interface DecodedImage extends RgbaImage {
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const header = readImageHeader(bytes);
-  const { format, width, height } = header;
-  if (header.bitsPerChannel > 8) {
-    throw new ImageError(
-      "IMAGE_UNSUPPORTED",
-      `${header.bitsPerChannel}-bit ${format.toUpperCase()} is not supported: DISP keeps 8 bits per channel ` +
-        "and never reduces depth silently; convert the image to 8 bits per channel first",
-    );
-  }
-  if (header.pixelsToDecode > maxPixels) {
-    throw new ImageError(
-      "IMAGE_TOO_LARGE",
-      `the image is ${width} × ${height} (${megapixels(header.pixelsToDecode)} MP to decode), ` +
-        `over the limit of ${megapixels(maxPixels)} MP`,
-    );
-  }
+  const header = checkedImageHeader(bytes, { maxPixels });
+  checkBitDepth(header);
+  const { format } = header;
   let bitmap: { width: number; height: number; data: Uint8Array };
   try {
     bitmap = format === "tiff" ? decodeTiffFirstPage(bytes) : await decodeWithJimp(bytes, maxPixels);
@@ -76,6 +63,34 @@ async function decodeWithJimp(
     },
   });
   return image.bitmap;
+}
+
+/**
+ * Reads the header (typed errors for anything that is not a supported image) and refuses an image
+ * over `maxPixels` before any pixel buffer exists.
+ */
+export function checkedImageHeader(bytes: Uint8Array, options: DecodeOptions = {}): ImageHeader {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const header = readImageHeader(bytes);
+  if (header.pixelsToDecode > maxPixels) {
+    throw new ImageError(
+      "IMAGE_TOO_LARGE",
+      `the image is ${header.width} × ${header.height} (${megapixels(header.pixelsToDecode)} MP to decode), ` +
+        `over the limit of ${megapixels(maxPixels)} MP`,
+    );
+  }
+  return header;
+}
+
+/** Refuses more than 8 bits per channel rather than reducing the depth silently. */
+function checkBitDepth(header: ImageHeader): void {
+  if (header.bitsPerChannel > 8) {
+    throw new ImageError(
+      "IMAGE_UNSUPPORTED",
+      `${header.bitsPerChannel}-bit ${header.format.toUpperCase()} is not supported: DISP keeps 8 bits per channel ` +
+        "and never reduces depth silently; convert the image to 8 bits per channel first",
+    );
+  }
 }
 
 /** The decoders' messages, made plain where they are cryptic. */

@@ -14,7 +14,8 @@ export const RGBA_CHANNELS = 4;
 export const RGBA_BIT_DEPTH = 8;
 
 /** The formats `decodeImage` reads (all through jimp). */
-export type ImageFormat = "png" | "jpeg" | "bmp" | "gif" | "tiff";
+export const IMAGE_FORMATS = ["png", "jpeg", "bmp", "gif", "tiff"] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /** What a file's header says, read before any pixel buffer exists. */
 export interface ImageHeader {

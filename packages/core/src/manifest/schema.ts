@@ -1,13 +1,20 @@
 import { CID } from "multiformats/cid";
 import { z } from "zod";
 
+import { IMAGE_FORMATS } from "../image/types.js";
+import { parseJpegLayout } from "../jpeg/layout.js";
 import { PNG_COLOR_TYPES, PNG_FILTERS } from "../png/settings.js";
 import { MAX_KERNEL_SIDE, PADDING_RULE } from "../pooling/layout.js";
 import { PIXEL_HASH_ALGORITHM } from "../pixel-hash.js";
+import type { JpegLayout } from "../jpeg/layout.js";
 
 export const MANIFEST_SCHEMA = "disp/manifest@1";
 
-const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits");
+const HEX32 = /^0x[0-9a-f]{64}$/;
+/** Typed as the 0x-hex the hashing helpers return, so a digest read back is a bytes32 again. */
+const hex32 = z.custom<`0x${string}`>((value) => typeof value === "string" && HEX32.test(value), {
+  message: "must be 0x followed by 64 lowercase hex digits",
+});
 const positiveInt = z
   .int()
   .min(1)
@@ -35,8 +42,31 @@ const pngCodec = z.strictObject({
   deflateLevel: z.int().min(0).max(9),
 });
 
+/**
+ * The JPEG coefficient codec: fragments are JPEGs holding the original's MCUs; `layout` is what
+ * mergeJpeg needs to rebuild the original file byte for byte (checked by parseJpegLayout, whose
+ * output is plain JSON, so the manifest stays canonical and round-trips).
+ */
+const jpegCodec = z.strictObject({
+  name: z.literal("jpeg"),
+  layout: z.unknown().transform((value, ctx) => {
+    try {
+      return parseJpegLayout(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  }),
+});
+
+/** Whole-file replication (the opt-out of pooling): one fragment, the original file, of this format. */
+const fileCodec = z.strictObject({
+  name: z.literal("file"),
+  format: z.enum(IMAGE_FORMATS),
+});
+
 /** Codecs are told apart by `name`; a new codec adds its own object here with its own fields. */
-export const codecSchema = z.discriminatedUnion("name", [pngCodec]);
+export const codecSchema = z.discriminatedUnion("name", [pngCodec, jpegCodec, fileCodec]);
 
 export const contentHashSchema = z.strictObject({
   /** PIXEL_HASH_ALGORITHM for the pixel codec; "sha256" (of the original file) for a file codec. */
@@ -99,14 +129,46 @@ export const manifestSchema = z
         });
       }
     });
-    if (manifest.codec.name === "png" && manifest.contentHash.algorithm !== PIXEL_HASH_ALGORITHM) {
+    const { codec } = manifest;
+    const algorithm = codec.name === "png" ? PIXEL_HASH_ALGORITHM : "sha256";
+    if (manifest.contentHash.algorithm !== algorithm) {
       ctx.addIssue({
         code: "custom",
         path: ["contentHash", "algorithm"],
-        message: `the png codec's content hash is ${PIXEL_HASH_ALGORITHM}`,
+        message: `the ${codec.name} codec's content hash is ${algorithm}`,
       });
     }
+    if (codec.name === "file" && (manifest.kernel.height !== 1 || manifest.kernel.width !== 1)) {
+      ctx.addIssue({ code: "custom", path: ["kernel"], message: "the file codec's kernel is 1x1" });
+    }
+    if (codec.name === "jpeg") checkJpegLayout(manifest, codec.layout, ctx);
   });
+
+/** The layout must describe the image and kernel the manifest states, one fragment per entry. */
+function checkJpegLayout(
+  manifest: { image: { width: number; height: number }; kernel: { height: number; width: number } },
+  layout: JpegLayout,
+  ctx: z.RefinementCtx,
+): void {
+  const path = ["codec", "layout"];
+  if (layout.width !== manifest.image.width || layout.height !== manifest.image.height) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `is ${layout.width}x${layout.height}, the image ${manifest.image.width}x${manifest.image.height}`,
+    });
+  }
+  if (layout.kernel.kh !== manifest.kernel.height || layout.kernel.kw !== manifest.kernel.width) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `has kernel ${layout.kernel.kh}x${layout.kernel.kw}, the manifest ${manifest.kernel.height}x${manifest.kernel.width}`,
+    });
+  }
+  if (layout.fragments.length !== manifest.kernel.height * manifest.kernel.width) {
+    ctx.addIssue({ code: "custom", path, message: "must hold one fragment size per kernel position" });
+  }
+}
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestCodec = z.infer<typeof codecSchema>;

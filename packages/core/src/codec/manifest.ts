@@ -1,0 +1,65 @@
+import { RGBA_BIT_DEPTH, RGBA_CHANNELS } from "../image/types.js";
+import { serializeManifest } from "../manifest/manifest.js";
+import { MANIFEST_SCHEMA, type Manifest, type ManifestCodec } from "../manifest/schema.js";
+import { sha256Hex } from "../pixel-hash.js";
+import { PADDING_RULE, type Kernel } from "../pooling/layout.js";
+import type { OnProgress } from "../progress.js";
+import type { EncodedFragment } from "../store-pipeline.js";
+import { computeCid, type UnixFsSettings } from "../unixfs.js";
+import type { CodecName, EncodedImage } from "./types.js";
+
+/** Each fragment file with its offline CID and SHA-256, in index order. */
+export async function describeFragments(
+  files: readonly Uint8Array[],
+  unixfs: UnixFsSettings,
+  onProgress?: OnProgress,
+  signal?: AbortSignal,
+): Promise<EncodedFragment[]> {
+  const stored: EncodedFragment[] = [];
+  for (const [index, bytes] of files.entries()) {
+    signal?.throwIfAborted();
+    const cid = await computeCid(bytes, unixfs);
+    stored.push({ index, bytes, cid: cid.toString(), sha256: sha256Hex(bytes) });
+    onProgress?.({ phase: "cid", done: index + 1, total: files.length });
+  }
+  return stored;
+}
+
+export interface FileCodecParts {
+  readonly source: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly kernel: Kernel;
+  readonly codec: Extract<ManifestCodec, { name: Exclude<CodecName, "png"> }>;
+  readonly unixfs: UnixFsSettings;
+  readonly fragments: EncodedFragment[];
+}
+
+/** The manifest of a codec whose content hash is the SHA-256 of the original file (jpeg, file). */
+export function fileHashedImage(parts: FileCodecParts): EncodedImage {
+  const manifest: Manifest = {
+    schema: MANIFEST_SCHEMA,
+    image: { width: parts.width, height: parts.height, channels: RGBA_CHANNELS, bitDepth: RGBA_BIT_DEPTH },
+    kernel: { height: parts.kernel.height, width: parts.kernel.width },
+    padding: PADDING_RULE,
+    codec: parts.codec,
+    contentHash: { algorithm: "sha256", digest: sha256Hex(parts.source) },
+    unixfs: { ...parts.unixfs },
+    fragments: parts.fragments.map(({ index, bytes, cid, sha256 }) => ({
+      index,
+      cid,
+      size: bytes.length,
+      sha256,
+    })),
+    parity: null,
+    encryption: null,
+  };
+  return {
+    codec: parts.codec.name,
+    manifest,
+    manifestBytes: serializeManifest(manifest),
+    fragments: parts.fragments,
+    contentHash: manifest.contentHash.digest,
+    sourceBytes: parts.source.length,
+  };
+}
