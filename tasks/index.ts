@@ -2,6 +2,8 @@ import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+import { flowTasks } from "./flow-tasks.js";
+
 /**
  * Every DISP task, registered in hardhat.config.ts. Each definition is thin: it declares options and
  * lazily imports its action module, which parses the options and calls the client.
@@ -50,4 +52,5 @@ export const dispTasks: TaskDefinition[] = [
     .addFlag({ name: "json", description: "Print the result as JSON on the last line" })
     .setAction(() => import("./merge.js"))
     .build(),
+  ...flowTasks,
 ];

@@ -1,0 +1,40 @@
+import { changeAccess, type AccessAction } from "@disp/client";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { TaskInputError, cliAction } from "../cli.js";
+import { idOption, openSession } from "./session.js";
+
+export interface AccessArgs {
+  id: string | undefined;
+  account: string | undefined;
+  role: string;
+  registry: string | undefined;
+  from: string | undefined;
+  json: boolean;
+}
+
+const GRANTS: Record<string, AccessAction> = { read: "grant-read", editor: "grant-editor", owner: "transfer", public: "make-public" };
+const REVOCATIONS: Record<string, AccessAction> = { read: "revoke-read", editor: "revoke-editor", public: "make-private" };
+
+/** The action of disp:grant (`grant`) or disp:revoke: thin over the client's changeAccess. */
+export function accessAction(kind: "grant" | "revoke") {
+  return cliAction(async (args: AccessArgs, hre: HardhatRuntimeEnvironment) => {
+    const actions = kind === "grant" ? GRANTS : REVOCATIONS;
+    const action = actions[args.role];
+    if (action === undefined) {
+      throw new TaskInputError(`--role must be one of ${Object.keys(actions).join(", ")}, got "${args.role}"`);
+    }
+    const imageId = idOption(args.id, "id");
+    const session = await openSession(hre, args);
+    const change = await changeAccess(session.registry, action, imageId, args.account);
+    if (args.json) {
+      console.log(JSON.stringify({ ...change, imageId: imageId.toString() }));
+      return;
+    }
+    const whom = change.account === undefined ? "" : ` ${change.account}`;
+    console.log(`image ${imageId}: ${action}${whom} ${change.changed ? "done" : "(already so, nothing changed)"} in ${change.transactionHash}`);
+    if (action === "grant-read" || action === "revoke-read") {
+      console.log("note: read grants are advisory until fragments are encrypted (anyone holding the CIDs can fetch the bytes)");
+    }
+  });
+}

@@ -1,0 +1,25 @@
+import { formCommunity } from "@disp/client";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction, positiveInteger } from "../cli.js";
+import { openSession } from "./session.js";
+
+interface FormArgs {
+  registry: string | undefined;
+  from: string | undefined;
+  size: string;
+  json: boolean;
+}
+
+/** disp:community:form — a community of `size` from the free nodes, first come first served. */
+export default cliAction(async (args: FormArgs, hre: HardhatRuntimeEnvironment) => {
+  const size = positiveInteger(args.size, "size");
+  const session = await openSession(hre, args);
+  const community = await formCommunity(session.registry, size);
+  if (args.json) {
+    console.log(JSON.stringify({ communityId: community.communityId.toString(), members: community.members }));
+    return;
+  }
+  console.log(`community ${community.communityId} formed`);
+  community.members.forEach((member, slot) => console.log(`  slot ${slot}  ${member}`));
+});

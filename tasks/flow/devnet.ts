@@ -1,0 +1,68 @@
+import { rm } from "node:fs/promises";
+import { resolve } from "node:path";
+
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { TaskInputError, cliAction, positiveInteger } from "../cli.js";
+import { startWorld } from "../lib/world.js";
+import { writeDeployment } from "./deployment.js";
+import { describeAgentEvent } from "./node-run.js";
+
+interface DevnetArgs {
+  nodes: string;
+  dir: string;
+  once: boolean;
+  json: boolean;
+}
+
+/**
+ * disp:devnet — on a local chain (`npx hardhat node`, then `--network localhost`): deploy, start
+ * storage nodes with their agents, form a community, and record it in .disp/<network>.json so the
+ * other tasks find it. Serves until Ctrl-C (or exits at once with --once).
+ */
+export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment) => {
+  const size = positiveInteger(args.nodes, "nodes");
+  const connection = await hre.network.create();
+  if (connection.networkConfig.type === "edr-simulated" && !args.once) {
+    throw new TaskInputError(
+      `disp:devnet serves a chain other commands can reach: start \`npx hardhat node\` and pass --network localhost`,
+    );
+  }
+  const directory = resolve(args.dir);
+  await rm(directory, { recursive: true, force: true });
+  const world = await startWorld(connection, {
+    directory,
+    communitySize: size,
+    onAgentEvent: (node, event) => {
+      if (event.type !== "synced" && !args.json) console.log(`node ${node}: ${describeAgentEvent(event)}`);
+    },
+  });
+  const file = await writeDeployment(hre.config.paths.root, connection.networkName, {
+    chainId: world.chainId.toString(),
+    registry: world.registryAddress,
+    fromBlock: world.fromBlock,
+    communityId: world.communityId.toString(),
+  });
+  const users = world.users.slice(0, 3).map((user) => user.address);
+  const summary = {
+    network: connection.networkName,
+    registry: world.registryAddress,
+    communityId: world.communityId.toString(),
+    nodes: await Promise.all(world.nodes.map(async (node) => ({ account: node.account.address, peerId: node.ipfs.peerId, addresses: await node.ipfs.addresses() }))),
+    users,
+    deployment: file,
+  };
+  if (args.json) console.log(JSON.stringify(summary));
+  else {
+    console.log(`registry ${summary.registry} on ${summary.network}; community ${summary.communityId} of ${size} nodes; written to ${file}`);
+    console.log(`try: npx hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`);
+  }
+  if (!args.once) {
+    console.log("serving; Ctrl-C to stop");
+    await new Promise<void>((done) => {
+      process.once("SIGINT", done);
+      process.once("SIGTERM", done);
+    });
+  }
+  await world.stop();
+});

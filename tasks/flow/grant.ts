@@ -1,0 +1,4 @@
+import { accessAction } from "./access.js";
+
+/** disp:grant — read, editor, owner (transfer) or public. */
+export default accessAction("grant");

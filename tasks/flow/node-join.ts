@@ -1,0 +1,34 @@
+import { createNodeAgent } from "@disp/client";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction } from "../cli.js";
+import { agentStateFile, nodeIpfsDirectory } from "./node-run.js";
+import { openIpfs, openSession } from "./session.js";
+
+interface JoinArgs {
+  registry: string | undefined;
+  ipfs: string | undefined;
+  from: string | undefined;
+  json: boolean;
+}
+
+/** disp:node:join — opt the node in with its IPFS peer id and addresses (or refresh them). */
+export default cliAction(async (args: JoinArgs, hre: HardhatRuntimeEnvironment) => {
+  const session = await openSession(hre, args);
+  const ipfs = await openIpfs(args.ipfs, nodeIpfsDirectory(hre, session));
+  try {
+    const agent = await createNodeAgent({
+      registry: session.registry,
+      ipfs,
+      stateFile: agentStateFile(hre, session),
+      fromBlock: session.fromBlock,
+    });
+    await agent.join();
+    const info = await session.registry.nodeInfo(agent.address);
+    const summary = { node: agent.address, peerId: info.peerId, multiaddrs: [...info.multiaddrs], status: Number(info.status) };
+    if (args.json) console.log(JSON.stringify(summary));
+    else console.log(`${summary.node} opted in as ${summary.peerId} (${summary.multiaddrs.join(", ")})`);
+  } finally {
+    await ipfs.stop();
+  }
+});

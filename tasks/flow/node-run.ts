@@ -1,0 +1,62 @@
+import { join } from "node:path";
+
+import { createNodeAgent, type AgentEvent } from "@disp/client";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction } from "../cli.js";
+import { openIpfs, openSession, type Session } from "./session.js";
+
+interface RunArgs {
+  registry: string | undefined;
+  ipfs: string | undefined;
+  from: string | undefined;
+  state: string | undefined;
+}
+
+export function nodeIpfsDirectory(hre: HardhatRuntimeEnvironment, session: Session): string {
+  return join(hre.config.paths.root, ".disp", session.networkName, `node-${session.account.address.toLowerCase()}`);
+}
+
+export function agentStateFile(hre: HardhatRuntimeEnvironment, session: Session): string {
+  return join(nodeIpfsDirectory(hre, session), "agent.json");
+}
+
+/** One line per agent event, for an operator's terminal or log. */
+export function describeAgentEvent(event: AgentEvent): string {
+  switch (event.type) {
+    case "opted-in":
+    case "info-updated":
+      return `${event.type} as ${event.peerId}`;
+    case "stored":
+      return `keeps image ${event.task.imageId} v${event.task.version} part ${event.task.fragment} (${event.cid}), receipt signed`;
+    case "failed":
+      return `image ${event.task.imageId} v${event.task.version} part ${event.task.fragment}: ${event.reason}${event.willRetry ? " (will retry)" : ""}`;
+    case "synced":
+      return `synced to block ${event.block}, ${event.pending} pending`;
+    case "error":
+      return `error: ${event.reason}`;
+  }
+}
+
+/** disp:node:run — the storage node's agent, until Ctrl-C. */
+export default cliAction(async (args: RunArgs, hre: HardhatRuntimeEnvironment) => {
+  const session = await openSession(hre, args);
+  const ipfs = await openIpfs(args.ipfs, nodeIpfsDirectory(hre, session));
+  const agent = await createNodeAgent({
+    registry: session.registry,
+    ipfs,
+    stateFile: args.state ?? agentStateFile(hre, session),
+    fromBlock: session.fromBlock,
+    onEvent: (event) => {
+      if (event.type !== "synced") console.log(`[${new Date().toISOString()}] ${describeAgentEvent(event)}`);
+    },
+  });
+  await agent.start();
+  console.log(`agent of ${agent.address} running with IPFS peer ${ipfs.peerId}; Ctrl-C to stop`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await agent.stop();
+  await ipfs.stop();
+});

@@ -1,0 +1,59 @@
+import { retrieveImage, type RetrieveResult } from "@disp/client";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction, positiveInteger, writeOutputs } from "../cli.js";
+import { progressBar } from "../progress-bar.js";
+import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+
+interface RetrieveArgs {
+  id: string | undefined;
+  imageVersion: string | undefined;
+  out: string | undefined;
+  timeout: string;
+  registry: string | undefined;
+  ipfs: string | undefined;
+  from: string | undefined;
+  json: boolean;
+}
+
+/** disp:retrieve — fetch, verify and rebuild an image version; write it to a file. */
+export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironment) => {
+  const imageId = idOption(args.id, "id");
+  const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
+  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const session = await openSession(hre, args);
+  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
+  const bar = progressBar();
+  let result: RetrieveResult;
+  try {
+    result = await retrieveImage(clientOf(session, ipfs), imageId, { version, timeoutMs, onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+    await ipfs.stop();
+  }
+  const out = args.out ?? `image-${imageId}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;
+  await writeOutputs([{ path: out, bytes: result.bytes }]);
+  const summary = {
+    imageId: imageId.toString(),
+    version: result.version.toString(),
+    codec: result.codec,
+    out,
+    exact: result.exact,
+    contentHashVerified: result.contentHashVerified,
+    missing: result.missing,
+    rejected: result.rejected,
+    estimatedPixels: result.estimatedPixels,
+    unreachable: result.unreachable,
+  };
+  if (args.json) {
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  console.log(
+    result.exact
+      ? `image ${imageId} version ${result.version}: exact, content hash verified=${result.contentHashVerified} → ${out}`
+      : `image ${imageId} version ${result.version}: APPROXIMATE (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
+  );
+  for (const { index, reason } of result.rejected) console.log(`  fragment ${index} rejected: ${reason}`);
+  for (const { node, reason } of result.unreachable) console.log(`  node ${node} unreachable: ${reason}`);
+});

@@ -1,0 +1,93 @@
+import { join } from "node:path";
+
+import { checkRegistry, connectRegistry, type ClientContext, type DispRegistry } from "@disp/client";
+import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { isAddress } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { TaskInputError } from "../cli.js";
+import { readDeployment, type Deployment } from "./deployment.js";
+
+export interface SessionArgs {
+  registry?: string;
+  from?: string;
+}
+
+/** A task's view of one deployment: the chain connection, the registry and the acting account. */
+export interface Session {
+  readonly connection: NetworkConnection;
+  readonly networkName: string;
+  readonly account: HardhatEthersSigner;
+  readonly registry: DispRegistry;
+  readonly deployment: Deployment;
+  readonly fromBlock: number;
+}
+
+/**
+ * Connects to the network the user chose (`--network`), finds the registry (`--registry`, or the
+ * deployment disp:devnet recorded for that network) and the account (`--from`). The in-process
+ * network starts empty at every command, so these tasks refuse it with the way out.
+ */
+export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionArgs): Promise<Session> {
+  const connection = await hre.network.create();
+  const { networkName } = connection;
+  if (connection.networkConfig.type === "edr-simulated") {
+    throw new TaskInputError(
+      `the in-process network "${networkName}" forgets everything after each command: run \`npx hardhat node\`, then \`npx hardhat disp:devnet --network localhost\`, and pass --network localhost`,
+    );
+  }
+  const chainId = (await connection.ethers.provider.getNetwork()).chainId;
+  const recorded = await readDeployment(hre.config.paths.root, networkName);
+  const address = args.registry ?? recorded?.registry;
+  if (address === undefined || !isAddress(address)) {
+    throw new TaskInputError(`no registry for network "${networkName}": pass --registry <address> or run disp:devnet`);
+  }
+  if (args.registry === undefined && recorded !== undefined && recorded.chainId !== chainId.toString()) {
+    throw new TaskInputError(
+      `.disp/${networkName}.json was written for chain ${recorded.chainId}, but "${networkName}" is chain ${chainId} now (restarted node?): run disp:devnet again`,
+    );
+  }
+  const account = await pickAccount(connection, args.from);
+  const registry = connectRegistry(address, account);
+  await checkRegistry(registry);
+  const deployment: Deployment = recorded?.registry.toLowerCase() === address.toLowerCase()
+    ? recorded
+    : { chainId: chainId.toString(), registry: address, fromBlock: 0 };
+  return { connection, networkName, account, registry, deployment, fromBlock: deployment.fromBlock };
+}
+
+async function pickAccount(connection: NetworkConnection, from: string | undefined): Promise<HardhatEthersSigner> {
+  const signers = await connection.ethers.getSigners();
+  if (from === undefined || /^\d+$/.test(from)) {
+    const signer = signers[Number(from ?? 0)];
+    if (signer === undefined) throw new TaskInputError(`--from ${from ?? 0}: the network has ${signers.length} accounts`);
+    return signer;
+  }
+  if (!isAddress(from)) throw new TaskInputError(`--from must be an address or an account index, got "${from}"`);
+  const signer = signers.find((candidate) => candidate.address.toLowerCase() === from.toLowerCase());
+  if (signer === undefined) throw new TaskInputError(`${from} is not one of the network's accounts`);
+  return signer;
+}
+
+/** The user's IPFS node: Kubo at a URL, or an embedded node in a directory. */
+export async function openIpfs(spec: string | undefined, fallbackDirectory: string): Promise<IpfsNode> {
+  if (spec !== undefined && /^https?:\/\//.test(spec)) return createKuboNode({ url: spec });
+  return createEmbeddedNode({ directory: spec ?? fallbackDirectory });
+}
+
+export function defaultIpfsDirectory(hre: HardhatRuntimeEnvironment, session: Session, name: string): string {
+  return join(hre.config.paths.root, ".disp", session.networkName, name);
+}
+
+/** The client context for a session and an IPFS node. */
+export function clientOf(session: Session, ipfs: IpfsNode): ClientContext {
+  return { registry: session.registry, ipfs, fromBlock: session.fromBlock };
+}
+
+/** Parses a decimal id option. */
+export function idOption(value: string | undefined, option: string): bigint {
+  if (value === undefined || !/^\d+$/.test(value)) throw new TaskInputError(`--${option} must be a whole number, got ${value ?? "nothing"}`);
+  return BigInt(value);
+}

@@ -1,0 +1,40 @@
+import { parseKernel } from "@disp/core";
+import { updateImage, type StoreResult } from "@disp/client";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction, positiveInteger, readInput, required } from "../cli.js";
+import { progressBar } from "../progress-bar.js";
+import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+import { codecOption, printStored } from "./store.js";
+
+interface UpdateArgs {
+  id: string | undefined;
+  image: string | undefined;
+  kernel: string | undefined;
+  codec: string;
+  timeout: string;
+  registry: string | undefined;
+  ipfs: string | undefined;
+  from: string | undefined;
+  json: boolean;
+}
+
+/** disp:update — add a version to an image, kept like the image is kept. */
+export default cliAction(async (args: UpdateArgs, hre: HardhatRuntimeEnvironment) => {
+  const imageId = idOption(args.id, "id");
+  const bytes = await readInput(required(args.image, "image"));
+  const codec = codecOption(args.codec);
+  const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
+  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const session = await openSession(hre, args);
+  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
+  const bar = progressBar();
+  let result: StoreResult;
+  try {
+    result = await updateImage(clientOf(session, ipfs), imageId, bytes, { kernel, codec, timeoutMs, onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+    await ipfs.stop();
+  }
+  printStored(result, bytes.length, args.json);
+});

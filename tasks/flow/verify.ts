@@ -1,0 +1,44 @@
+import { verifyImage, type VerifyReport } from "@disp/client";
+import { DispError } from "@disp/core";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction, positiveInteger } from "../cli.js";
+import { progressBar } from "../progress-bar.js";
+import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+
+interface VerifyArgs {
+  id: string | undefined;
+  imageVersion: string | undefined;
+  timeout: string;
+  registry: string | undefined;
+  ipfs: string | undefined;
+  from: string | undefined;
+  json: boolean;
+}
+
+/** disp:verify — the evidence per slot, without rebuilding; exits non-zero unless every slot holds. */
+export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment) => {
+  const imageId = idOption(args.id, "id");
+  const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
+  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const session = await openSession(hre, args);
+  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
+  const bar = progressBar();
+  let report: VerifyReport;
+  try {
+    report = await verifyImage(clientOf(session, ipfs), imageId, { version, timeoutMs, onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+    await ipfs.stop();
+  }
+  if (args.json) {
+    console.log(JSON.stringify(report, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value)));
+  } else {
+    console.log(`image ${imageId} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}`);
+    for (const slot of report.slots) {
+      const marks = `receipt ${slot.confirmed ? "yes" : "NO"}, fragment ${slot.valid ? "valid" : "INVALID"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
+      console.log(`  slot ${slot.slot}  ${slot.node}  ${marks}${slot.reason === undefined ? "" : ` (${slot.reason})`}`);
+    }
+  }
+  if (!report.ok) throw new DispError("VERIFY_FAILED", `image ${imageId} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`);
+});
