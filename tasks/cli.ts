@@ -19,7 +19,10 @@ export class TaskInputError extends DispError {
  */
 export function cliAction<ArgsT>(
   action: (args: ArgsT, hre: HardhatRuntimeEnvironment) => Promise<void>,
-): (args: ArgsT, hre: HardhatRuntimeEnvironment) => Promise<ReturnType<typeof errorResult<DispError>> | undefined> {
+): (
+  args: ArgsT,
+  hre: HardhatRuntimeEnvironment,
+) => Promise<ReturnType<typeof errorResult<DispError>> | undefined> {
   return async (args, hre) => {
     try {
       await action(args, hre);

@@ -95,7 +95,10 @@ async function writePictures(
     { title: `DISP ${kernel} (${outcome.stored.codec} codec)` },
   );
   const files = [
-    ...outcome.fragments.map((bytes, i) => ({ path: join(out, `fragment-${i}.${fragmentExtension}`), bytes })),
+    ...outcome.fragments.map((bytes, i) => ({
+      path: join(out, `fragment-${i}.${fragmentExtension}`),
+      bytes,
+    })),
     { path: join(out, `rebuilt.${extension}`), bytes: outcome.exact.bytes },
     {
       path: join(out, "approximate.png"),

@@ -4,27 +4,47 @@ import type { TaskDefinition } from "hardhat/types/tasks";
 
 const optional = { type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined } as const;
 const json = { name: "json", description: "Print the result as JSON on the last line" } as const;
-const registry = { name: "registry", description: "DispRegistry address (default: from .disp/<network>.json)", ...optional } as const;
-const ipfs = {
-  name: "ipfs",
-  description: "Your IPFS node: a Kubo RPC URL (http://127.0.0.1:5001) or a directory for an embedded node (default: .disp/<network>/ipfs)",
+const registry = {
+  name: "registry",
+  description: "DispRegistry address (default: from .disp/<network>.json)",
   ...optional,
 } as const;
-const from = { name: "from", description: "Account to act as: an address or an index into the network's accounts (default 0)", ...optional } as const;
+const ipfs = {
+  name: "ipfs",
+  description:
+    "Your IPFS node: a Kubo RPC URL (http://127.0.0.1:5001) or a directory for an embedded node (default: .disp/<network>/ipfs)",
+  ...optional,
+} as const;
+const from = {
+  name: "from",
+  description: "Account to act as: an address or an index into the network's accounts (default 0)",
+  ...optional,
+} as const;
 const imageId = { name: "id", description: "Image id", ...optional } as const;
 
 /** The tasks of the whole flow: nodes, communities, images, access, and the local devnet and demo. */
 export const flowTasks: TaskDefinition[] = [
   task("disp:demo", "Run the whole product on the in-process network with embedded IPFS nodes")
-    .addOption({ name: "image", description: "Photograph to store (default: test/fixtures/rocket.jpg)", ...optional })
-    .addOption({ name: "kernel", description: "Pooling kernel <rows>x<columns>: the community size", defaultValue: "2x2" })
+    .addOption({
+      name: "image",
+      description: "Photograph to store (default: test/fixtures/rocket.jpg)",
+      ...optional,
+    })
+    .addOption({
+      name: "kernel",
+      description: "Pooling kernel <rows>x<columns>: the community size",
+      defaultValue: "2x2",
+    })
     .addOption({ name: "out", description: "Output directory for the pictures", defaultValue: "demo-out" })
     .setAction(() => import("./demo.js"))
     .build(),
   task("disp:devnet", "Deploy to a local chain, start storage nodes with their agents and form a community")
     .addOption({ name: "nodes", description: "Community size (number of storage nodes)", defaultValue: "4" })
     .addOption({ name: "dir", description: "Where the nodes keep their state", defaultValue: ".disp/devnet" })
-    .addFlag({ name: "once", description: "Set everything up, print it and exit instead of serving until Ctrl-C" })
+    .addFlag({
+      name: "once",
+      description: "Set everything up, print it and exit instead of serving until Ctrl-C",
+    })
     .addFlag(json)
     .setAction(() => import("./flow/devnet.js"))
     .build(),
@@ -35,11 +55,18 @@ export const flowTasks: TaskDefinition[] = [
     .addFlag(json)
     .setAction(() => import("./flow/node-join.js"))
     .build(),
-  task("disp:node:run", "Run a storage node's agent: keep what its community slot or replicas need, until Ctrl-C")
+  task(
+    "disp:node:run",
+    "Run a storage node's agent: keep what its community slot or replicas need, until Ctrl-C",
+  )
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
-    .addOption({ name: "state", description: "Agent state file (default: .disp/<network>/agent-<address>.json)", ...optional })
+    .addOption({
+      name: "state",
+      description: "Agent state file (default: .disp/<network>/agent-<address>.json)",
+      ...optional,
+    })
     .setAction(() => import("./flow/node-run.js"))
     .build(),
   task("disp:community:form", "Form a community from the free opted-in nodes (community manager only)")
@@ -51,12 +78,28 @@ export const flowTasks: TaskDefinition[] = [
     .build(),
   task("disp:store", "Store an image with a community (DISP) or by full replication")
     .addOption({ name: "image", description: "Image file", ...optional })
-    .addOption({ name: "community", description: "Community id (default: from .disp/<network>.json)", ...optional })
+    .addOption({
+      name: "community",
+      description: "Community id (default: from .disp/<network>.json)",
+      ...optional,
+    })
     .addOption({ name: "mode", description: "disp | replicate", defaultValue: "disp" })
-    .addOption({ name: "replicas", description: "replicate: how many nodes keep the whole file", ...optional })
-    .addOption({ name: "kernel", description: "Pooling kernel (default: from the community size)", ...optional })
+    .addOption({
+      name: "replicas",
+      description: "replicate: how many nodes keep the whole file",
+      ...optional,
+    })
+    .addOption({
+      name: "kernel",
+      description: "Pooling kernel (default: from the community size)",
+      ...optional,
+    })
     .addOption({ name: "codec", description: "auto | png | jpeg", defaultValue: "auto" })
-    .addOption({ name: "timeout", description: "Seconds to wait for every storage receipt", defaultValue: "120" })
+    .addOption({
+      name: "timeout",
+      description: "Seconds to wait for every storage receipt",
+      defaultValue: "120",
+    })
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
@@ -66,9 +109,17 @@ export const flowTasks: TaskDefinition[] = [
   task("disp:update", "Add a version to an image (owner or editor)")
     .addOption(imageId)
     .addOption({ name: "image", description: "Image file of the new version", ...optional })
-    .addOption({ name: "kernel", description: "Pooling kernel (default: from the community size)", ...optional })
+    .addOption({
+      name: "kernel",
+      description: "Pooling kernel (default: from the community size)",
+      ...optional,
+    })
     .addOption({ name: "codec", description: "auto | png | jpeg", defaultValue: "auto" })
-    .addOption({ name: "timeout", description: "Seconds to wait for every storage receipt", defaultValue: "120" })
+    .addOption({
+      name: "timeout",
+      description: "Seconds to wait for every storage receipt",
+      defaultValue: "120",
+    })
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
@@ -78,7 +129,11 @@ export const flowTasks: TaskDefinition[] = [
   task("disp:retrieve", "Fetch, verify and rebuild an image version from the network")
     .addOption(imageId)
     .addOption({ name: "imageVersion", description: "Image version (default: the latest)", ...optional })
-    .addOption({ name: "out", description: "Output file (its extension follows the codec if omitted)", ...optional })
+    .addOption({
+      name: "out",
+      description: "Output file (its extension follows the codec if omitted)",
+      ...optional,
+    })
     .addOption({ name: "timeout", description: "Seconds to wait for each fragment", defaultValue: "30" })
     .addOption(registry)
     .addOption(ipfs)
@@ -86,7 +141,10 @@ export const flowTasks: TaskDefinition[] = [
     .addFlag(json)
     .setAction(() => import("./flow/retrieve.js"))
     .build(),
-  task("disp:verify", "Check every slot of a version: receipt, fragment fetched and valid, proof accepted on chain")
+  task(
+    "disp:verify",
+    "Check every slot of a version: receipt, fragment fetched and valid, proof accepted on chain",
+  )
     .addOption(imageId)
     .addOption({ name: "imageVersion", description: "Image version (default: the latest)", ...optional })
     .addOption({ name: "timeout", description: "Seconds to wait for each fragment", defaultValue: "30" })

@@ -51,7 +51,9 @@ const GONE_TIMEOUT_MS = 4000;
 export async function runDemo(connection: NetworkConnection, options: DemoOptions): Promise<DemoOutcome> {
   const { say, kernel } = options;
   const size = kernel.height * kernel.width;
-  say(`deploying the registry and starting ${size} storage nodes (embedded IPFS on 127.0.0.1, each with its agent)`);
+  say(
+    `deploying the registry and starting ${size} storage nodes (embedded IPFS on 127.0.0.1, each with its agent)`,
+  );
   const world = await startWorld(connection, { directory: options.directory, communitySize: size });
   try {
     return await scenario(world, options);
@@ -64,14 +66,23 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
   const { say, onProgress } = options;
   const [owner, reader] = world.users;
   if (owner === undefined || reader === undefined) throw new Error("the network needs more accounts");
-  say(`community ${world.communityId} formed: ${world.nodes.map((node) => node.account.address.slice(0, 10)).join(", ")}`);
+  say(
+    `community ${world.communityId} formed: ${world.nodes.map((node) => node.account.address.slice(0, 10)).join(", ")}`,
+  );
 
   const uploaderIpfs = await world.startIpfs("uploader");
   const ownerClient = world.client(owner, uploaderIpfs);
   let started = performance.now();
-  const stored = await storeImage(ownerClient, options.image, { mode: "disp", communityId: world.communityId }, { kernel: options.kernel, onProgress });
+  const stored = await storeImage(
+    ownerClient,
+    options.image,
+    { mode: "disp", communityId: world.communityId },
+    { kernel: options.kernel, onProgress },
+  );
   const storeMs = performance.now() - started;
-  say(`stored image ${stored.imageId} (${stored.codec} codec${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`);
+  say(
+    `stored image ${stored.imageId} (${stored.codec} codec${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`,
+  );
   const fragments = await Promise.all(stored.parts.map((part) => uploaderIpfs.cat(CID.parse(part.cid))));
   await changeAccess(ownerClient.registry, "grant-read", stored.imageId, reader.address);
   say(`read access granted to ${reader.address} (advisory until fragments are encrypted)`);
@@ -82,9 +93,13 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
   started = performance.now();
   const exact = await retrieveImage(readerClient, stored.imageId, { onProgress });
   const retrieveMs = performance.now() - started;
-  say(`retrieved by a reader that never saw the upload: exact=${exact.exact}, content hash verified=${exact.contentHashVerified}, ${Math.round(retrieveMs)} ms`);
+  say(
+    `retrieved by a reader that never saw the upload: exact=${exact.exact}, content hash verified=${exact.contentHashVerified}, ${Math.round(retrieveMs)} ms`,
+  );
   const verified = await verifyImage(readerClient, stored.imageId);
-  say(`verify: ${verified.slots.filter((slot) => slot.confirmed && slot.valid && slot.provenOnChain).length}/${verified.slots.length} slots confirmed, valid and proven on chain`);
+  say(
+    `verify: ${verified.slots.filter((slot) => slot.confirmed && slot.valid && slot.provenOnChain).length}/${verified.slots.length} slots confirmed, valid and proven on chain`,
+  );
 
   const tamperedSlot = Math.min(1, world.nodes.length - 1);
   const tamperedRejected = await tamperStep(world, stored, fragments, tamperedSlot, options);
@@ -98,22 +113,34 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
     { onProgress },
   );
   await ownerIpfs.stop();
-  const copy = await retrieveImage(world.client(owner, await world.startIpfs("reader-4")), replicated.imageId, { onProgress });
+  const copy = await retrieveImage(
+    world.client(owner, await world.startIpfs("reader-4")),
+    replicated.imageId,
+    { onProgress },
+  );
   const replicateExact = copy.exact && sha256Hex(copy.bytes) === sha256Hex(options.image);
-  say(`full replication on ${everyNode.length} nodes: image ${replicated.imageId}, retrieved exact=${replicateExact}`);
+  say(
+    `full replication on ${everyNode.length} nodes: image ${replicated.imageId}, retrieved exact=${replicateExact}`,
+  );
   const downSlot = 0;
   const downNode = world.nodes[downSlot];
   if (downNode === undefined) throw new Error("no node to stop");
   await world.stopNode(downNode);
   say(`storage node of slot ${downSlot} is down`);
-  const degraded = await retrieveImage(world.client(reader, await world.startIpfs("reader-3")), stored.imageId, {
-    timeoutMs: GONE_TIMEOUT_MS,
-    onProgress,
-  });
+  const degraded = await retrieveImage(
+    world.client(reader, await world.startIpfs("reader-3")),
+    stored.imageId,
+    {
+      timeoutMs: GONE_TIMEOUT_MS,
+      onProgress,
+    },
+  );
   const exactPixels = await exact.pixels();
   const degradedPixels = await degraded.pixels();
   const degradedPsnrDb = psnr(exactPixels, degradedPixels);
-  say(`approximate recovery without slot ${downSlot}: missing ${JSON.stringify(degraded.missing)}, ${degraded.estimatedPixels} pixels estimated, PSNR ${degradedPsnrDb.toFixed(2)} dB`);
+  say(
+    `approximate recovery without slot ${downSlot}: missing ${JSON.stringify(degraded.missing)}, ${degraded.estimatedPixels} pixels estimated, PSNR ${degradedPsnrDb.toFixed(2)} dB`,
+  );
 
   return {
     stored,
@@ -149,7 +176,10 @@ async function tamperStep(
   const original = fragments[slot];
   const [, reader] = world.users;
   if (node === undefined || original === undefined || reader === undefined) return false;
-  const block = original.subarray(0, stored.parts[slot] === undefined ? 0 : Math.min(original.length, 262_144));
+  const block = original.subarray(
+    0,
+    stored.parts[slot] === undefined ? 0 : Math.min(original.length, 262_144),
+  );
   const changed = await tamperWithStoredBlock(node.directory, block);
   if (changed === 0) throw new Error(`no stored block of fragment ${slot} found on node ${slot}`);
   options.say(`node of slot ${slot} now serves a tampered copy of fragment ${slot}`);
@@ -166,7 +196,13 @@ async function tamperStep(
   const tree = buildTree(merkleValues(parseManifest(manifestBytes), manifestBytes));
   const tamperedFile = Uint8Array.from(original);
   tamperedFile.set(tampered(block), 0);
-  const acceptedOnChain = await world.registry.verifyFragment(stored.imageId, stored.version, slot, sha256Hex(tamperedFile), proofFor(tree, slot));
+  const acceptedOnChain = await world.registry.verifyFragment(
+    stored.imageId,
+    stored.version,
+    slot,
+    sha256Hex(tamperedFile),
+    proofFor(tree, slot),
+  );
   const unused = result.missing.includes(slot) && !result.exact;
   options.say(
     `tampered fragment ${slot}: ${unused ? "never used" : "USED"} (reader: missing ${JSON.stringify(result.missing)}, rejected ${JSON.stringify(result.rejected.map((r) => r.index))}), ` +

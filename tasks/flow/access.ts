@@ -13,8 +13,17 @@ export interface AccessArgs {
   json: boolean;
 }
 
-const GRANTS: Record<string, AccessAction> = { read: "grant-read", editor: "grant-editor", owner: "transfer", public: "make-public" };
-const REVOCATIONS: Record<string, AccessAction> = { read: "revoke-read", editor: "revoke-editor", public: "make-private" };
+const GRANTS: Record<string, AccessAction> = {
+  read: "grant-read",
+  editor: "grant-editor",
+  owner: "transfer",
+  public: "make-public",
+};
+const REVOCATIONS: Record<string, AccessAction> = {
+  read: "revoke-read",
+  editor: "revoke-editor",
+  public: "make-private",
+};
 
 /** The action of disp:grant (`grant`) or disp:revoke: thin over the client's changeAccess. */
 export function accessAction(kind: "grant" | "revoke") {
@@ -22,7 +31,9 @@ export function accessAction(kind: "grant" | "revoke") {
     const actions = kind === "grant" ? GRANTS : REVOCATIONS;
     const action = actions[args.role];
     if (action === undefined) {
-      throw new TaskInputError(`--role must be one of ${Object.keys(actions).join(", ")}, got "${args.role}"`);
+      throw new TaskInputError(
+        `--role must be one of ${Object.keys(actions).join(", ")}, got "${args.role}"`,
+      );
     }
     const imageId = idOption(args.id, "id");
     const session = await openSession(hre, args);
@@ -32,9 +43,13 @@ export function accessAction(kind: "grant" | "revoke") {
       return;
     }
     const whom = change.account === undefined ? "" : ` ${change.account}`;
-    console.log(`image ${imageId}: ${action}${whom} ${change.changed ? "done" : "(already so, nothing changed)"} in ${change.transactionHash}`);
+    console.log(
+      `image ${imageId}: ${action}${whom} ${change.changed ? "done" : "(already so, nothing changed)"} in ${change.transactionHash}`,
+    );
     if (action === "grant-read" || action === "revoke-read") {
-      console.log("note: read grants are advisory until fragments are encrypted (anyone holding the CIDs can fetch the bytes)");
+      console.log(
+        "note: read grants are advisory until fragments are encrypted (anyone holding the CIDs can fetch the bytes)",
+      );
     }
   });
 }

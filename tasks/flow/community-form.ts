@@ -17,7 +17,9 @@ export default cliAction(async (args: FormArgs, hre: HardhatRuntimeEnvironment) 
   const session = await openSession(hre, args);
   const community = await formCommunity(session.registry, size);
   if (args.json) {
-    console.log(JSON.stringify({ communityId: community.communityId.toString(), members: community.members }));
+    console.log(
+      JSON.stringify({ communityId: community.communityId.toString(), members: community.members }),
+    );
     return;
   }
   console.log(`community ${community.communityId} formed`);

@@ -28,15 +28,22 @@ export async function readDeployment(root: string, network: string): Promise<Dep
     return undefined;
   }
   const parsed = deploymentSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new TaskInputError(`${file} is damaged: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  if (!parsed.success)
+    throw new TaskInputError(`${file} is damaged: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;
 }
 
-export async function writeDeployment(root: string, network: string, deployment: Deployment): Promise<string> {
+export async function writeDeployment(
+  root: string,
+  network: string,
+  deployment: Deployment,
+): Promise<string> {
   const file = deploymentFile(root, network);
   await mkdir(dirname(file), { recursive: true });
   const { rm } = await import("node:fs/promises");
   await rm(file, { force: true });
-  await writeOutputs([{ path: file, bytes: new TextEncoder().encode(`${JSON.stringify(deployment, null, 2)}\n`) }]);
+  await writeOutputs([
+    { path: file, bytes: new TextEncoder().encode(`${JSON.stringify(deployment, null, 2)}\n`) },
+  ]);
   return file;
 }

@@ -48,14 +48,24 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
     network: connection.networkName,
     registry: world.registryAddress,
     communityId: world.communityId.toString(),
-    nodes: await Promise.all(world.nodes.map(async (node) => ({ account: node.account.address, peerId: node.ipfs.peerId, addresses: await node.ipfs.addresses() }))),
+    nodes: await Promise.all(
+      world.nodes.map(async (node) => ({
+        account: node.account.address,
+        peerId: node.ipfs.peerId,
+        addresses: await node.ipfs.addresses(),
+      })),
+    ),
     users,
     deployment: file,
   };
   if (args.json) console.log(JSON.stringify(summary));
   else {
-    console.log(`registry ${summary.registry} on ${summary.network}; community ${summary.communityId} of ${size} nodes; written to ${file}`);
-    console.log(`try: npx hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`);
+    console.log(
+      `registry ${summary.registry} on ${summary.network}; community ${summary.communityId} of ${size} nodes; written to ${file}`,
+    );
+    console.log(
+      `try: npx hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`,
+    );
   }
   if (!args.once) {
     console.log("serving; Ctrl-C to stop");

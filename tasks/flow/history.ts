@@ -22,7 +22,9 @@ export default cliAction(async (args: HistoryArgs, hre: HardhatRuntimeEnvironmen
   for (const entry of entries) {
     const when = new Date(entry.timestamp * 1000).toISOString();
     const version = entry.version === undefined ? "" : ` v${entry.version}`;
-    const details = Object.entries(entry.args).map(([key, value]) => `${key}=${String(value)}`).join(" ");
+    const details = Object.entries(entry.args)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(" ");
     console.log(`${when}  block ${entry.blockNumber}  ${entry.event}${version}  ${details}`);
   }
 });

@@ -25,7 +25,12 @@ export default cliAction(async (args: JoinArgs, hre: HardhatRuntimeEnvironment) 
     });
     await agent.join();
     const info = await session.registry.nodeInfo(agent.address);
-    const summary = { node: agent.address, peerId: info.peerId, multiaddrs: [...info.multiaddrs], status: Number(info.status) };
+    const summary = {
+      node: agent.address,
+      peerId: info.peerId,
+      multiaddrs: [...info.multiaddrs],
+      status: Number(info.status),
+    };
     if (args.json) console.log(JSON.stringify(summary));
     else console.log(`${summary.node} opted in as ${summary.peerId} (${summary.multiaddrs.join(", ")})`);
   } finally {

@@ -14,7 +14,12 @@ interface RunArgs {
 }
 
 export function nodeIpfsDirectory(hre: HardhatRuntimeEnvironment, session: Session): string {
-  return join(hre.config.paths.root, ".disp", session.networkName, `node-${session.account.address.toLowerCase()}`);
+  return join(
+    hre.config.paths.root,
+    ".disp",
+    session.networkName,
+    `node-${session.account.address.toLowerCase()}`,
+  );
 }
 
 export function agentStateFile(hre: HardhatRuntimeEnvironment, session: Session): string {

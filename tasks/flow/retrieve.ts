@@ -26,12 +26,18 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   const bar = progressBar();
   let result: RetrieveResult;
   try {
-    result = await retrieveImage(clientOf(session, ipfs), imageId, { version, timeoutMs, onProgress: bar.onProgress });
+    result = await retrieveImage(clientOf(session, ipfs), imageId, {
+      version,
+      timeoutMs,
+      onProgress: bar.onProgress,
+    });
   } finally {
     bar.stop();
     await ipfs.stop();
   }
-  const out = args.out ?? `image-${imageId}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;
+  const out =
+    args.out ??
+    `image-${imageId}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;
   await writeOutputs([{ path: out, bytes: result.bytes }]);
   const summary = {
     imageId: imageId.toString(),

@@ -42,7 +42,9 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
   const recorded = await readDeployment(hre.config.paths.root, networkName);
   const address = args.registry ?? recorded?.registry;
   if (address === undefined || !isAddress(address)) {
-    throw new TaskInputError(`no registry for network "${networkName}": pass --registry <address> or run disp:devnet`);
+    throw new TaskInputError(
+      `no registry for network "${networkName}": pass --registry <address> or run disp:devnet`,
+    );
   }
   if (args.registry === undefined && recorded !== undefined && recorded.chainId !== chainId.toString()) {
     throw new TaskInputError(
@@ -52,20 +54,26 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
   const account = await pickAccount(connection, args.from);
   const registry = connectRegistry(address, account);
   await checkRegistry(registry);
-  const deployment: Deployment = recorded?.registry.toLowerCase() === address.toLowerCase()
-    ? recorded
-    : { chainId: chainId.toString(), registry: address, fromBlock: 0 };
+  const deployment: Deployment =
+    recorded?.registry.toLowerCase() === address.toLowerCase()
+      ? recorded
+      : { chainId: chainId.toString(), registry: address, fromBlock: 0 };
   return { connection, networkName, account, registry, deployment, fromBlock: deployment.fromBlock };
 }
 
-async function pickAccount(connection: NetworkConnection, from: string | undefined): Promise<HardhatEthersSigner> {
+async function pickAccount(
+  connection: NetworkConnection,
+  from: string | undefined,
+): Promise<HardhatEthersSigner> {
   const signers = await connection.ethers.getSigners();
   if (from === undefined || /^\d+$/.test(from)) {
     const signer = signers[Number(from ?? 0)];
-    if (signer === undefined) throw new TaskInputError(`--from ${from ?? 0}: the network has ${signers.length} accounts`);
+    if (signer === undefined)
+      throw new TaskInputError(`--from ${from ?? 0}: the network has ${signers.length} accounts`);
     return signer;
   }
-  if (!isAddress(from)) throw new TaskInputError(`--from must be an address or an account index, got "${from}"`);
+  if (!isAddress(from))
+    throw new TaskInputError(`--from must be an address or an account index, got "${from}"`);
   const signer = signers.find((candidate) => candidate.address.toLowerCase() === from.toLowerCase());
   if (signer === undefined) throw new TaskInputError(`${from} is not one of the network's accounts`);
   return signer;
@@ -88,6 +96,7 @@ export function clientOf(session: Session, ipfs: IpfsNode): ClientContext {
 
 /** Parses a decimal id option. */
 export function idOption(value: string | undefined, option: string): bigint {
-  if (value === undefined || !/^\d+$/.test(value)) throw new TaskInputError(`--${option} must be a whole number, got ${value ?? "nothing"}`);
+  if (value === undefined || !/^\d+$/.test(value))
+    throw new TaskInputError(`--${option} must be a whole number, got ${value ?? "nothing"}`);
   return BigInt(value);
 }

@@ -1,5 +1,5 @@
 import { parseKernel, type CodecChoice } from "@disp/core";
-import { storeImage, type StoreResult, type StoreTarget } from "@disp/client";
+import { storeImage, type DispRegistry, type StoreResult, type StoreTarget } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { TaskInputError, cliAction, positiveInteger, readInput, required } from "../cli.js";
@@ -32,7 +32,12 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   const bar = progressBar();
   let result: StoreResult;
   try {
-    result = await storeImage(clientOf(session, ipfs), bytes, target, { kernel, codec, timeoutMs, onProgress: bar.onProgress });
+    result = await storeImage(clientOf(session, ipfs), bytes, target, {
+      kernel,
+      codec,
+      timeoutMs,
+      onProgress: bar.onProgress,
+    });
   } finally {
     bar.stop();
     await ipfs.stop();
@@ -47,13 +52,14 @@ export function codecOption(value: string): CodecChoice {
 
 async function targetOf(
   args: StoreArgs,
-  registry: import("@disp/client").DispRegistry,
+  registry: DispRegistry,
   recordedCommunity: string | undefined,
 ): Promise<StoreTarget> {
   if (args.mode === "disp") {
     return { mode: "disp", communityId: idOption(args.community ?? recordedCommunity, "community") };
   }
-  if (args.mode !== "replicate") throw new TaskInputError(`--mode must be disp or replicate, got "${args.mode}"`);
+  if (args.mode !== "replicate")
+    throw new TaskInputError(`--mode must be disp or replicate, got "${args.mode}"`);
   const replicas = positiveInteger(required(args.replicas, "replicas"), "replicas");
   const community = args.community ?? recordedCommunity;
   const nodes =
@@ -68,7 +74,9 @@ async function targetOf(
 
 export function printStored(result: StoreResult, sourceBytes: number, json: boolean): void {
   if (result.fallback !== undefined) {
-    console.error(`note: ${result.fallback.reason}; stored with the PNG pixel codec instead (${(result.storedBytes / sourceBytes).toFixed(2)}× the file's bytes)`);
+    console.error(
+      `note: ${result.fallback.reason}; stored with the PNG pixel codec instead (${(result.storedBytes / sourceBytes).toFixed(2)}× the file's bytes)`,
+    );
   }
   const summary = {
     imageId: result.imageId.toString(),
@@ -86,8 +94,11 @@ export function printStored(result: StoreResult, sourceBytes: number, json: bool
     console.log(JSON.stringify(summary));
     return;
   }
-  console.log(`image ${summary.imageId} version ${summary.version} stored (${result.mode}, ${result.codec} codec)`);
-  for (const part of result.parts) console.log(`  slot ${part.index}  ${part.node}  ${part.size} bytes  ${part.cid}`);
+  console.log(
+    `image ${summary.imageId} version ${summary.version} stored (${result.mode}, ${result.codec} codec)`,
+  );
+  for (const part of result.parts)
+    console.log(`  slot ${part.index}  ${part.node}  ${part.size} bytes  ${part.cid}`);
   console.log(`manifest ${summary.manifestCid}  root ${summary.root}`);
   console.log(`bytes kept across the nodes: ${summary.storedBytesRatio}× the file`);
 }

@@ -31,7 +31,12 @@ export default cliAction(async (args: UpdateArgs, hre: HardhatRuntimeEnvironment
   const bar = progressBar();
   let result: StoreResult;
   try {
-    result = await updateImage(clientOf(session, ipfs), imageId, bytes, { kernel, codec, timeoutMs, onProgress: bar.onProgress });
+    result = await updateImage(clientOf(session, ipfs), imageId, bytes, {
+      kernel,
+      codec,
+      timeoutMs,
+      onProgress: bar.onProgress,
+    });
   } finally {
     bar.stop();
     await ipfs.stop();

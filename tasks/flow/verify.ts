@@ -26,19 +26,33 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
   const bar = progressBar();
   let report: VerifyReport;
   try {
-    report = await verifyImage(clientOf(session, ipfs), imageId, { version, timeoutMs, onProgress: bar.onProgress });
+    report = await verifyImage(clientOf(session, ipfs), imageId, {
+      version,
+      timeoutMs,
+      onProgress: bar.onProgress,
+    });
   } finally {
     bar.stop();
     await ipfs.stop();
   }
   if (args.json) {
-    console.log(JSON.stringify(report, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value)));
+    console.log(
+      JSON.stringify(report, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
+    );
   } else {
-    console.log(`image ${imageId} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}`);
+    console.log(
+      `image ${imageId} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}`,
+    );
     for (const slot of report.slots) {
       const marks = `receipt ${slot.confirmed ? "yes" : "NO"}, fragment ${slot.valid ? "valid" : "INVALID"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
-      console.log(`  slot ${slot.slot}  ${slot.node}  ${marks}${slot.reason === undefined ? "" : ` (${slot.reason})`}`);
+      console.log(
+        `  slot ${slot.slot}  ${slot.node}  ${marks}${slot.reason === undefined ? "" : ` (${slot.reason})`}`,
+      );
     }
   }
-  if (!report.ok) throw new DispError("VERIFY_FAILED", `image ${imageId} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`);
+  if (!report.ok)
+    throw new DispError(
+      "VERIFY_FAILED",
+      `image ${imageId} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`,
+    );
 });

@@ -29,22 +29,48 @@ export async function collectTasks(
     const communityId = info.communityId;
     const slot = Number(info.slot);
     const joinedNow =
-      (await registry.queryFilter(registry.filters.CommunityMemberAssigned(communityId, undefined, node), from, latest))
-        .length > 0 ||
-      (await registry.queryFilter(registry.filters.CommunityMemberReplaced(communityId, undefined, node), from, latest))
-        .length > 0;
+      (
+        await registry.queryFilter(
+          registry.filters.CommunityMemberAssigned(communityId, undefined, node),
+          from,
+          latest,
+        )
+      ).length > 0 ||
+      (
+        await registry.queryFilter(
+          registry.filters.CommunityMemberReplaced(communityId, undefined, node),
+          from,
+          latest,
+        )
+      ).length > 0;
     // A node that just joined owes its slot for everything the community already keeps.
     const since = joinedNow ? fromBlock : from;
-    for (const log of await registry.queryFilter(registry.filters.ImageRegistered(undefined, undefined, communityId), since, latest)) {
+    for (const log of await registry.queryFilter(
+      registry.filters.ImageRegistered(undefined, undefined, communityId),
+      since,
+      latest,
+    )) {
       found.push({ imageId: log.args.imageId.toString(), version: "1", fragment: slot });
     }
-    for (const log of await registry.queryFilter(registry.filters.VersionAdded(undefined, undefined, communityId), since, latest)) {
-      found.push({ imageId: log.args.imageId.toString(), version: log.args.version.toString(), fragment: slot });
+    for (const log of await registry.queryFilter(
+      registry.filters.VersionAdded(undefined, undefined, communityId),
+      since,
+      latest,
+    )) {
+      found.push({
+        imageId: log.args.imageId.toString(),
+        version: log.args.version.toString(),
+        fragment: slot,
+      });
     }
   }
 
   const replicated = new Set(state.replicated);
-  for (const log of await registry.queryFilter(registry.filters.ReplicaAssigned(undefined, node), from, latest)) {
+  for (const log of await registry.queryFilter(
+    registry.filters.ReplicaAssigned(undefined, node),
+    from,
+    latest,
+  )) {
     const imageId = log.args.imageId;
     replicated.add(imageId.toString());
     const { versionCount } = await read(registry, () => registry.imageInfo(imageId));
@@ -52,7 +78,11 @@ export async function collectTasks(
       found.push({ imageId: imageId.toString(), version: version.toString(), fragment: 0 });
     }
   }
-  for (const log of await registry.queryFilter(registry.filters.VersionAdded(undefined, undefined, 0n), from, latest)) {
+  for (const log of await registry.queryFilter(
+    registry.filters.VersionAdded(undefined, undefined, 0n),
+    from,
+    latest,
+  )) {
     const imageId = log.args.imageId.toString();
     if (replicated.has(imageId)) found.push({ imageId, version: log.args.version.toString(), fragment: 0 });
   }

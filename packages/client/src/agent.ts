@@ -62,7 +62,10 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
   const { registry, ipfs, stateFile } = options;
   const runner = registry.runner;
   if (runner == null || !("getAddress" in runner) || typeof runner.getAddress !== "function") {
-    throw new ClientError("CLIENT_INVALID_INPUT", "a node agent needs the registry connected with the node's signer");
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      "a node agent needs the registry connected with the node's signer",
+    );
   }
   const address = String(await runner.getAddress());
   const fromBlock = options.fromBlock ?? 0;
@@ -97,7 +100,10 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
       signal: abort.signal,
       fromBlock,
     });
-    const { manifest } = await fetchVerifiedManifest(ipfs, record, { timeoutMs: fetchTimeoutMs, signal: abort.signal });
+    const { manifest } = await fetchVerifiedManifest(ipfs, record, {
+      timeoutMs: fetchTimeoutMs,
+      signal: abort.signal,
+    });
     const entry = manifest.fragments[task.fragment];
     if (entry === undefined) {
       throw new ClientError("CLIENT_MANIFEST_MISMATCH", `the manifest has no fragment ${task.fragment}`);
@@ -133,7 +139,8 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
     } catch (error) {
       if (abort.signal.aborted) return false;
       // A manifest that does not match its root, or a slot this node no longer holds, will not heal.
-      const permanent = isClientError(error, "CLIENT_MANIFEST_MISMATCH") || isClientError(error, "CLIENT_NOT_A_NODE");
+      const permanent =
+        isClientError(error, "CLIENT_MANIFEST_MISMATCH") || isClientError(error, "CLIENT_NOT_A_NODE");
       if (permanent) {
         retryAt.delete(key);
         state = { ...state, pending: state.pending.filter((other) => other !== task) };
@@ -189,9 +196,13 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -23,17 +23,23 @@ export async function formCommunity(registry: DispRegistry, size: number): Promi
   const formed = receipt.logs
     .map((log) => registry.interface.parseLog(log))
     .find((parsed) => parsed?.name === "CommunityFormed");
-  if (formed == null) throw new ClientError("CLIENT_REVERTED", "formCommunity emitted no CommunityFormed event");
+  if (formed == null)
+    throw new ClientError("CLIENT_REVERTED", "formCommunity emitted no CommunityFormed event");
   const communityId = BigInt(formed.args.getValue("communityId") as bigint);
   return { communityId, members: [...(await registry.communityMembers(communityId))] };
 }
 
 /** Replaces the member in `slot` by the next free node (for repair); returns the new member. */
-export async function replaceMember(registry: DispRegistry, communityId: bigint, slot: number): Promise<string> {
+export async function replaceMember(
+  registry: DispRegistry,
+  communityId: bigint,
+  slot: number,
+): Promise<string> {
   const receipt = await transact(registry, () => registry.replaceMember(communityId, slot));
   const replaced = receipt.logs
     .map((log) => registry.interface.parseLog(log))
     .find((parsed) => parsed?.name === "CommunityMemberReplaced");
-  if (replaced == null) throw new ClientError("CLIENT_REVERTED", "replaceMember emitted no CommunityMemberReplaced event");
+  if (replaced == null)
+    throw new ClientError("CLIENT_REVERTED", "replaceMember emitted no CommunityMemberReplaced event");
   return String(replaced.args.getValue("newNode"));
 }

@@ -35,10 +35,6 @@ export type ClientErrorCode =
 /** A failure of a DISP client operation, with a stable code and a one-line message for users. */
 export class ClientError extends DispError {
   declare readonly code: ClientErrorCode;
-
-  constructor(code: ClientErrorCode, message: string, options?: ErrorOptions) {
-    super(code, message, options);
-  }
 }
 
 export function isClientError(error: unknown, code?: ClientErrorCode): error is ClientError {

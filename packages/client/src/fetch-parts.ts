@@ -23,7 +23,11 @@ export interface PartFetch {
 export async function fetchParts(
   ipfs: IpfsNode,
   manifest: Manifest,
-  options: { readonly timeoutMs: number; readonly signal?: AbortSignal; readonly onProgress?: OnClientProgress },
+  options: {
+    readonly timeoutMs: number;
+    readonly signal?: AbortSignal;
+    readonly onProgress?: OnClientProgress;
+  },
 ): Promise<PartFetch[]> {
   const total = manifest.fragments.length;
   let done = 0;

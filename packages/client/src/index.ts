@@ -12,4 +12,10 @@ export { verifyImage, type SlotEvidence, type VerifyReport } from "./verify.js";
 export { imageHistory, IMAGE_EVENTS, type HistoryEntry, type ImageEventName } from "./history.js";
 export { changeAccess, requireReadAccess, type AccessAction, type AccessChange } from "./access.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
-export { createNodeAgent, type AgentEvent, type NodeAgent, type NodeAgentOptions, type SyncReport } from "./agent.js";
+export {
+  createNodeAgent,
+  type AgentEvent,
+  type NodeAgent,
+  type NodeAgentOptions,
+  type SyncReport,
+} from "./agent.js";

@@ -52,7 +52,11 @@ async function fetchManifestBytes(
   options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
 ): Promise<Uint8Array> {
   try {
-    return await ipfs.cat(cid, { timeoutMs: options.timeoutMs, signal: options.signal, maxBytes: MAX_MANIFEST_BYTES });
+    return await ipfs.cat(cid, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      maxBytes: MAX_MANIFEST_BYTES,
+    });
   } catch (error) {
     throw new ClientError(
       "CLIENT_MANIFEST_UNAVAILABLE",

@@ -66,7 +66,10 @@ export async function retrieveImage(
   const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
   const { nodes } = await placementOf(registry, imageId);
   options.onProgress?.({ phase: "dial", done: 0, total: nodes.length });
-  const unreachable = await dialNodes(registry, ipfs, nodes, { timeoutMs: Math.min(timeoutMs, 10_000), signal: options.signal });
+  const unreachable = await dialNodes(registry, ipfs, nodes, {
+    timeoutMs: Math.min(timeoutMs, 10_000),
+    signal: options.signal,
+  });
   options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
 
   const { manifest } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal: options.signal });
@@ -76,7 +79,11 @@ export async function retrieveImage(
       `image ${imageId} version ${version}: the manifest's content hash differs from the one registered on chain`,
     );
   }
-  const parts = await fetchParts(ipfs, manifest, { timeoutMs, signal: options.signal, onProgress: options.onProgress });
+  const parts = await fetchParts(ipfs, manifest, {
+    timeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(
       "CLIENT_NOTHING_RETRIEVED",
@@ -89,7 +96,9 @@ export async function retrieveImage(
     { onProgress: options.onProgress, signal: options.signal },
   );
   const rejected = [
-    ...parts.flatMap((part) => (part.status === "rejected" ? [{ index: part.index, reason: part.reason ?? "rejected" }] : [])),
+    ...parts.flatMap((part) =>
+      part.status === "rejected" ? [{ index: part.index, reason: part.reason ?? "rejected" }] : [],
+    ),
     ...rebuilt.rejected,
   ].sort((a, b) => a.index - b.index);
   return {

@@ -8,7 +8,11 @@ import { read, type DispRegistry } from "./registry.js";
  * NodeOptedIn / NodeInfoUpdated event (a node replaced in its community leaves the registry, but its
  * IPFS node may still hold what it kept, which is what a repair needs).
  */
-export async function publishedAddresses(registry: DispRegistry, node: string, fromBlock: number): Promise<string[]> {
+export async function publishedAddresses(
+  registry: DispRegistry,
+  node: string,
+  fromBlock: number,
+): Promise<string[]> {
   const info = await read(registry, () => registry.nodeInfo(node));
   if (info.status !== 0n) return [...info.multiaddrs];
   const logs = [
@@ -23,11 +27,18 @@ export async function publishedAddresses(registry: DispRegistry, node: string, f
  * Who may hold the parts of an image: its community's members and everyone who held a slot of it
  * before (replaced members), or its replicas. A node agent dials them before fetching its part.
  */
-export async function likelyHolders(registry: DispRegistry, imageId: bigint, fromBlock: number): Promise<string[]> {
+export async function likelyHolders(
+  registry: DispRegistry,
+  imageId: bigint,
+  fromBlock: number,
+): Promise<string[]> {
   const info = await read(registry, () => registry.imageInfo(imageId));
   if (info.communityId === 0n) return [...(await read(registry, () => registry.replicas(imageId)))];
   const members = await read(registry, () => registry.communityMembers(info.communityId));
-  const replaced = await registry.queryFilter(registry.filters.CommunityMemberReplaced(info.communityId), fromBlock);
+  const replaced = await registry.queryFilter(
+    registry.filters.CommunityMemberReplaced(info.communityId),
+    fromBlock,
+  );
   return [...new Set([...members, ...replaced.map((log) => log.args.previousNode)])];
 }
 

@@ -51,7 +51,12 @@ export interface StoreResult {
   readonly contentHash: string;
   readonly manifestCid: string;
   /** By slot: the fragment (or, replicated, the whole file), its size and the node keeping it. */
-  readonly parts: readonly { readonly index: number; readonly cid: string; readonly size: number; readonly node: string }[];
+  readonly parts: readonly {
+    readonly index: number;
+    readonly cid: string;
+    readonly size: number;
+    readonly node: string;
+  }[];
   readonly sourceBytes: number;
   /** Bytes of the manifest (every storage node pins it too). */
   readonly manifestBytes: number;
@@ -96,7 +101,8 @@ export async function storeImage(
   const registered = receipt.logs
     .map((log) => registry.interface.parseLog(log))
     .find((parsed) => parsed?.name === "ImageRegistered");
-  if (registered == null) throw new ClientError("CLIENT_REVERTED", "the registration emitted no ImageRegistered event");
+  if (registered == null)
+    throw new ClientError("CLIENT_REVERTED", "the registration emitted no ImageRegistered event");
   const imageId = BigInt(registered.args.getValue("imageId") as bigint);
   await awaitStorage(registry, imageId, 1n, nodes, {
     fromBlock: receipt.blockNumber,
@@ -104,7 +110,17 @@ export async function storeImage(
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  return result(encoded, target.mode, imageId, 1n, target.mode === "disp" ? target.communityId : 0n, root, cids.manifest, nodes, receipt.hash);
+  return result(
+    encoded,
+    target.mode,
+    imageId,
+    1n,
+    target.mode === "disp" ? target.communityId : 0n,
+    root,
+    cids.manifest,
+    nodes,
+    receipt.hash,
+  );
 }
 
 /**
@@ -120,8 +136,14 @@ export async function updateImage(
   const { registry } = context;
   const account = await accountOf(context);
   const info = await read(registry, () => registry.imageInfo(imageId));
-  if (account === undefined || (account.toLowerCase() !== info.owner.toLowerCase() && !(await registry.isEditor(imageId, account)))) {
-    throw new ClientError("CLIENT_NOT_AUTHORIZED", `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageId}`);
+  if (
+    account === undefined ||
+    (account.toLowerCase() !== info.owner.toLowerCase() && !(await registry.isEditor(imageId, account)))
+  ) {
+    throw new ClientError(
+      "CLIENT_NOT_AUTHORIZED",
+      `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageId}`,
+    );
   }
   const { communityId, nodes } = await placementOf(registry, imageId);
   const mode = communityId === 0n ? "replicate" : "disp";
@@ -167,13 +189,21 @@ async function encodeFor(
     );
   }
   if (options.codec === "file") {
-    throw new ClientError("CLIENT_INVALID_INPUT", `the "file" codec is for replication (--mode replicate), not for a community`);
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `the "file" codec is for replication (--mode replicate), not for a community`,
+    );
   }
   return encodeImageFile(bytes, { ...common(options), kernel, codec: options.codec ?? "auto" });
 }
 
 function common(options: EncodeOptions) {
-  return { unixfs: options.unixfs, maxPixels: options.maxPixels, onProgress: options.onProgress, signal: options.signal };
+  return {
+    unixfs: options.unixfs,
+    maxPixels: options.maxPixels,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  };
 }
 
 /**
@@ -206,7 +236,10 @@ async function publish(
     const manifest = await ipfs.add(encoded.manifestBytes, settings, { signal: options.signal });
     all.push(manifest);
     options.onProgress?.({ phase: "add", done: total, total });
-    const unreachable = await dialNodes(context.registry, ipfs, nodes, { timeoutMs: 10_000, signal: options.signal });
+    const unreachable = await dialNodes(context.registry, ipfs, nodes, {
+      timeoutMs: 10_000,
+      signal: options.signal,
+    });
     options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
     if (unreachable.length > 0) {
       throw new ClientError(
@@ -254,12 +287,18 @@ function result(
   nodes: readonly string[],
   transactionHash: string,
 ): StoreResult {
-  const parts = mode === "disp"
-    ? encoded.fragments.map((fragment, slot) => ({ index: fragment.index, cid: fragment.cid, size: fragment.bytes.length, node: nodes[slot] ?? "" }))
-    : nodes.map((node) => {
-        const whole = encoded.fragments[0];
-        return { index: 0, cid: whole?.cid ?? "", size: whole?.bytes.length ?? 0, node };
-      });
+  const parts =
+    mode === "disp"
+      ? encoded.fragments.map((fragment, slot) => ({
+          index: fragment.index,
+          cid: fragment.cid,
+          size: fragment.bytes.length,
+          node: nodes[slot] ?? "",
+        }))
+      : nodes.map((node) => {
+          const whole = encoded.fragments[0];
+          return { index: 0, cid: whole?.cid ?? "", size: whole?.bytes.length ?? 0, node };
+        });
   return {
     imageId,
     version,

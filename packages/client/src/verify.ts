@@ -44,7 +44,12 @@ export interface VerifyReport {
 export async function verifyImage(
   context: ClientContext,
   imageId: bigint,
-  options: { readonly version?: bigint; readonly timeoutMs?: number; readonly onProgress?: OnClientProgress; readonly signal?: AbortSignal } = {},
+  options: {
+    readonly version?: bigint;
+    readonly timeoutMs?: number;
+    readonly onProgress?: OnClientProgress;
+    readonly signal?: AbortSignal;
+  } = {},
 ): Promise<VerifyReport> {
   const { registry, ipfs } = context;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -52,11 +57,23 @@ export async function verifyImage(
   const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
   const { communityId, nodes } = await placementOf(registry, imageId);
   await dialNodes(registry, ipfs, nodes, { timeoutMs: Math.min(timeoutMs, 10_000), signal: options.signal });
-  const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal: options.signal });
+  const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, {
+    timeoutMs,
+    signal: options.signal,
+  });
   const tree = buildTree(merkleValues(manifest, bytes));
-  const parts = await fetchParts(ipfs, manifest, { timeoutMs, signal: options.signal, onProgress: options.onProgress });
-  const receipts = await registry.queryFilter(registry.filters.StorageConfirmed(imageId, version), context.fromBlock ?? 0);
-  const confirmedBy = new Set(receipts.map((log) => `${Number(log.args.slot)}:${log.args.node.toLowerCase()}`));
+  const parts = await fetchParts(ipfs, manifest, {
+    timeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  const receipts = await registry.queryFilter(
+    registry.filters.StorageConfirmed(imageId, version),
+    context.fromBlock ?? 0,
+  );
+  const confirmedBy = new Set(
+    receipts.map((log) => `${Number(log.args.slot)}:${log.args.node.toLowerCase()}`),
+  );
 
   const slots: SlotEvidence[] = [];
   for (const [slot, node] of nodes.entries()) {
@@ -64,9 +81,14 @@ export async function verifyImage(
     const part = parts[fragment];
     const entry = manifest.fragments[fragment];
     if (part === undefined || entry === undefined) continue;
-    const problem = part.bytes === undefined ? (part.reason ?? part.status) : await checkFragmentBytes(manifest, fragment, part.bytes);
+    const problem =
+      part.bytes === undefined
+        ? (part.reason ?? part.status)
+        : await checkFragmentBytes(manifest, fragment, part.bytes);
     const proof = proofFor(tree, fragment);
-    const provenOnChain = await read(registry, () => registry.verifyFragment(imageId, version, fragment, entry.sha256, proof));
+    const provenOnChain = await read(registry, () =>
+      registry.verifyFragment(imageId, version, fragment, entry.sha256, proof),
+    );
     slots.push({
       slot,
       node,
@@ -83,7 +105,9 @@ export async function verifyImage(
     version,
     root: record.root,
     manifestCid: record.manifestCid.toString(),
-    ok: slots.length === nodes.length && slots.every((slot) => slot.confirmed && slot.valid && slot.provenOnChain),
+    ok:
+      slots.length === nodes.length &&
+      slots.every((slot) => slot.confirmed && slot.valid && slot.provenOnChain),
     slots,
   };
 }
