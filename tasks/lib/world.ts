@@ -19,8 +19,8 @@ import DispModule from "../../deploy/modules/Disp.js";
 /** One storage node: an account, its IPFS node and its agent. */
 export interface StorageNode {
   readonly account: HardhatEthersSigner;
-  readonly ipfs: IpfsNode;
-  readonly agent: NodeAgent;
+  ipfs: IpfsNode;
+  agent: NodeAgent;
   readonly directory: string;
   running: boolean;
 }
@@ -45,6 +45,8 @@ export interface World {
   addNode(): Promise<StorageNode>;
   /** Stops a storage node's agent and IPFS node (what a node going down looks like). */
   stopNode(node: StorageNode): Promise<void>;
+  /** Starts a stopped node again from its directory: same blocks, same agent state, same peer id. */
+  restartNode(node: StorageNode): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,23 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     if (account === undefined) throw new Error("no account left for another storage node");
     const directory = join(options.directory, `node-${index}`);
     await mkdir(directory, { recursive: true });
+    const node: StorageNode = { account, directory, running: false, ...(await startNode(index, account, directory)) };
+    node.running = true;
+    nodes.push(node);
+    return node;
+  }
+
+  async function restartNode(node: StorageNode): Promise<void> {
+    if (node.running) return;
+    Object.assign(node, await startNode(nodes.indexOf(node), node.account, node.directory));
+    node.running = true;
+  }
+
+  async function startNode(
+    index: number,
+    account: HardhatEthersSigner,
+    directory: string,
+  ): Promise<{ ipfs: IpfsNode; agent: NodeAgent }> {
     const ipfs = await createEmbeddedNode({ directory });
     const agent = await createNodeAgent({
       registry: connectRegistry(registryAddress, account),
@@ -101,9 +120,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
       onEvent: (event) => options.onAgentEvent?.(index, event),
     });
     await agent.start();
-    const node: StorageNode = { account, ipfs, agent, directory, running: true };
-    nodes.push(node);
-    return node;
+    return { ipfs, agent };
   }
 
   async function stopNode(node: StorageNode): Promise<void> {
@@ -132,6 +149,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
       startIpfs,
       addNode,
       stopNode,
+      restartNode,
       stop,
     };
   } catch (error) {

@@ -10,7 +10,7 @@ export function tempDir(label: string): Promise<string> {
 }
 
 export async function removeDir(directory: string): Promise<void> {
-  await rm(directory, { recursive: true, force: true });
+  await rm(directory, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 }
 
 /** Tampers with a node's stored copy of `block` (see tamperWithStoredBlock). */

@@ -1,0 +1,160 @@
+import { randomBytes } from "node:crypto";
+
+import {
+  changeAccess,
+  imageHistory,
+  replaceMember,
+  retrieveImage,
+  storeImage,
+  updateImage,
+  verifyImage,
+} from "@disp/client";
+import { sha256Hex } from "@disp/core";
+import { expect } from "chai";
+
+import type { World } from "../../tasks/lib/world.js";
+import { expectCode, fixture, testWorld } from "./support.js";
+
+describe("access, bad input, and the storage nodes over time", function () {
+  this.timeout(240_000);
+  let world: World;
+  let close: () => Promise<void>;
+  let image: Uint8Array;
+
+  before(async function () {
+    ({ world, close } = await testWorld(4));
+    image = await fixture("chelsea.png");
+  });
+
+  after(async function () {
+    await close();
+  });
+
+  async function store(user = 0): Promise<bigint> {
+    const owner = world.users[user];
+    if (owner === undefined) throw new Error("no user account");
+    const result = await storeImage(world.client(owner, await world.startIpfs(`uploader-${Date.now()}`)), image, {
+      mode: "disp",
+      communityId: world.communityId,
+    });
+    return result.imageId;
+  }
+
+  it("honours read grants and their revocation, and public images, as seen by the client", async function () {
+    const imageId = await store();
+    const [owner, reader] = world.users;
+    if (owner === undefined || reader === undefined) throw new Error("no user accounts");
+    const asReader = world.client(reader, await world.startIpfs("reader-grants"));
+    await expectCode(retrieveImage(asReader, imageId), "CLIENT_NO_READ_GRANT");
+
+    const ownerRegistry = world.client(owner, asReader.ipfs).registry;
+    expect((await changeAccess(ownerRegistry, "grant-read", imageId, reader.address)).changed).to.equal(true);
+    expect((await retrieveImage(asReader, imageId)).exact).to.equal(true);
+
+    await changeAccess(ownerRegistry, "revoke-read", imageId, reader.address);
+    await expectCode(retrieveImage(asReader, imageId), "CLIENT_NO_READ_GRANT");
+
+    await changeAccess(ownerRegistry, "make-public", imageId);
+    expect((await retrieveImage(asReader, imageId)).exact).to.equal(true);
+
+    // Only the owner changes access; an editor may add versions but not grant.
+    await expectCode(changeAccess(asReader.registry, "grant-read", imageId, reader.address), "CLIENT_NOT_AUTHORIZED");
+    await expectCode(updateImage(asReader, imageId, image), "CLIENT_NOT_AUTHORIZED");
+    await changeAccess(ownerRegistry, "grant-editor", imageId, reader.address);
+    const v2 = await updateImage(asReader, imageId, await fixture("coffee.png"));
+    expect(v2.version).to.equal(2n);
+
+    const events = (await imageHistory(world.registry, imageId, { fromBlock: world.fromBlock })).map((entry) => entry.event);
+    expect(events.filter((name) => name !== "StorageConfirmed")).to.deep.equal([
+      "ImageRegistered",
+      "ReadGranted",
+      "ReadRevoked",
+      "ImageVisibilityChanged",
+      "EditorGranted",
+      "VersionAdded",
+    ]);
+  });
+
+  it("refuses bad input with a typed error and registers nothing, leaving nothing pinned", async function () {
+    const [owner, stranger] = world.users;
+    if (owner === undefined || stranger === undefined) throw new Error("no user accounts");
+    const uploader = await world.startIpfs("uploader-bad");
+    const client = world.client(owner, uploader);
+    const before = await world.registry.imageCount();
+    const disp = { mode: "disp", communityId: world.communityId } as const;
+
+    await expectCode(storeImage(client, randomBytes(4096), disp), "IMAGE_UNKNOWN_FORMAT");
+    await expectCode(storeImage(client, image.subarray(0, image.length >> 1), disp), "IMAGE_CORRUPT");
+    await expectCode(storeImage(client, new Uint8Array(), disp), "IMAGE_EMPTY");
+    await expectCode(storeImage(client, image, { mode: "disp", communityId: 99n }), "CLIENT_UNKNOWN_COMMUNITY");
+    await expectCode(storeImage(client, image, disp, { kernel: { height: 3, width: 3 } }), "CLIENT_INVALID_INPUT");
+    await expectCode(storeImage(client, image, { mode: "replicate", nodes: [stranger.address] }), "CLIENT_NOT_A_NODE");
+    await expectCode(retrieveImage(client, 12345n), "CLIENT_UNKNOWN_IMAGE");
+    await expectCode(retrieveImage(client, 1n, { version: 9n }), "CLIENT_UNKNOWN_VERSION");
+    await expectCode(updateImage(world.client(stranger, uploader), 1n, image), "CLIENT_NOT_AUTHORIZED");
+
+    expect(await world.registry.imageCount()).to.equal(before);
+    expect(await uploader.pins()).to.deep.equal([]);
+  });
+
+  it("names the slots that did not confirm in time, and the agent catches up after a restart", async function () {
+    const down = world.nodes[3];
+    const [owner] = world.users;
+    if (down === undefined || owner === undefined) throw new Error("setup");
+    await world.stopNode(down);
+    const uploader = await world.startIpfs("uploader-restart");
+    const failure = await expectCode(
+      storeImage(world.client(owner, uploader), image, { mode: "disp", communityId: world.communityId }, { timeoutMs: 3000 }),
+      "CLIENT_STORAGE_TIMEOUT",
+    );
+    expect(failure.message).to.match(/slot 3 \(/);
+    const imageId = await world.registry.imageCount();
+
+    // Back up: the agent reads what it missed from the chain and keeps its slot.
+    await world.restartNode(down);
+    await waitFor(async () => (await world.registry.queryFilter(world.registry.filters.StorageConfirmed(imageId, 1n, down.account.address))).length > 0);
+    const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-restart")), imageId);
+    expect(report.ok).to.equal(true);
+  });
+
+  it("replaces a community member: the new node fetches its slot from the previous holder and confirms", async function () {
+    const imageId = await store();
+    const newcomer = await world.addNode();
+    const leaving = world.nodes[2];
+    if (leaving === undefined) throw new Error("setup");
+    const replacement = await replaceMember(world.registry, world.communityId, 2);
+    expect(replacement).to.equal(newcomer.account.address);
+    await waitFor(async () => (await world.registry.queryFilter(world.registry.filters.StorageConfirmed(imageId, 1n, newcomer.account.address))).length > 0);
+    // The replaced node's copy is no longer needed: without it the image is still whole.
+    await world.stopNode(leaving);
+    const [owner] = world.users;
+    if (owner === undefined) throw new Error("setup");
+    const result = await retrieveImage(world.client(owner, await world.startIpfs("reader-replaced")), imageId, { timeoutMs: 5000 });
+    expect(result.exact).to.equal(true);
+    expect(result.contentHashVerified).to.equal(true);
+    const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-replaced")), imageId);
+    expect(report.slots[2]?.node).to.equal(newcomer.account.address);
+    expect(report.ok).to.equal(true);
+  });
+
+  it("replicates the whole file on r nodes through the same calls, and reads it back exactly", async function () {
+    const [owner] = world.users;
+    if (owner === undefined) throw new Error("setup");
+    const nodes = world.nodes.filter((node) => node.running).slice(0, 3).map((node) => node.account.address);
+    const stored = await storeImage(world.client(owner, await world.startIpfs("uploader-replicate")), image, { mode: "replicate", nodes });
+    expect(stored.codec).to.equal("file");
+    expect(stored.parts.map((part) => part.node)).to.deep.equal(nodes);
+    expect(stored.storedBytes).to.equal(3 * (image.length + stored.manifestBytes));
+    const result = await retrieveImage(world.client(owner, await world.startIpfs("reader-replicate")), stored.imageId);
+    expect(sha256Hex(result.bytes)).to.equal(sha256Hex(image));
+    expect(result.exact && result.contentHashVerified).to.equal(true);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) expect.fail("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
