@@ -12,6 +12,7 @@ import {
   inspectJpeg,
   mergeJpeg,
   rebuildImageFile,
+  sniffFormat,
   splitJpeg,
   type JpegKernel,
 } from "@disp/core";
@@ -52,6 +53,7 @@ async function interleavedMedians(actions: Array<() => unknown>): Promise<number
 
 async function measure(file: string): Promise<JpegReport> {
   const source = new Uint8Array(await readFile(file));
+  if (sniffFormat(source) !== "jpeg") return { supported: false, reason: "it is not a JPEG" };
   const inspection = inspectJpeg(source);
   if (!inspection.supported) return { supported: false, reason: inspection.reason };
   const kernel = { height: KERNEL.kh, width: KERNEL.kw };

@@ -144,7 +144,7 @@ async function measureJpeg(
     await runScript(jpegScript, ["generate", photo]);
     const report = (await runScript(jpegScript, ["measure", photo])) as JpegReport;
     if (!report.supported) throw new Error(`the generated JPEG is not supported: ${report.reason}`);
-    return { source: `generated photo (the input is not a JPEG the codec takes: ${given.reason})`, report };
+    return { source: `generated photo (not the input: ${given.reason})`, report };
   } finally {
     if (work === undefined) await rm(dir, { recursive: true, force: true });
   }
