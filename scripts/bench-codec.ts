@@ -2,7 +2,10 @@
  * `pnpm bench:codec [--image <file>] [--generate mosaic|upscale]`: measures the pixel codec on one
  * image (decode, split, fragment PNG encode, merge, recovery) next to two references measured in
  * the same run: a plain copy of a buffer the size of the RGBA pixels, and sharp decoding the same
- * file and encoding the whole image as PNG. The last stdout line is one JSON object.
+ * file and encoding the whole image as PNG. Then the JPEG coefficient codec (keys `jpeg*`) on the
+ * image if it is a JPEG the codec takes, else on the 4000 × 3000 JPEG photo of jpeg-photo.ts made in
+ * the run, against jimp decoding that same JPEG (`jimpJpegDecodeMs`). The last stdout line is one
+ * JSON object.
  *
  * Without --image a 12-megapixel PNG is generated in the run: by default a 8 × 6 mosaic of
  * astronaut.png (4096 × 3072, tiles mirrored so edges meet), which keeps a real photograph's detail
@@ -20,13 +23,19 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 import type { AlternativeReport, PipelineReport, ReferenceReport } from "./bench-codec-children.js";
+import type { JpegReport } from "./bench-codec-jpeg.js";
 
 const childScript = fileURLToPath(new URL("./bench-codec-children.ts", import.meta.url));
+const jpegScript = fileURLToPath(new URL("./bench-codec-jpeg.ts", import.meta.url));
 const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
 
 function runChild(...args: string[]): Promise<unknown> {
+  return runScript(childScript, args);
+}
+
+function runScript(script: string, args: string[]): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", childScript, ...args], {
+    const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", script, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let stdout = "";
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
     const pipeline = (await runChild("pipeline", image)) as PipelineReport;
     const reference = (await runChild("reference", image)) as ReferenceReport;
     const alternative = (await runChild("alternative", image)) as AlternativeReport;
+    const jpeg = await measureJpeg(image, work);
     const rawBytes = pipeline.width * pipeline.height * 4;
     const mb = (bytes: number) => bytes / 2 ** 20;
     const mbps = (ms: number) => mb(rawBytes) / (ms / 1000);
@@ -82,6 +92,11 @@ async function main(): Promise<void> {
         `peak RSS ${round(alternative.peakRssMB)} MB`,
     );
     console.log(
+      `jpeg: ${jpeg.source} ${jpeg.report.width} × ${jpeg.report.height}, ${jpeg.report.sourceBytes} bytes; ` +
+        `codec layer (with CIDs and verification) encode ${round(jpeg.report.encodeMs)} ms, ` +
+        `rebuild ${round(jpeg.report.rebuildMs)} ms`,
+    );
+    console.log(
       JSON.stringify({
         width: pipeline.width,
         height: pipeline.height,
@@ -98,10 +113,40 @@ async function main(): Promise<void> {
         sharpMs: round(reference.sharpMs),
         fragmentBytesRatio: round(pipeline.fragmentBytes / reference.wholePngBytes, 3),
         peakRssMB: round(pipeline.peakRssMB),
+        jpegWidth: jpeg.report.width,
+        jpegHeight: jpeg.report.height,
+        jpegFragmentBytesRatio: round(jpeg.report.fragmentBytes / jpeg.report.sourceBytes, 4),
+        jpegSplitMs: round(jpeg.report.splitMs),
+        jpegMergeMs: round(jpeg.report.mergeMs),
+        jimpJpegDecodeMs: round(jpeg.report.jimpDecodeMs),
+        jpegEncodeMs: round(jpeg.report.encodeMs),
+        jpegRebuildMs: round(jpeg.report.rebuildMs),
       }),
     );
   } finally {
     if (work !== undefined) await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The coefficient codec on the image if it is a JPEG it takes, else on the generated photo (made in
+ * `work`, or a fresh temporary directory removed afterwards).
+ */
+async function measureJpeg(
+  image: string,
+  work: string | undefined,
+): Promise<{ source: string; report: Extract<JpegReport, { supported: true }> }> {
+  const given = (await runScript(jpegScript, ["measure", image])) as JpegReport;
+  if (given.supported) return { source: image, report: given };
+  const dir = work ?? (await mkdtemp(join(tmpdir(), "disp-bench-")));
+  try {
+    const photo = join(dir, "photo-4000x3000.jpg");
+    await runScript(jpegScript, ["generate", photo]);
+    const report = (await runScript(jpegScript, ["measure", photo])) as JpegReport;
+    if (!report.supported) throw new Error(`the generated JPEG is not supported: ${report.reason}`);
+    return { source: `generated photo (not the input: ${given.reason})`, report };
+  } finally {
+    if (work === undefined) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,34 +1,18 @@
-// Benchmark of the JPEG coefficient codec on a 4000x3000 photo made from the rocket fixture
-// (upscaled, given a light grain so its entropy looks like a camera's, encoded by jimp at quality 90),
-// against jimp decoding the same file to pixels in the same run. Also the recovery PSNR on the
-// fixture itself with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
+// Benchmark of the JPEG coefficient codec on the 4000x3000 photo of jpeg-photo.ts, against jimp
+// decoding the same file to pixels in the same run. Also the recovery PSNR on the fixture itself
+// with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
 //   pnpm bench:jpeg        (tsx scripts/bench-jpeg.ts)
 import { readFileSync } from "node:fs";
 
 import { mergeJpeg, recoverJpeg, splitJpeg } from "@disp/core";
 import { Jimp } from "jimp";
 
-const FIXTURE = new URL("../test/fixtures/rocket.jpg", import.meta.url);
-const WIDTH = 4000;
-const HEIGHT = 3000;
+import { FIXTURE, PHOTO_HEIGHT, PHOTO_WIDTH, makeJpegPhoto } from "./jpeg-photo.js";
+
+const WIDTH = PHOTO_WIDTH;
+const HEIGHT = PHOTO_HEIGHT;
 const KERNEL = { kh: 2, kw: 2 };
 const RUNS = 3;
-
-async function makePhoto(): Promise<Uint8Array> {
-  const image = await Jimp.read(readFileSync(FIXTURE));
-  image.resize({ w: WIDTH, h: HEIGHT });
-  const data = image.bitmap.data;
-  let seed = 0x9e3779b9;
-  for (let i = 0; i < data.length; i++) {
-    if ((i & 3) === 3) continue;
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    const grain = ((seed >>> 0) % 9) - 4;
-    data[i] = Math.min(255, Math.max(0, (data[i] ?? 0) + grain));
-  }
-  return new Uint8Array(await image.getBuffer("image/jpeg", { quality: 90 }));
-}
 
 async function medianMs(run: () => unknown): Promise<number> {
   const times: number[] = [];
@@ -74,7 +58,7 @@ function recoveryPsnr(bytes: Uint8Array, lost: number): { mean: number; min: num
   return { mean: round(values.reduce((s, v) => s + v, 0) / values.length), min: round(Math.min(...values)) };
 }
 
-const source = await makePhoto();
+const source = await makeJpegPhoto();
 const split = splitJpeg(source, KERNEL);
 const merged = mergeJpeg(split.fragments, split.layout);
 if (merged.length !== source.length || merged.some((byte, i) => byte !== source[i])) {

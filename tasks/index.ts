@@ -9,7 +9,7 @@ import { flowTasks } from "./flow-tasks.js";
  * lazily imports its action module, which parses the options and calls the client.
  */
 export const dispTasks: TaskDefinition[] = [
-  task("disp:split", "Split an image into pooling fragments (PNG) and a manifest, offline")
+  task("disp:split", "Split an image into pooling fragments and a manifest, offline")
     .addOption({
       name: "image",
       description: "Image file (PNG, JPEG, BMP, GIF, TIFF)",
@@ -20,6 +20,12 @@ export const dispTasks: TaskDefinition[] = [
       name: "kernel",
       description: "Pooling kernel <rows>x<columns>, each 1..8",
       defaultValue: "2x2",
+    })
+    .addOption({
+      name: "codec",
+      description:
+        "auto (JPEG coefficients when byte-exact, else pixels), png (pixels), jpeg (coefficients), file (whole file, no pooling)",
+      defaultValue: "auto",
     })
     .addOption({
       name: "out",
@@ -45,7 +51,8 @@ export const dispTasks: TaskDefinition[] = [
     })
     .addOption({
       name: "out",
-      description: "Output PNG file",
+      description:
+        "Output file; its extension follows the result (.jpg or the original's when exact, else .png)",
       type: ArgumentType.FILE_WITHOUT_DEFAULT,
       defaultValue: undefined,
     })

@@ -1,7 +1,6 @@
-import { join } from "node:path";
+import { extname, join } from "node:path";
 
-import { DispError, chooseColorType, encodePng, parseManifest, rebuildImage } from "@disp/core";
-import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER } from "@disp/core";
+import { DispError, fragmentExtension, parseManifest, rebuildImageFile } from "@disp/core";
 
 import { cliAction, readInput, readOptional, required, writeOutputs } from "./cli.js";
 import { progressBar } from "./progress-bar.js";
@@ -14,40 +13,42 @@ interface MergeArgs {
 
 /**
  * disp:merge — rebuild an image from a split directory: every fragment file present is checked
- * against its CID (a mismatch is rejected and treated as missing); missing pixels are estimated.
+ * against the manifest (a mismatch is rejected and treated as missing); with all of them the result
+ * is exact (the original file for the jpeg and file codecs), otherwise missing pixels are estimated.
  */
 export default cliAction(async (args: MergeArgs) => {
   const dir = required(args.dir, "dir");
-  const outPath = required(args.out, "out");
+  const requested = required(args.out, "out");
   const manifest = parseManifest(await readInput(join(dir, "manifest.json")));
+  const extension = fragmentExtension(manifest);
   const files = await Promise.all(
-    manifest.fragments.map((fragment) => readOptional(join(dir, `fragment-${fragment.index}.png`))),
+    manifest.fragments.map((fragment) => readOptional(join(dir, `fragment-${fragment.index}.${extension}`))),
   );
 
   const bar = progressBar();
   let result;
   try {
-    result = await rebuildImage(manifest, files, { onProgress: bar.onProgress });
+    result = await rebuildImageFile(manifest, files, { onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }
-  if (result.exact && !result.pixelHashVerified) {
-    // Every fragment matched its CID yet the pixels do not: the manifest contradicts itself.
+  if (result.exact && !result.contentHashVerified) {
+    // Every fragment matched the manifest yet the result does not: the manifest contradicts itself.
     throw new DispError(
-      "PIXEL_HASH_MISMATCH",
-      "all fragments verified but the merged pixels do not match the manifest's pixel hash",
+      result.codec === "png" ? "PIXEL_HASH_MISMATCH" : "CONTENT_HASH_MISMATCH",
+      "all fragments verified but the rebuilt image does not match the manifest's content hash",
     );
   }
-  const png = await encodePng(result.image, {
-    colorType: chooseColorType(result.image),
-    filter: DEFAULT_PNG_FILTER,
-    deflateLevel: DEFAULT_DEFLATE_LEVEL,
-  });
-  await writeOutputs([{ path: outPath, bytes: png }]);
+  const outPath = withExtension(requested, result.extension);
+  await writeOutputs([{ path: outPath, bytes: result.bytes }]);
 
   const summary = {
+    output: outPath,
+    codec: result.codec,
     exact: result.exact,
-    pixelHashVerified: result.pixelHashVerified,
+    contentHashVerified: result.contentHashVerified,
+    /** Kept for compatibility: contentHashVerified, whatever the codec hashes. */
+    pixelHashVerified: result.contentHashVerified,
     missing: result.missing,
     rejected: result.rejected.map((fragment) => fragment.index),
     estimatedPixels: result.estimatedPixels,
@@ -59,12 +60,25 @@ export default cliAction(async (args: MergeArgs) => {
     console.log(JSON.stringify(summary));
     return;
   }
-  const { width, height } = result.image;
-  if (result.exact) console.log(`${outPath}: ${width} × ${height}, exact, pixel hash verified`);
-  else {
+  // The size without decoding the original file again (its pixels are only needed for a PNG result).
+  const { width, height } = result.extension === "png" ? await result.pixels() : manifest.image;
+  if (result.exact) {
+    const what = result.codec === "png" ? "pixel hash verified" : "the original file, SHA-256 verified";
+    console.log(`${outPath}: ${width} × ${height}, exact, ${what}`);
+  } else {
     console.log(
       `${outPath}: ${width} × ${height}, APPROXIMATE: fragments [${summary.missing.join(", ")}] missing`,
     );
     console.log(`${summary.estimatedPixels} of ${width * height} pixels estimated`);
   }
 });
+
+const SAME_EXTENSION: Readonly<Record<string, string>> = { jpeg: "jpg", tif: "tiff" };
+
+/** The requested path with the result's extension (the user's when it already names that format). */
+function withExtension(path: string, extension: string): string {
+  const current = extname(path).slice(1).toLowerCase();
+  if ((SAME_EXTENSION[current] ?? current) === extension) return path;
+  const base = current === "" ? path : path.slice(0, -(current.length + 1));
+  return `${base}.${extension}`;
+}

@@ -2,12 +2,15 @@ import { mkdir, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 import {
+  CODEC_CHOICES,
   DEFAULT_UNIXFS,
   buildTree,
+  encodeImageFile,
   formatKernel,
+  fragmentExtension,
   merkleValues,
   parseKernel,
-  splitImageFile,
+  type CodecChoice,
 } from "@disp/core";
 
 import { TaskInputError, cliAction, positiveInteger, readInput, required, writeOutputs } from "./cli.js";
@@ -16,16 +19,21 @@ import { progressBar } from "./progress-bar.js";
 interface SplitArgs {
   image: string | undefined;
   kernel: string;
+  codec: string;
   out: string | undefined;
   chunkSize: string | undefined;
   json: boolean;
 }
 
-/** disp:split — decode an image, split it by the kernel, and write fragment PNGs and the manifest. */
+/**
+ * disp:split — encode an image with a codec (auto: the JPEG coefficient codec for a JPEG it can
+ * rebuild byte for byte, else the pixel codec) and write the fragment files and the manifest.
+ */
 export default cliAction(async (args: SplitArgs) => {
   const imagePath = required(args.image, "image");
   const outDir = required(args.out, "out");
   const kernel = parseKernel(args.kernel);
+  const codec = parseCodec(args.codec);
   const chunkSize =
     args.chunkSize === undefined ? DEFAULT_UNIXFS.chunkSize : positiveInteger(args.chunkSize, "chunk-size");
   const bytes = await readInput(imagePath);
@@ -33,21 +41,32 @@ export default cliAction(async (args: SplitArgs) => {
   const bar = progressBar();
   let result;
   try {
-    result = await splitImageFile(bytes, {
+    result = await encodeImageFile(bytes, {
       kernel,
+      codec,
       unixfs: { ...DEFAULT_UNIXFS, chunkSize },
       onProgress: bar.onProgress,
     });
   } finally {
     bar.stop();
   }
-  const { manifest, manifestBytes, fragments } = result;
+  const { manifest, manifestBytes, fragments, fallback } = result;
+  const extension = fragmentExtension(manifest);
+  const fragmentBytes = fragments.reduce((sum, fragment) => sum + fragment.bytes.length, 0);
+  const ratio = (fragmentBytes / result.sourceBytes).toFixed(2);
+  if (fallback !== undefined) {
+    // Never silent: the pixel codec gives back pixels, not the file, and usually costs more bytes.
+    console.error(
+      `note: ${imagePath} is a JPEG the coefficient codec cannot rebuild byte for byte (${fallback.reason}); ` +
+        `stored with the png codec instead: ${fragmentBytes} bytes of fragments, ${ratio}× the file's ${result.sourceBytes}`,
+    );
+  }
 
   const created = await ensureDirectory(outDir);
   try {
     await writeOutputs([
       ...fragments.map((fragment) => ({
-        path: join(outDir, `fragment-${fragment.index}.png`),
+        path: join(outDir, `fragment-${fragment.index}.${extension}`),
         bytes: fragment.bytes,
       })),
       { path: join(outDir, "manifest.json"), bytes: manifestBytes },
@@ -59,25 +78,43 @@ export default cliAction(async (args: SplitArgs) => {
 
   const summary = {
     manifest: join(outDir, "manifest.json"),
+    codec: result.codec,
     width: manifest.image.width,
     height: manifest.image.height,
     kernel: formatKernel(manifest.kernel),
-    pixelHash: manifest.contentHash.digest,
+    contentHash: result.contentHash,
+    /** Kept for compatibility: the content hash, whatever the codec hashes. */
+    pixelHash: result.contentHash,
     merkleRoot: buildTree(merkleValues(manifest, manifestBytes)).root,
+    sourceBytes: result.sourceBytes,
+    fragmentBytes,
+    fallback: fallback ?? null,
     fragments: manifest.fragments.map(({ index, cid, size }) => ({ index, cid, size })),
   };
   if (args.json) {
     console.log(JSON.stringify(summary));
     return;
   }
-  console.log(`${imagePath}: ${summary.width} × ${summary.height}, kernel ${summary.kernel}`);
+  console.log(
+    `${imagePath}: ${summary.width} × ${summary.height}, kernel ${summary.kernel}, ${summary.codec} codec`,
+  );
   for (const fragment of summary.fragments) {
-    console.log(`  fragment-${fragment.index}.png  ${fragment.size} bytes  ${fragment.cid}`);
+    console.log(`  fragment-${fragment.index}.${extension}  ${fragment.size} bytes  ${fragment.cid}`);
   }
-  console.log(`pixel hash  ${summary.pixelHash}`);
+  console.log(`fragments   ${fragmentBytes} bytes, ${ratio}× the file's ${result.sourceBytes}`);
+  const hashName = manifest.contentHash.algorithm === "sha256" ? "file sha256" : "pixel hash ";
+  console.log(`${hashName} ${summary.contentHash}`);
   console.log(`merkle root ${summary.merkleRoot}`);
   console.log(`manifest    ${summary.manifest}`);
 });
+
+function parseCodec(value: string): CodecChoice {
+  const choice = CODEC_CHOICES.find((name) => name === value);
+  if (choice === undefined) {
+    throw new TaskInputError(`--codec must be one of ${CODEC_CHOICES.join(", ")}, got "${value}"`);
+  }
+  return choice;
+}
 
 /** Creates the output directory if needed; true when this run created it (so it may remove it). */
 async function ensureDirectory(path: string): Promise<boolean> {

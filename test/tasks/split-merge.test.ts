@@ -1,51 +1,14 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
 import { expect } from "chai";
 
 import { decodeImage, parseManifest, pixelHash } from "@disp/core";
 
 import { fixturePath } from "../core/helpers.js";
-
-// The CLI entry is not exported; find it through the package's own manifest (its "bin").
-const hardhatPackage = createRequire(import.meta.url).resolve("hardhat/package.json");
-const hardhatCli = join(dirname(hardhatPackage), "dist/src/cli.js");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `hardhat <args>` as a user would, in the project root. */
-function hardhat(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function lastJsonLine(stdout: string): unknown {
-  const lines = stdout.trim().split("\n");
-  return JSON.parse(lines[lines.length - 1] as string);
-}
-
-/** A failed run prints exactly one line on stderr, naming the error code. */
-function expectOneLineError(run: Run, code: string): void {
-  expect(run.code, run.stderr).to.equal(1);
-  const lines = run.stderr.trim().split("\n");
-  expect(lines, run.stderr).to.have.length(1);
-  expect(lines[0]).to.match(new RegExp(`^Error ${code}: `));
-}
+import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
 
 describe("disp:split and disp:merge", function () {
   this.timeout(60_000);
@@ -95,7 +58,10 @@ describe("disp:split and disp:merge", function () {
     const merge = await hardhat("disp:merge", "--dir", dir, "--out", out, "--json");
     expect(merge.code, merge.stderr).to.equal(0);
     expect(lastJsonLine(merge.stdout)).to.deep.equal({
+      output: out,
+      codec: "png",
       exact: true,
+      contentHashVerified: true,
       pixelHashVerified: true,
       missing: [],
       rejected: [],
@@ -118,7 +84,10 @@ describe("disp:split and disp:merge", function () {
     const merge = await hardhat("disp:merge", "--dir", dir, "--out", out, "--json");
     expect(merge.code, merge.stderr).to.equal(0);
     expect(lastJsonLine(merge.stdout)).to.deep.equal({
+      output: out,
+      codec: "png",
       exact: false,
+      contentHashVerified: false,
       pixelHashVerified: false,
       missing: [1, 3],
       rejected: [1],

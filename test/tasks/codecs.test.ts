@@ -1,0 +1,185 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+
+import { decodeImage, parseManifest, sha256Hex } from "@disp/core";
+
+import { fixtureBytes, fixturePath, sameBytes } from "../core/helpers.js";
+import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
+
+const PROGRESSIVE = fixturePath("jpeg-corpus/unsupported/cjpeg-progressive.jpg");
+
+interface SplitSummary {
+  codec: string;
+  contentHash: string;
+  pixelHash: string;
+  sourceBytes: number;
+  fragmentBytes: number;
+  fallback: { code: string; reason: string } | null;
+}
+
+describe("disp:split --codec and disp:merge across codecs", function () {
+  this.timeout(60_000);
+  let work: string;
+
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), "disp-codecs-"));
+  });
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("auto stores a baseline JPEG as JPEG fragments and merge writes the original file back", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--out", dir, "--json");
+    expect(split.code, split.stderr).to.equal(0);
+    const summary = lastJsonLine(split.stdout) as SplitSummary;
+    const source = fixtureBytes("rocket.jpg");
+    expect(summary.codec).to.equal("jpeg");
+    expect(summary.fallback).to.equal(null);
+    expect(summary.contentHash).to.equal(sha256Hex(source));
+    expect(summary.pixelHash).to.equal(summary.contentHash);
+    expect(summary.fragmentBytes / summary.sourceBytes).to.be.below(1.15);
+    expect((await readdir(dir)).sort()).to.deep.equal([
+      "fragment-0.jpg",
+      "fragment-1.jpg",
+      "fragment-2.jpg",
+      "fragment-3.jpg",
+      "manifest.json",
+    ]);
+
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.png"), "--json");
+    expect(merge.code, merge.stderr).to.equal(0);
+    const out = join(work, "rebuilt.jpg");
+    expect(lastJsonLine(merge.stdout)).to.deep.equal({
+      output: out,
+      codec: "jpeg",
+      exact: true,
+      contentHashVerified: true,
+      pixelHashVerified: true,
+      missing: [],
+      rejected: [],
+      estimatedPixels: 0,
+    });
+    expect(sameBytes(await readFile(out), source)).to.equal(true);
+    expect(existsSync(join(work, "rebuilt.png"))).to.equal(false);
+  });
+
+  it("merge of JPEG fragments with one missing writes an approximate PNG", async () => {
+    const dir = join(work, "fragments");
+    expect((await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--out", dir)).code).to.equal(
+      0,
+    );
+    await unlink(join(dir, "fragment-3.jpg"));
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "approx"), "--json");
+    expect(merge.code, merge.stderr).to.equal(0);
+    const summary = lastJsonLine(merge.stdout) as { output: string; exact: boolean; missing: number[] };
+    expect(summary).to.include({ output: join(work, "approx.png"), exact: false });
+    expect(summary.missing).to.deep.equal([3]);
+    const image = await decodeImage(await readFile(summary.output));
+    expect([image.format, image.width, image.height]).to.deep.equal(["png", 640, 427]);
+  });
+
+  it("auto on a progressive JPEG falls back to png and says so on stderr and in the JSON", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat("disp:split", "--image", PROGRESSIVE, "--out", dir, "--json");
+    expect(split.code, split.stderr).to.equal(0);
+    const summary = lastJsonLine(split.stdout) as SplitSummary;
+    expect(summary.codec).to.equal("png");
+    expect(summary.fallback?.code).to.equal("JPEG_UNSUPPORTED");
+    expect(summary.fallback?.reason).to.match(/progressive/);
+    expect(split.stderr).to.match(
+      /^note: .*progressive.*stored with the png codec instead: \d+ bytes of fragments/m,
+    );
+    expect(await readdir(dir)).to.include("fragment-0.png");
+  });
+
+  it("--codec file writes the file itself as the one fragment, and merge gives it back", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat(
+      "disp:split",
+      "--image",
+      fixturePath("chelsea.png"),
+      "--codec",
+      "file",
+      "--out",
+      dir,
+      "--json",
+    );
+    expect(split.code, split.stderr).to.equal(0);
+    expect((lastJsonLine(split.stdout) as SplitSummary).codec).to.equal("file");
+    expect((await readdir(dir)).sort()).to.deep.equal(["fragment-0.png", "manifest.json"]);
+    expect(parseManifest(await readFile(join(dir, "manifest.json"))).kernel).to.deep.equal({
+      height: 1,
+      width: 1,
+    });
+
+    const out = join(work, "copy.png");
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", out);
+    expect(merge.code, merge.stderr).to.equal(0);
+    expect(merge.stdout).to.match(/exact, the original file, SHA-256 verified/);
+    expect(sameBytes(await readFile(out), fixtureBytes("chelsea.png"))).to.equal(true);
+  });
+
+  it("--codec png takes a JPEG through its pixels", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat(
+      "disp:split",
+      "--image",
+      fixturePath("rocket.jpg"),
+      "--codec",
+      "png",
+      "--out",
+      dir,
+    );
+    expect(split.code, split.stderr).to.equal(0);
+    expect(split.stderr).to.not.match(/note:/);
+    expect(parseManifest(await readFile(join(dir, "manifest.json"))).codec.name).to.equal("png");
+  });
+
+  describe("on bad input: one line on stderr, exit code 1, no output", () => {
+    it("--codec jpeg refuses a progressive JPEG", async () => {
+      const dir = join(work, "out");
+      expectOneLineError(
+        await hardhat("disp:split", "--image", PROGRESSIVE, "--codec", "jpeg", "--out", dir),
+        "JPEG_UNSUPPORTED",
+      );
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("refuses an unknown codec", async () => {
+      const dir = join(work, "out");
+      expectOneLineError(
+        await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--codec", "webp", "--out", dir),
+        "TASK_INPUT",
+      );
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("--codec file refuses a file that is not an image", async () => {
+      const text = join(work, "notes.txt");
+      await writeFile(text, "not an image");
+      const dir = join(work, "out");
+      expectOneLineError(
+        await hardhat("disp:split", "--image", text, "--codec", "file", "--out", dir),
+        "IMAGE_UNKNOWN_FORMAT",
+      );
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("merge of a file-codec directory without its fragment writes nothing", async () => {
+      const dir = join(work, "fragments");
+      expect(
+        (await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--codec", "file", "--out", dir))
+          .code,
+      ).to.equal(0);
+      await unlink(join(dir, "fragment-0.jpg"));
+      const out = join(work, "copy.jpg");
+      expectOneLineError(await hardhat("disp:merge", "--dir", dir, "--out", out), "NO_FRAGMENTS");
+      expect(existsSync(out)).to.equal(false);
+    });
+  });
+});

@@ -1,0 +1,41 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+import { expect } from "chai";
+
+// The CLI entry is not exported; find it through the package's own manifest (its "bin").
+const hardhatPackage = createRequire(import.meta.url).resolve("hardhat/package.json");
+const hardhatCli = join(dirname(hardhatPackage), "dist/src/cli.js");
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `hardhat <args>` as a user would, in the project root. */
+export function hardhat(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function lastJsonLine(stdout: string): unknown {
+  const lines = stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1] as string);
+}
+
+/** A failed run prints exactly one line on stderr, naming the error code. */
+export function expectOneLineError(run: Run, code: string): void {
+  expect(run.code, run.stderr).to.equal(1);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines, run.stderr).to.have.length(1);
+  expect(lines[0]).to.match(new RegExp(`^Error ${code}: `));
+}
