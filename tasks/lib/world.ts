@@ -47,6 +47,8 @@ export interface World {
   stopNode(node: StorageNode): Promise<void>;
   /** Starts a stopped node again from its directory: same blocks, same agent state, same peer id. */
   restartNode(node: StorageNode): Promise<void>;
+  /** Restarts only the agent process of a running node (same state file): what an operator's restart does. */
+  restartAgent(node: StorageNode, downtime: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,7 +94,12 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     if (account === undefined) throw new Error("no account left for another storage node");
     const directory = join(options.directory, `node-${index}`);
     await mkdir(directory, { recursive: true });
-    const node: StorageNode = { account, directory, running: false, ...(await startNode(index, account, directory)) };
+    const node: StorageNode = {
+      account,
+      directory,
+      running: false,
+      ...(await startNode(index, account, directory)),
+    };
     node.running = true;
     nodes.push(node);
     return node;
@@ -104,12 +111,35 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     node.running = true;
   }
 
+  async function restartAgent(node: StorageNode, downtime: () => Promise<void>): Promise<void> {
+    await node.agent.stop();
+    try {
+      await downtime();
+    } finally {
+      node.agent = await startAgent(nodes.indexOf(node), node.account, node.directory, node.ipfs);
+    }
+  }
+
   async function startNode(
     index: number,
     account: HardhatEthersSigner,
     directory: string,
   ): Promise<{ ipfs: IpfsNode; agent: NodeAgent }> {
     const ipfs = await createEmbeddedNode({ directory });
+    try {
+      return { ipfs, agent: await startAgent(index, account, directory, ipfs) };
+    } catch (error) {
+      await ipfs.stop();
+      throw error;
+    }
+  }
+
+  async function startAgent(
+    index: number,
+    account: HardhatEthersSigner,
+    directory: string,
+    ipfs: IpfsNode,
+  ): Promise<NodeAgent> {
     const agent = await createNodeAgent({
       registry: connectRegistry(registryAddress, account),
       ipfs,
@@ -120,7 +150,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
       onEvent: (event) => options.onAgentEvent?.(index, event),
     });
     await agent.start();
-    return { ipfs, agent };
+    return agent;
   }
 
   async function stopNode(node: StorageNode): Promise<void> {
@@ -150,6 +180,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
       addNode,
       stopNode,
       restartNode,
+      restartAgent,
       stop,
     };
   } catch (error) {

@@ -33,10 +33,12 @@ describe("access, bad input, and the storage nodes over time", function () {
   async function store(user = 0): Promise<bigint> {
     const owner = world.users[user];
     if (owner === undefined) throw new Error("no user account");
-    const result = await storeImage(world.client(owner, await world.startIpfs(`uploader-${Date.now()}`)), image, {
+    const uploader = await world.startIpfs(`uploader-${Date.now()}`);
+    const result = await storeImage(world.client(owner, uploader), image, {
       mode: "disp",
       communityId: world.communityId,
     });
+    await uploader.stop(); // the community alone holds it from here
     return result.imageId;
   }
 
@@ -58,13 +60,18 @@ describe("access, bad input, and the storage nodes over time", function () {
     expect((await retrieveImage(asReader, imageId)).exact).to.equal(true);
 
     // Only the owner changes access; an editor may add versions but not grant.
-    await expectCode(changeAccess(asReader.registry, "grant-read", imageId, reader.address), "CLIENT_NOT_AUTHORIZED");
+    await expectCode(
+      changeAccess(asReader.registry, "grant-read", imageId, reader.address),
+      "CLIENT_NOT_AUTHORIZED",
+    );
     await expectCode(updateImage(asReader, imageId, image), "CLIENT_NOT_AUTHORIZED");
     await changeAccess(ownerRegistry, "grant-editor", imageId, reader.address);
     const v2 = await updateImage(asReader, imageId, await fixture("coffee.png"));
     expect(v2.version).to.equal(2n);
 
-    const events = (await imageHistory(world.registry, imageId, { fromBlock: world.fromBlock })).map((entry) => entry.event);
+    const events = (await imageHistory(world.registry, imageId, { fromBlock: world.fromBlock })).map(
+      (entry) => entry.event,
+    );
     expect(events.filter((name) => name !== "StorageConfirmed")).to.deep.equal([
       "ImageRegistered",
       "ReadGranted",
@@ -76,7 +83,7 @@ describe("access, bad input, and the storage nodes over time", function () {
   });
 
   it("refuses bad input with a typed error and registers nothing, leaving nothing pinned", async function () {
-    const [owner, stranger] = world.users;
+    const [owner, , stranger] = world.users;
     if (owner === undefined || stranger === undefined) throw new Error("no user accounts");
     const uploader = await world.startIpfs("uploader-bad");
     const client = world.client(owner, uploader);
@@ -86,9 +93,18 @@ describe("access, bad input, and the storage nodes over time", function () {
     await expectCode(storeImage(client, randomBytes(4096), disp), "IMAGE_UNKNOWN_FORMAT");
     await expectCode(storeImage(client, image.subarray(0, image.length >> 1), disp), "IMAGE_CORRUPT");
     await expectCode(storeImage(client, new Uint8Array(), disp), "IMAGE_EMPTY");
-    await expectCode(storeImage(client, image, { mode: "disp", communityId: 99n }), "CLIENT_UNKNOWN_COMMUNITY");
-    await expectCode(storeImage(client, image, disp, { kernel: { height: 3, width: 3 } }), "CLIENT_INVALID_INPUT");
-    await expectCode(storeImage(client, image, { mode: "replicate", nodes: [stranger.address] }), "CLIENT_NOT_A_NODE");
+    await expectCode(
+      storeImage(client, image, { mode: "disp", communityId: 99n }),
+      "CLIENT_UNKNOWN_COMMUNITY",
+    );
+    await expectCode(
+      storeImage(client, image, disp, { kernel: { height: 3, width: 3 } }),
+      "CLIENT_INVALID_INPUT",
+    );
+    await expectCode(
+      storeImage(client, image, { mode: "replicate", nodes: [stranger.address] }),
+      "CLIENT_NOT_A_NODE",
+    );
     await expectCode(retrieveImage(client, 12345n), "CLIENT_UNKNOWN_IMAGE");
     await expectCode(retrieveImage(client, 1n, { version: 9n }), "CLIENT_UNKNOWN_VERSION");
     await expectCode(updateImage(world.client(stranger, uploader), 1n, image), "CLIENT_NOT_AUTHORIZED");
@@ -97,22 +113,55 @@ describe("access, bad input, and the storage nodes over time", function () {
     expect(await uploader.pins()).to.deep.equal([]);
   });
 
-  it("names the slots that did not confirm in time, and the agent catches up after a restart", async function () {
+  it("refuses to register while a member's IPFS node is unreachable, naming it", async function () {
     const down = world.nodes[3];
     const [owner] = world.users;
     if (down === undefined || owner === undefined) throw new Error("setup");
+    const before = await world.registry.imageCount();
     await world.stopNode(down);
-    const uploader = await world.startIpfs("uploader-restart");
-    const failure = await expectCode(
-      storeImage(world.client(owner, uploader), image, { mode: "disp", communityId: world.communityId }, { timeoutMs: 3000 }),
-      "CLIENT_STORAGE_TIMEOUT",
-    );
-    expect(failure.message).to.match(/slot 3 \(/);
-    const imageId = await world.registry.imageCount();
+    try {
+      const uploader = await world.startIpfs("uploader-unreachable");
+      const failure = await expectCode(
+        storeImage(world.client(owner, uploader), image, { mode: "disp", communityId: world.communityId }),
+        "CLIENT_NOT_ENOUGH_NODES",
+      );
+      expect(failure.message).to.include(down.account.address);
+      expect(await world.registry.imageCount()).to.equal(before);
+      expect(await uploader.pins()).to.deep.equal([]);
+    } finally {
+      await world.restartNode(down);
+    }
+  });
 
-    // Back up: the agent reads what it missed from the chain and keeps its slot.
-    await world.restartNode(down);
-    await waitFor(async () => (await world.registry.queryFilter(world.registry.filters.StorageConfirmed(imageId, 1n, down.account.address))).length > 0);
+  it("names the slots that did not confirm in time, and the agent catches up after a restart", async function () {
+    const node = world.nodes[3];
+    const [owner] = world.users;
+    if (node === undefined || owner === undefined) throw new Error("setup");
+    let imageId = 0n;
+    await world.restartAgent(node, async () => {
+      const uploader = await world.startIpfs("uploader-restart");
+      const failure = await expectCode(
+        storeImage(
+          world.client(owner, uploader),
+          image,
+          { mode: "disp", communityId: world.communityId },
+          { timeoutMs: 3000 },
+        ),
+        "CLIENT_STORAGE_TIMEOUT",
+      );
+      expect(failure.message).to.match(/slot 3 \(/);
+      expect(failure.message).not.to.match(/slots? [012] \(/);
+      imageId = await world.registry.imageCount();
+    });
+    // The agent reads what it missed from the chain, fetches its fragment and confirms.
+    await waitFor(
+      async () =>
+        (
+          await world.registry.queryFilter(
+            world.registry.filters.StorageConfirmed(imageId, 1n, node.account.address),
+          )
+        ).length > 0,
+    );
     const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-restart")), imageId);
     expect(report.ok).to.equal(true);
   });
@@ -124,15 +173,29 @@ describe("access, bad input, and the storage nodes over time", function () {
     if (leaving === undefined) throw new Error("setup");
     const replacement = await replaceMember(world.registry, world.communityId, 2);
     expect(replacement).to.equal(newcomer.account.address);
-    await waitFor(async () => (await world.registry.queryFilter(world.registry.filters.StorageConfirmed(imageId, 1n, newcomer.account.address))).length > 0);
+    await waitFor(
+      async () =>
+        (
+          await world.registry.queryFilter(
+            world.registry.filters.StorageConfirmed(imageId, 1n, newcomer.account.address),
+          )
+        ).length > 0,
+    );
     // The replaced node's copy is no longer needed: without it the image is still whole.
     await world.stopNode(leaving);
     const [owner] = world.users;
     if (owner === undefined) throw new Error("setup");
-    const result = await retrieveImage(world.client(owner, await world.startIpfs("reader-replaced")), imageId, { timeoutMs: 5000 });
+    const result = await retrieveImage(
+      world.client(owner, await world.startIpfs("reader-replaced")),
+      imageId,
+      { timeoutMs: 5000 },
+    );
     expect(result.exact).to.equal(true);
     expect(result.contentHashVerified).to.equal(true);
-    const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-replaced")), imageId);
+    const report = await verifyImage(
+      world.client(owner, await world.startIpfs("verifier-replaced")),
+      imageId,
+    );
     expect(report.slots[2]?.node).to.equal(newcomer.account.address);
     expect(report.ok).to.equal(true);
   });
@@ -140,12 +203,21 @@ describe("access, bad input, and the storage nodes over time", function () {
   it("replicates the whole file on r nodes through the same calls, and reads it back exactly", async function () {
     const [owner] = world.users;
     if (owner === undefined) throw new Error("setup");
-    const nodes = world.nodes.filter((node) => node.running).slice(0, 3).map((node) => node.account.address);
-    const stored = await storeImage(world.client(owner, await world.startIpfs("uploader-replicate")), image, { mode: "replicate", nodes });
+    const nodes = world.nodes
+      .filter((node) => node.running)
+      .slice(0, 3)
+      .map((node) => node.account.address);
+    const stored = await storeImage(world.client(owner, await world.startIpfs("uploader-replicate")), image, {
+      mode: "replicate",
+      nodes,
+    });
     expect(stored.codec).to.equal("file");
     expect(stored.parts.map((part) => part.node)).to.deep.equal(nodes);
     expect(stored.storedBytes).to.equal(3 * (image.length + stored.manifestBytes));
-    const result = await retrieveImage(world.client(owner, await world.startIpfs("reader-replicate")), stored.imageId);
+    const result = await retrieveImage(
+      world.client(owner, await world.startIpfs("reader-replicate")),
+      stored.imageId,
+    );
     expect(sha256Hex(result.bytes)).to.equal(sha256Hex(image));
     expect(result.exact && result.contentHashVerified).to.equal(true);
   });

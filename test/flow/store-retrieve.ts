@@ -27,9 +27,14 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     if (owner === undefined) throw new Error("no user account");
     const uploader = await world.startIpfs("uploader");
     const phases = new Set<string>();
-    stored = await storeImage(world.client(owner, uploader), jpeg, { mode: "disp", communityId: world.communityId }, {
-      onProgress: (event) => phases.add(event.phase),
-    });
+    stored = await storeImage(
+      world.client(owner, uploader),
+      jpeg,
+      { mode: "disp", communityId: world.communityId },
+      {
+        onProgress: (event) => phases.add(event.phase),
+      },
+    );
     expect([...phases]).to.include.members(["add", "register", "confirm"]);
     // From here on the community alone holds the image.
     await uploader.stop();
@@ -42,7 +47,9 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
   it("stores a JPEG with the JPEG-native codec: one fragment per slot, each kept by its slot's node", async function () {
     expect(stored.imageId).to.equal(1n);
     expect(stored.codec).to.equal("jpeg");
-    expect(stored.parts.map((part) => part.node)).to.deep.equal(world.nodes.map((node) => node.account.address));
+    expect(stored.parts.map((part) => part.node)).to.deep.equal(
+      world.nodes.map((node) => node.account.address),
+    );
     for (const [slot, node] of world.nodes.entries()) {
       const part = stored.parts[slot];
       expect(await node.ipfs.has(CID.parse(part?.cid ?? ""))).to.equal(true);
@@ -84,10 +91,16 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
       expect(result.exact).to.equal(false);
       expect(result.contentHashVerified).to.equal(false);
       expect(result.missing).to.deep.equal([2]);
-      const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-tampered")), stored.imageId, { timeoutMs: 3000 });
+      const report = await verifyImage(
+        world.client(owner, await world.startIpfs("verifier-tampered")),
+        stored.imageId,
+        { timeoutMs: 3000 },
+      );
       expect(report.ok).to.equal(false);
       expect(report.slots.filter((slot) => !slot.valid).map((slot) => slot.slot)).to.deep.equal([2]);
-      expect(await world.registry.verifyFragment(stored.imageId, 1n, 2n, sha256Hex(tampered(bytes)), [])).to.equal(false);
+      expect(
+        await world.registry.verifyFragment(stored.imageId, 1n, 2n, sha256Hex(tampered(bytes)), []),
+      ).to.equal(false);
     } finally {
       await tamperWithStoredBlock(node.directory, tampered(bytes));
     }
@@ -110,7 +123,9 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     expect(sha256Hex(first.bytes)).to.equal(sha256Hex(jpeg));
 
     const history = await imageHistory(world.registry, stored.imageId, { fromBlock: world.fromBlock });
-    const versions = history.filter((entry) => entry.event === "ImageRegistered" || entry.event === "VersionAdded");
+    const versions = history.filter(
+      (entry) => entry.event === "ImageRegistered" || entry.event === "VersionAdded",
+    );
     expect(versions.map((entry) => entry.version)).to.deep.equal([1, 2]);
     expect(history.filter((entry) => entry.event === "StorageConfirmed")).to.have.length(8);
   });
@@ -123,10 +138,14 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     const exact = await retrieveImage(reader, stored.imageId, { version: 1n });
     await world.stopNode(down);
     try {
-      const degraded = await retrieveImage(world.client(owner, await world.startIpfs("reader-degraded")), stored.imageId, {
-        version: 1n,
-        timeoutMs: 3000,
-      });
+      const degraded = await retrieveImage(
+        world.client(owner, await world.startIpfs("reader-degraded")),
+        stored.imageId,
+        {
+          version: 1n,
+          timeoutMs: 3000,
+        },
+      );
       expect(degraded.exact).to.equal(false);
       expect(degraded.missing).to.deep.equal([3]);
       expect(degraded.estimatedPixels).to.be.greaterThan(0);

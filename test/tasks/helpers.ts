@@ -6,7 +6,7 @@ import { expect } from "chai";
 
 // The CLI entry is not exported; find it through the package's own manifest (its "bin").
 const hardhatPackage = createRequire(import.meta.url).resolve("hardhat/package.json");
-const hardhatCli = join(dirname(hardhatPackage), "dist/src/cli.js");
+export const hardhatCli = join(dirname(hardhatPackage), "dist/src/cli.js");
 
 export interface Run {
   code: number | null;

@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import { decodeImage, sha256Hex } from "@disp/core";
+import { expect } from "chai";
+
+import { removeDir, tempDir } from "../ipfs/support/files.js";
+import { expectOneLineError, hardhat, hardhatCli, lastJsonLine } from "./helpers.js";
+
+const ROCKET = join(import.meta.dirname, "..", "fixtures", "rocket.jpg");
+
+describe("the flow's tasks, as a user runs them", function () {
+  this.timeout(300_000);
+  let directory: string;
+
+  before(async function () {
+    directory = await tempDir("tasks");
+  });
+
+  after(async function () {
+    await removeDir(directory);
+  });
+
+  it("disp:demo runs the whole product and ends with its JSON line and pictures", async function () {
+    const out = join(directory, "demo");
+    const run = await hardhat("disp:demo", "--out", out);
+    expect(run.code, run.stderr).to.equal(0);
+    const report = lastJsonLine(run.stdout) as Record<string, unknown>;
+    expect(report).to.include({ imageId: 1, exact: true, tamperedRejected: true, replicateExact: true });
+    expect(report.degradedPsnrDb).to.be.greaterThan(30);
+    expect(report.storedBytesRatio).to.be.lessThan(report.fullReplicationBytesRatio as number);
+    const rebuilt = await readFile(join(out, "rebuilt.jpg"));
+    expect(sha256Hex(rebuilt)).to.equal(sha256Hex(await readFile(ROCKET)));
+    const sheet = await decodeImage(await readFile(join(out, "contact-sheet.png")));
+    expect(sheet.width).to.be.greaterThan(600);
+  });
+
+  it("refuses the in-process network for tasks that need a chain that persists, in one line", async function () {
+    expectOneLineError(await hardhat("disp:store", "--image", ROCKET), "TASK_INPUT");
+    expectOneLineError(await hardhat("disp:retrieve", "--id", "x"), "TASK_INPUT");
+  });
+
+  describe("against a local chain with disp:devnet", function () {
+    const port = "8545";
+    let chain: ChildProcess | undefined;
+    let devnet: ChildProcess | undefined;
+
+    before(async function () {
+      chain = await startUntil(["node", "--port", port, "--hostname", "127.0.0.1"], /Started HTTP/);
+      devnet = await startUntil(
+        ["disp:devnet", "--network", "localhost", "--dir", join(directory, "devnet")],
+        /serving/,
+      );
+    });
+
+    after(async function () {
+      for (const child of [devnet, chain]) {
+        if (child !== undefined && child.exitCode === null) {
+          child.kill("SIGINT");
+          await new Promise((resolve) => child.once("close", resolve));
+        }
+      }
+    });
+
+    it("stores, retrieves, verifies and lists the history from other terminals", async function () {
+      const network = ["--network", "localhost"];
+      const stored = await hardhat(
+        "disp:store",
+        ...network,
+        "--image",
+        ROCKET,
+        "--ipfs",
+        join(directory, "uploader"),
+        "--json",
+      );
+      expect(stored.code, stored.stderr).to.equal(0);
+      const { imageId, codec } = lastJsonLine(stored.stdout) as { imageId: string; codec: string };
+      expect(codec).to.equal("jpeg");
+
+      const out = join(directory, "retrieved.jpg");
+      const reader = ["--ipfs", join(directory, "reader")];
+      const retrieved = await hardhat(
+        "disp:retrieve",
+        ...network,
+        "--id",
+        imageId,
+        "--out",
+        out,
+        ...reader,
+        "--json",
+      );
+      expect(retrieved.code, retrieved.stderr).to.equal(0);
+      expect(lastJsonLine(retrieved.stdout)).to.include({ exact: true, contentHashVerified: true });
+      expect(sha256Hex(await readFile(out))).to.equal(sha256Hex(await readFile(ROCKET)));
+
+      const verified = await hardhat("disp:verify", ...network, "--id", imageId, ...reader, "--json");
+      expect(verified.code, verified.stderr).to.equal(0);
+      expect(lastJsonLine(verified.stdout)).to.include({ ok: true });
+
+      const history = await hardhat("disp:history", ...network, "--id", imageId, "--json");
+      const events = (lastJsonLine(history.stdout) as { event: string }[]).map((entry) => entry.event);
+      expect(events[0]).to.equal("ImageRegistered");
+      expect(events.filter((event) => event === "StorageConfirmed")).to.have.length(4);
+
+      expectOneLineError(
+        await hardhat("disp:retrieve", ...network, "--id", "999", ...reader),
+        "CLIENT_UNKNOWN_IMAGE",
+      );
+      expectOneLineError(
+        await hardhat("disp:retrieve", ...network, "--id", imageId, "--from", "19", ...reader),
+        "CLIENT_NO_READ_GRANT",
+      );
+      const granted = await hardhat("disp:grant", ...network, "--id", imageId, "--account", "19", "--json");
+      expectOneLineError(granted, "CLIENT_INVALID_INPUT");
+      expectOneLineError(
+        await hardhat("disp:store", ...network, "--image", join(directory, "missing.png")),
+        "TASK_INPUT",
+      );
+    });
+  });
+});
+
+/** Starts `hardhat <args>` and resolves once its output matches `ready`. */
+function startUntil(args: string[], ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve(child);
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("close", (code) =>
+      reject(new Error(`hardhat ${args.join(" ")} exited with ${code}: ${output}`)),
+    );
+  });
+}
