@@ -30,8 +30,12 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
   }
   const directory = resolve(args.dir);
   await rm(directory, { recursive: true, force: true });
+  // A fresh journal per devnet (removed on exit): its chain is gone when it stops.
+  const deploymentId = `devnet-${Date.now()}`;
+  const journal = resolve(hre.config.paths.ignition, "deployments", deploymentId);
   const world = await startWorld(connection, {
     directory,
+    deploymentId,
     communitySize: size,
     onAgentEvent: (node, event) => {
       if (event.type !== "synced" && !args.json) console.log(`node ${node}: ${describeAgentEvent(event)}`);
@@ -75,4 +79,5 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
     });
   }
   await world.stop();
+  await rm(journal, { recursive: true, force: true });
 });

@@ -60,6 +60,12 @@ export interface WorldOptions {
   readonly pollIntervalMs?: number;
   readonly fetchTimeoutMs?: number;
   readonly onAgentEvent?: (node: number, event: AgentEvent) => void;
+  /**
+   * Ignition deployment id. On a chain that outlives the process (a local `hardhat node`), Ignition
+   * keeps a journal per id and would "find" a registry deployed on an earlier chain: give each
+   * devnet its own id.
+   */
+  readonly deploymentId?: string;
 }
 
 /**
@@ -71,7 +77,10 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
   const { ethers, ignition } = connection;
   const [admin, ...others] = await ethers.getSigners();
   if (admin === undefined) throw new Error("the network has no accounts");
-  const { registry: deployed } = await ignition.deploy(DispModule, { displayUi: false });
+  const { registry: deployed } = await ignition.deploy(DispModule, {
+    displayUi: false,
+    ...(options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId }),
+  });
   const registryAddress = await deployed.getAddress();
   const fromBlock = await ethers.provider.getBlockNumber();
   const registry = connectRegistry(registryAddress, admin);

@@ -27,6 +27,8 @@ export async function fetchParts(
     readonly timeoutMs: number;
     readonly signal?: AbortSignal;
     readonly onProgress?: OnClientProgress;
+    /** Re-dials the holders; called once before a second try of a fetch that ran out of time. */
+    readonly redial?: () => Promise<unknown>;
   },
 ): Promise<PartFetch[]> {
   const total = manifest.fragments.length;
@@ -34,12 +36,19 @@ export async function fetchParts(
   options.onProgress?.({ phase: "fetch", done, total });
   return Promise.all(
     manifest.fragments.map(async ({ index, cid, size }): Promise<PartFetch> => {
+      const read = (timeoutMs: number) =>
+        ipfs.cat(CID.parse(cid), { timeoutMs, signal: options.signal, maxBytes: size });
       try {
-        const bytes = await ipfs.cat(CID.parse(cid), {
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-          maxBytes: size,
-        });
+        // Two tries in the same time budget: a connection that dropped or a want that got lost
+        // under load is re-established between them.
+        const half = Math.max(1, Math.floor(options.timeoutMs / 2));
+        const bytes = await read(options.redial === undefined ? options.timeoutMs : half).catch(
+          async (error: unknown) => {
+            if (options.redial === undefined || !isIpfsError(error, "IPFS_TIMEOUT")) throw error;
+            await options.redial();
+            return read(options.timeoutMs - half);
+          },
+        );
         return { index, cid, bytes, status: "fetched" };
       } catch (error) {
         if (options.signal?.aborted === true) throw error;

@@ -83,6 +83,7 @@ export async function retrieveImage(
     timeoutMs,
     signal: options.signal,
     onProgress: options.onProgress,
+    redial: () => dialNodes(registry, ipfs, nodes, { timeoutMs: 5000, signal: options.signal }),
   });
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(

@@ -66,6 +66,7 @@ export async function verifyImage(
     timeoutMs,
     signal: options.signal,
     onProgress: options.onProgress,
+    redial: () => dialNodes(registry, ipfs, nodes, { timeoutMs: 5000, signal: options.signal }),
   });
   const receipts = await registry.queryFilter(
     registry.filters.StorageConfirmed(imageId, version),

@@ -10,7 +10,7 @@ import { withLibp2pLight } from "@helia/libp2p";
 import { identify } from "@libp2p/identify";
 import { KEEP_ALIVE } from "@libp2p/interface";
 import { tcp } from "@libp2p/tcp";
-import { FsDatastore } from "datastore-fs";
+import { ClosingFsDatastore } from "./closing-datastore.js";
 import { createHelia, createHeliaLight } from "helia";
 import type { Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
@@ -64,7 +64,7 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
   const listen = [...(options.listen ?? LOOPBACK_LISTEN)];
   await mkdir(options.directory, { recursive: true });
   const blockstore = new DiskBlockstore(join(options.directory, "blocks"));
-  const datastore = new FsDatastore(join(options.directory, "datastore"));
+  const datastore = new ClosingFsDatastore(join(options.directory, "datastore"));
   await blockstore.open();
   await datastore.open();
 
@@ -85,7 +85,11 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
 }
 
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
-function offlineHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+function offlineHelia(
+  blockstore: DiskBlockstore,
+  datastore: ClosingFsDatastore,
+  listen: string[],
+): HeliaNode {
   // No GC lock: this layer never runs Helia's garbage collector (see PinRecords).
   const light = createHeliaLight({ blockstore, datastore, holdGcLock: false });
   const withNet = withLibp2pLight(light, {
@@ -102,7 +106,7 @@ function offlineHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen
   return withBitswap(withNet);
 }
 
-function publicHelia(blockstore: DiskBlockstore, datastore: FsDatastore, listen: string[]): HeliaNode {
+function publicHelia(blockstore: DiskBlockstore, datastore: ClosingFsDatastore, listen: string[]): HeliaNode {
   return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
 }
 
@@ -118,7 +122,7 @@ class EmbeddedNode implements IpfsNode {
   constructor(
     helia: HeliaNode,
     blockstore: DiskBlockstore,
-    datastore: FsDatastore,
+    datastore: ClosingFsDatastore,
     options: EmbeddedNodeOptions,
   ) {
     this.#helia = helia;
