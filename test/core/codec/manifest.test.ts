@@ -64,7 +64,11 @@ describe("manifest with the jpeg and file codecs", () => {
       ["has a bad padBit", (l) => (l.padBit = 2), /padBit must be 0 or 1/],
       ["lacks its header", (l) => delete l.header, /header must be a string/],
       ["is not an object", (l) => (l.kernel = "2x3"), /kernel must be an object/],
-      ["disagrees with the image size", (l) => (l.width = 641), /is 641x427, the image 640x427.*at codec\.layout/],
+      [
+        "disagrees with the image size",
+        (l) => (l.width = 641),
+        /is 641x427, the image 640x427.*at codec\.layout/,
+      ],
       ["disagrees with the kernel", (l) => (l.kernel = { kh: 3, kw: 2 }), /has kernel 3x2/],
     ];
     for (const [what, edit, pattern] of cases) {
