@@ -8,27 +8,10 @@ import { readFileSync } from "node:fs";
 import { mergeJpeg, recoverJpeg, splitJpeg } from "@disp/core";
 import { Jimp } from "jimp";
 
-const FIXTURE = new URL("../test/fixtures/rocket.jpg", import.meta.url);
-const WIDTH = 4000;
-const HEIGHT = 3000;
+import { PHOTO_FIXTURE, PHOTO_HEIGHT, PHOTO_WIDTH, makePhoto } from "./lib/photo-12mp.js";
+
 const KERNEL = { kh: 2, kw: 2 };
 const RUNS = 3;
-
-async function makePhoto(): Promise<Uint8Array> {
-  const image = await Jimp.read(readFileSync(FIXTURE));
-  image.resize({ w: WIDTH, h: HEIGHT });
-  const data = image.bitmap.data;
-  let seed = 0x9e3779b9;
-  for (let i = 0; i < data.length; i++) {
-    if ((i & 3) === 3) continue;
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    const grain = ((seed >>> 0) % 9) - 4;
-    data[i] = Math.min(255, Math.max(0, (data[i] ?? 0) + grain));
-  }
-  return new Uint8Array(await image.getBuffer("image/jpeg", { quality: 90 }));
-}
 
 async function medianMs(run: () => unknown): Promise<number> {
   const times: number[] = [];
@@ -93,10 +76,10 @@ for (const side of [1, 3, 4, 8]) {
   ratioByKernel[`${side}x${side}`] = Math.round((bytes / source.length) * 10000) / 10000;
 }
 
-const fixture = new Uint8Array(readFileSync(FIXTURE));
+const fixture = new Uint8Array(readFileSync(PHOTO_FIXTURE));
 const result = {
-  width: WIDTH,
-  height: HEIGHT,
+  width: PHOTO_WIDTH,
+  height: PHOTO_HEIGHT,
   kernel: `${KERNEL.kh}x${KERNEL.kw}`,
   sourceBytes: source.length,
   fragmentBytes,
