@@ -10,6 +10,7 @@
  * to the rebuilt, verified file. Progress lines go to stderr; the last stdout line is one JSON object.
  * Where the store time goes (per onProgress phase) rides in the JSON as `*PhasesMs`.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -178,6 +179,25 @@ export default cliAction(async (args: BenchArgs, hre: HardhatRuntimeEnvironment)
     }
     console.log(JSON.stringify(result));
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    await removeDirectory(directory);
   }
 });
+
+/**
+ * Removes the nodes' directory. An embedded node's stop() resolves while libp2p may still write a
+ * peer-store record (seen 0.5-1 s later, recreating `<node>/datastore/peers/`), so remove again until
+ * nothing has reappeared for a while.
+ */
+async function removeDirectory(directory: string): Promise<void> {
+  const quietMs = 2000;
+  const stepMs = 250;
+  await rm(directory, { recursive: true, force: true });
+  for (let quiet = 0, waited = 0; quiet < quietMs && waited < 10_000; waited += stepMs) {
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+    quiet += stepMs;
+    if (existsSync(directory)) {
+      await rm(directory, { recursive: true, force: true });
+      quiet = 0;
+    }
+  }
+}
