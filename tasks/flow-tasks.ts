@@ -38,6 +38,14 @@ export const flowTasks: TaskDefinition[] = [
     .addOption({ name: "out", description: "Output directory for the pictures", defaultValue: "demo-out" })
     .setAction(() => import("./demo.js"))
     .build(),
+  task("disp:bench:flow", "Benchmark store and retrieve: DISP against full replication and plain IPFS")
+    .addOption({
+      name: "image",
+      description: "Image to store (default: $DISP_BENCH_IMAGE, else a 12-megapixel JPEG from a fixture)",
+      ...optional,
+    })
+    .setAction(() => import("../scripts/bench-flow.js"))
+    .build(),
   task("disp:devnet", "Deploy to a local chain, start storage nodes with their agents and form a community")
     .addOption({ name: "nodes", description: "Community size (number of storage nodes)", defaultValue: "4" })
     .addOption({ name: "dir", description: "Where the nodes keep their state", defaultValue: ".disp/devnet" })

@@ -1,0 +1,203 @@
+/**
+ * `pnpm bench:flow [--image <file>]` (the task disp:bench:flow; `DISP_BENCH_IMAGE=<file>` works too):
+ * the whole product against the classic way, in one run over the same 4 embedded storage nodes on
+ * the in-process network. Default image: the 12-megapixel JPEG of scripts/jpeg-photo.ts.
+ * - DISP: a fresh user node stores the image with the community; the uploader's node is stopped;
+ *   a fresh reader node that never saw the upload retrieves it (bit-exact, content hash checked);
+ * - full replication of the same file on the 4 nodes, stored and read likewise;
+ * - plain IPFS: add the file to one fresh node, `cat` it from another fresh node connected to it.
+ * Store times run from the call to the last storage receipt on chain; retrieve times from the call
+ * to the rebuilt, verified file. Progress lines go to stderr; the last stdout line is one JSON object.
+ * Where the store time goes (per onProgress phase) rides in the JSON as `*PhasesMs`.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import {
+  changeAccess,
+  retrieveImage,
+  storeImage,
+  type RetrieveResult,
+  type StoreResult,
+  type StoreTarget,
+} from "@disp/client";
+import { sha256Hex } from "@disp/core";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+import { cliAction, readInput } from "../tasks/cli.js";
+import { startWorld, type World } from "../tasks/lib/world.js";
+import { makeJpegPhoto } from "./jpeg-photo.js";
+import { phaseTimer, type PhaseTimes } from "./lib/phase-timer.js";
+
+interface BenchArgs {
+  image: string | undefined;
+}
+
+const NODES = 4;
+/** The goal of issue 5: DISP at most this many times slower than full replication. */
+const MAX_RATIO = 3;
+
+const say = (line: string) => console.error(`• ${line}`);
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+interface Measured<T> {
+  readonly value: T;
+  readonly ms: number;
+  readonly phases: PhaseTimes;
+}
+
+/** One client call, timed as a whole and per progress phase. */
+async function timed<T>(call: (timer: ReturnType<typeof phaseTimer>) => Promise<T>): Promise<Measured<T>> {
+  const timer = phaseTimer();
+  const started = performance.now();
+  const value = await call(timer);
+  const ms = performance.now() - started;
+  return { value, ms, phases: timer.finish() };
+}
+
+interface Round {
+  readonly store: Measured<StoreResult>;
+  readonly retrieve: Measured<RetrieveResult>;
+  /** The reader got the registered image back bit for bit (and, for a file, the source bytes). */
+  readonly exact: boolean;
+}
+
+/**
+ * Stores `image` from a fresh user node, stops that node so the bytes can only come from the storage
+ * nodes, then retrieves it as another account on another fresh node. The read grant is outside the
+ * timings: it is the owner's business, not part of either path.
+ */
+async function storeThenRetrieve(world: World, image: Uint8Array, target: StoreTarget): Promise<Round> {
+  const [owner, reader] = world.users;
+  if (owner === undefined || reader === undefined) throw new Error("the network needs two user accounts");
+  const uploader = await world.startIpfs(`${target.mode}-uploader`);
+  const ownerClient = world.client(owner, uploader);
+  const store = await timed((timer) =>
+    storeImage(ownerClient, image, target, { onProgress: timer.onProgress }),
+  );
+  say(
+    `${target.mode}: stored image ${store.value.imageId} (${store.value.codec} codec, ${store.value.storedBytes} bytes pinned across the nodes) in ${Math.round(store.ms)} ms`,
+  );
+  await changeAccess(ownerClient.registry, "grant-read", store.value.imageId, reader.address);
+  await uploader.stop();
+
+  const readerIpfs = await world.startIpfs(`${target.mode}-reader`);
+  const retrieve = await timed((timer) =>
+    retrieveImage(world.client(reader, readerIpfs), store.value.imageId, { onProgress: timer.onProgress }),
+  );
+  await readerIpfs.stop();
+  const result = retrieve.value;
+  const sameFile = result.codec !== "file" || sha256Hex(result.bytes) === sha256Hex(image);
+  const exact = result.exact && result.contentHashVerified && sameFile;
+  say(`${target.mode}: retrieved by another node in ${Math.round(retrieve.ms)} ms, exact=${exact}`);
+  return { store, retrieve, exact };
+}
+
+/** Plain IPFS, no chain and no agents: add on one fresh node, read from another connected to it. */
+async function plain(world: World, image: Uint8Array) {
+  const adder = await world.startIpfs("plain-adder");
+  const reader = await world.startIpfs("plain-reader");
+  let started = performance.now();
+  const cid = await adder.add(image);
+  const addMs = performance.now() - started;
+  const [address] = await adder.addresses();
+  if (address === undefined) throw new Error("the plain adder node has no address");
+  started = performance.now();
+  await reader.connect(address);
+  const connectMs = performance.now() - started;
+  started = performance.now();
+  const bytes = await reader.cat(cid, { timeoutMs: 120_000 });
+  const catMs = performance.now() - started;
+  await Promise.all([adder.stop(), reader.stop()]);
+  const exact = sha256Hex(bytes) === sha256Hex(image);
+  say(`plain: add ${Math.round(addMs)} ms, cat from another node ${Math.round(catMs)} ms, exact=${exact}`);
+  return { addMs, connectMs, catMs, exact };
+}
+
+async function measure(world: World, image: Uint8Array) {
+  const disp = await storeThenRetrieve(world, image, { mode: "disp", communityId: world.communityId });
+  const replicas = world.nodes.map((node) => node.account.address);
+  const replicate = await storeThenRetrieve(world, image, { mode: "replicate", nodes: replicas });
+  const raw = await plain(world, image);
+  const storeRatio = disp.store.ms / replicate.store.ms;
+  const retrieveRatio = disp.retrieve.ms / replicate.retrieve.ms;
+  const storedBytesRatio = disp.store.value.storedBytes / image.length;
+  const replicateStoredBytesRatio = replicate.store.value.storedBytes / image.length;
+  return {
+    storeMs: Math.round(disp.store.ms),
+    retrieveMs: Math.round(disp.retrieve.ms),
+    replicateStoreMs: Math.round(replicate.store.ms),
+    replicateRetrieveMs: Math.round(replicate.retrieve.ms),
+    plainAddMs: Math.round(raw.addMs),
+    plainCatMs: Math.round(raw.catMs),
+    storeRatio: round(storeRatio),
+    retrieveRatio: round(retrieveRatio),
+    storedBytesRatio: round(storedBytesRatio),
+    replicateStoredBytesRatio: round(replicateStoredBytesRatio),
+    goalMet:
+      storeRatio <= MAX_RATIO && retrieveRatio <= MAX_RATIO && storedBytesRatio < replicateStoredBytesRatio,
+    codec: disp.store.value.codec,
+    sourceBytes: image.length,
+    nodes: world.nodes.length,
+    exact: disp.exact,
+    replicateExact: replicate.exact,
+    plainExact: raw.exact,
+    plainConnectMs: Math.round(raw.connectMs),
+    storePhasesMs: disp.store.phases,
+    retrievePhasesMs: disp.retrieve.phases,
+    replicateStorePhasesMs: replicate.store.phases,
+    replicateRetrievePhasesMs: replicate.retrieve.phases,
+  };
+}
+
+/** disp:bench:flow — see the file comment. */
+export default cliAction(async (args: BenchArgs, hre: HardhatRuntimeEnvironment) => {
+  const imagePath = args.image ?? process.env.DISP_BENCH_IMAGE;
+  say(
+    imagePath === undefined
+      ? "making the 12-megapixel JPEG from test/fixtures/rocket.jpg"
+      : `image: ${imagePath}`,
+  );
+  const image = imagePath === undefined ? await makeJpegPhoto() : await readInput(imagePath);
+  const directory = await mkdtemp(join(tmpdir(), "disp-bench-flow-"));
+  try {
+    const connection = await hre.network.create();
+    say(`deploying and starting ${NODES} storage nodes with their agents (source ${image.length} bytes)`);
+    const world = await startWorld(connection, { directory, communitySize: NODES });
+    let result: Awaited<ReturnType<typeof measure>>;
+    try {
+      result = await measure(world, image);
+    } finally {
+      await world.stop();
+      await connection.close();
+    }
+    if (!result.exact || !result.replicateExact || !result.plainExact) {
+      say("a retrieval was NOT exact: the timings below do not describe a correct read");
+      process.exitCode = 1;
+    }
+    console.log(JSON.stringify(result));
+  } finally {
+    await removeDirectory(directory);
+  }
+});
+
+/**
+ * Removes the nodes' directory. An embedded node's stop() resolves while libp2p may still write a
+ * peer-store record (seen 0.5-1 s later, recreating `<node>/datastore/peers/`), so remove again until
+ * nothing has reappeared for a while.
+ */
+async function removeDirectory(directory: string): Promise<void> {
+  const quietMs = 2000;
+  const stepMs = 250;
+  await rm(directory, { recursive: true, force: true });
+  for (let quiet = 0, waited = 0; quiet < quietMs && waited < 10_000; waited += stepMs) {
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+    quiet += stepMs;
+    if (existsSync(directory)) {
+      await rm(directory, { recursive: true, force: true });
+      quiet = 0;
+    }
+  }
+}
