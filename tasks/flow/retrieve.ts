@@ -1,9 +1,8 @@
-import { retrieveImage, type RetrieveResult } from "@disp/client";
+import { retrieveImage } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger, writeOutputs } from "../cli.js";
-import { progressBar } from "../progress-bar.js";
-import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+import { idOption, openSession, withClient } from "./session.js";
 
 interface RetrieveArgs {
   id: string | undefined;
@@ -22,19 +21,9 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
-  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
-  const bar = progressBar();
-  let result: RetrieveResult;
-  try {
-    result = await retrieveImage(clientOf(session, ipfs), imageId, {
-      version,
-      timeoutMs,
-      onProgress: bar.onProgress,
-    });
-  } finally {
-    bar.stop();
-    await ipfs.stop();
-  }
+  const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
+    retrieveImage(client, imageId, { version, timeoutMs, onProgress }),
+  );
   const out =
     args.out ??
     `image-${imageId}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;

@@ -1,6 +1,12 @@
 import { join } from "node:path";
 
-import { checkRegistry, connectRegistry, type ClientContext, type DispRegistry } from "@disp/client";
+import {
+  checkRegistry,
+  connectRegistry,
+  type ClientContext,
+  type DispRegistry,
+  type OnClientProgress,
+} from "@disp/client";
 import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { isAddress } from "ethers";
@@ -8,6 +14,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { TaskInputError } from "../cli.js";
+import { progressBar } from "../progress-bar.js";
 import { readDeployment, type Deployment } from "./deployment.js";
 
 export interface SessionArgs {
@@ -89,9 +96,24 @@ export function defaultIpfsDirectory(hre: HardhatRuntimeEnvironment, session: Se
   return join(hre.config.paths.root, ".disp", session.networkName, name);
 }
 
-/** The client context for a session and an IPFS node. */
-export function clientOf(session: Session, ipfs: IpfsNode): ClientContext {
-  return { registry: session.registry, ipfs, fromBlock: session.fromBlock };
+/**
+ * Runs `work` with a client on the user's IPFS node (`--ipfs`) and a progress bar, and stops both
+ * afterwards, whatever happens.
+ */
+export async function withClient<T>(
+  hre: HardhatRuntimeEnvironment,
+  session: Session,
+  ipfsSpec: string | undefined,
+  work: (context: ClientContext, onProgress: OnClientProgress) => Promise<T>,
+): Promise<T> {
+  const ipfs = await openIpfs(ipfsSpec, defaultIpfsDirectory(hre, session, "ipfs"));
+  const bar = progressBar();
+  try {
+    return await work({ registry: session.registry, ipfs, fromBlock: session.fromBlock }, bar.onProgress);
+  } finally {
+    bar.stop();
+    await ipfs.stop();
+  }
 }
 
 /** Parses a decimal id option. */

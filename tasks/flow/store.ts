@@ -3,8 +3,7 @@ import { storeImage, type DispRegistry, type StoreResult, type StoreTarget } fro
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { TaskInputError, cliAction, positiveInteger, readInput, required } from "../cli.js";
-import { progressBar } from "../progress-bar.js";
-import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+import { idOption, openSession, withClient } from "./session.js";
 
 interface StoreArgs {
   image: string | undefined;
@@ -28,20 +27,9 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
   const target = await targetOf(args, session.registry, session.deployment.communityId);
-  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
-  const bar = progressBar();
-  let result: StoreResult;
-  try {
-    result = await storeImage(clientOf(session, ipfs), bytes, target, {
-      kernel,
-      codec,
-      timeoutMs,
-      onProgress: bar.onProgress,
-    });
-  } finally {
-    bar.stop();
-    await ipfs.stop();
-  }
+  const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
+    storeImage(client, bytes, target, { kernel, codec, timeoutMs, onProgress }),
+  );
   printStored(result, bytes.length, args.json);
 });
 

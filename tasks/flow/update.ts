@@ -1,10 +1,9 @@
 import { parseKernel } from "@disp/core";
-import { updateImage, type StoreResult } from "@disp/client";
+import { updateImage } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger, readInput, required } from "../cli.js";
-import { progressBar } from "../progress-bar.js";
-import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+import { idOption, openSession, withClient } from "./session.js";
 import { codecOption, printStored } from "./store.js";
 
 interface UpdateArgs {
@@ -27,19 +26,8 @@ export default cliAction(async (args: UpdateArgs, hre: HardhatRuntimeEnvironment
   const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
-  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
-  const bar = progressBar();
-  let result: StoreResult;
-  try {
-    result = await updateImage(clientOf(session, ipfs), imageId, bytes, {
-      kernel,
-      codec,
-      timeoutMs,
-      onProgress: bar.onProgress,
-    });
-  } finally {
-    bar.stop();
-    await ipfs.stop();
-  }
+  const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
+    updateImage(client, imageId, bytes, { kernel, codec, timeoutMs, onProgress }),
+  );
   printStored(result, bytes.length, args.json);
 });

@@ -1,10 +1,9 @@
-import { verifyImage, type VerifyReport } from "@disp/client";
+import { verifyImage } from "@disp/client";
 import { DispError } from "@disp/core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger } from "../cli.js";
-import { progressBar } from "../progress-bar.js";
-import { clientOf, defaultIpfsDirectory, idOption, openIpfs, openSession } from "./session.js";
+import { idOption, openSession, withClient } from "./session.js";
 
 interface VerifyArgs {
   id: string | undefined;
@@ -22,19 +21,9 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
   const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
-  const ipfs = await openIpfs(args.ipfs, defaultIpfsDirectory(hre, session, "ipfs"));
-  const bar = progressBar();
-  let report: VerifyReport;
-  try {
-    report = await verifyImage(clientOf(session, ipfs), imageId, {
-      version,
-      timeoutMs,
-      onProgress: bar.onProgress,
-    });
-  } finally {
-    bar.stop();
-    await ipfs.stop();
-  }
+  const report = await withClient(hre, session, args.ipfs, (client, onProgress) =>
+    verifyImage(client, imageId, { version, timeoutMs, onProgress }),
+  );
   if (args.json) {
     console.log(
       JSON.stringify(report, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),

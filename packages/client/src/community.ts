@@ -1,5 +1,5 @@
 import { ClientError } from "./errors.js";
-import { read, transact, type DispRegistry } from "./registry.js";
+import { findEvent, read, transact, type DispRegistry } from "./registry.js";
 
 export interface Community {
   readonly communityId: bigint;
@@ -20,12 +20,9 @@ export async function formCommunity(registry: DispRegistry, size: number): Promi
     );
   }
   const receipt = await transact(registry, () => registry.formCommunity(size));
-  const formed = receipt.logs
-    .map((log) => registry.interface.parseLog(log))
-    .find((parsed) => parsed?.name === "CommunityFormed");
-  if (formed == null)
-    throw new ClientError("CLIENT_REVERTED", "formCommunity emitted no CommunityFormed event");
-  const communityId = BigInt(formed.args.getValue("communityId") as bigint);
+  const communityId = BigInt(
+    findEvent(registry, receipt, "CommunityFormed").args.getValue("communityId") as bigint,
+  );
   return { communityId, members: [...(await registry.communityMembers(communityId))] };
 }
 
@@ -36,10 +33,5 @@ export async function replaceMember(
   slot: number,
 ): Promise<string> {
   const receipt = await transact(registry, () => registry.replaceMember(communityId, slot));
-  const replaced = receipt.logs
-    .map((log) => registry.interface.parseLog(log))
-    .find((parsed) => parsed?.name === "CommunityMemberReplaced");
-  if (replaced == null)
-    throw new ClientError("CLIENT_REVERTED", "replaceMember emitted no CommunityMemberReplaced event");
-  return String(replaced.args.getValue("newNode"));
+  return String(findEvent(registry, receipt, "CommunityMemberReplaced").args.getValue("newNode"));
 }

@@ -3,6 +3,7 @@ import type {
   ContractTransactionReceipt,
   ContractTransactionResponse,
   Interface,
+  LogDescription,
 } from "ethers";
 
 import { ClientError, type ClientErrorCode } from "./errors.js";
@@ -58,6 +59,19 @@ export async function transact(
   } catch (error) {
     throw clientErrorOf(registry.interface, error);
   }
+}
+
+/** The first event named `name` the registry emitted in `receipt` (a ClientError if there is none). */
+export function findEvent(
+  registry: DispRegistry,
+  receipt: ContractTransactionReceipt,
+  name: string,
+): LogDescription {
+  for (const log of receipt.logs) {
+    const parsed = registry.interface.parseLog(log);
+    if (parsed?.name === name) return parsed;
+  }
+  throw new ClientError("CLIENT_REVERTED", `the transaction ${receipt.hash} emitted no ${name} event`);
 }
 
 /** Runs a registry read; a revert becomes a ClientError. */

@@ -7,7 +7,7 @@ import {
   type UnixFsSettings,
 } from "@disp/core";
 import type { CID } from "@disp/ipfs";
-import { hexlify } from "ethers";
+import { hexlify, type ContractTransactionResponse } from "ethers";
 
 import { awaitStorage } from "./confirmations.js";
 import { accountOf, type ClientContext } from "./context.js";
@@ -16,7 +16,7 @@ import { rootOf } from "./manifest-check.js";
 import { kernelForSize, placementOf } from "./placement.js";
 import { dialNodes } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
-import { read, transact } from "./registry.js";
+import { findEvent, read, transact } from "./registry.js";
 
 /** How the parts of an image are kept. */
 export type StoreTarget =
@@ -85,42 +85,13 @@ export async function storeImage(
       ? [...(await read(registry, () => registry.communityMembers(target.communityId)))]
       : await checkReplicaNodes(context, target.nodes);
   const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
-  const cids = await publish(context, encoded, nodes, options);
-  const root = rootOf(encoded.manifest, encoded.manifestBytes);
-  const manifestCid = hexlify(cids.manifest.bytes);
-  options.onProgress?.({ phase: "register", done: 0, total: 1 });
-  const receipt = await transact(registry, () =>
+  const committed = await commit(context, encoded, nodes, options, "ImageRegistered", (root, cid) =>
     target.mode === "disp"
-      ? registry.registerImage(target.communityId, nodes.length, root, encoded.contentHash, manifestCid)
-      : registry.registerReplicatedImage(nodes, root, encoded.contentHash, manifestCid),
-  ).catch(async (error: unknown) => {
-    await unpinAll(context, cids.all);
-    throw error;
-  });
-  options.onProgress?.({ phase: "register", done: 1, total: 1 });
-  const registered = receipt.logs
-    .map((log) => registry.interface.parseLog(log))
-    .find((parsed) => parsed?.name === "ImageRegistered");
-  if (registered == null)
-    throw new ClientError("CLIENT_REVERTED", "the registration emitted no ImageRegistered event");
-  const imageId = BigInt(registered.args.getValue("imageId") as bigint);
-  await awaitStorage(registry, imageId, 1n, nodes, {
-    fromBlock: receipt.blockNumber,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
-  return result(
-    encoded,
-    target.mode,
-    imageId,
-    1n,
-    target.mode === "disp" ? target.communityId : 0n,
-    root,
-    cids.manifest,
-    nodes,
-    receipt.hash,
+      ? registry.registerImage(target.communityId, nodes.length, root, encoded.contentHash, cid)
+      : registry.registerReplicatedImage(nodes, root, encoded.contentHash, cid),
   );
+  const communityId = target.mode === "disp" ? target.communityId : 0n;
+  return result(encoded, target.mode, communityId, nodes, committed);
 }
 
 /**
@@ -136,10 +107,10 @@ export async function updateImage(
   const { registry } = context;
   const account = await accountOf(context);
   const info = await read(registry, () => registry.imageInfo(imageId));
-  if (
-    account === undefined ||
-    (account.toLowerCase() !== info.owner.toLowerCase() && !(await registry.isEditor(imageId, account)))
-  ) {
+  const mayEdit =
+    account !== undefined &&
+    (account.toLowerCase() === info.owner.toLowerCase() || (await registry.isEditor(imageId, account)));
+  if (!mayEdit) {
     throw new ClientError(
       "CLIENT_NOT_AUTHORIZED",
       `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageId}`,
@@ -148,28 +119,54 @@ export async function updateImage(
   const { communityId, nodes } = await placementOf(registry, imageId);
   const mode = communityId === 0n ? "replicate" : "disp";
   const encoded = await encodeFor(bytes, mode, nodes.length, options);
+  const committed = await commit(context, encoded, nodes, options, "VersionAdded", (root, cid) =>
+    registry.addVersion(imageId, root, encoded.contentHash, cid),
+  );
+  return result(encoded, mode, communityId, nodes, committed);
+}
+
+/** A version on chain, as the registering transaction left it. */
+interface Committed {
+  readonly imageId: bigint;
+  readonly version: bigint;
+  readonly root: string;
+  readonly manifestCid: CID;
+  readonly transactionHash: string;
+}
+
+/**
+ * The shared tail of store and update: publish the parts, send the one registering transaction
+ * (nothing stays pinned if it fails), then wait until every slot's node has confirmed storage.
+ */
+async function commit(
+  context: ClientContext,
+  encoded: EncodedImage,
+  nodes: readonly string[],
+  options: EncodeOptions,
+  event: "ImageRegistered" | "VersionAdded",
+  send: (root: string, manifestCid: string) => Promise<ContractTransactionResponse>,
+): Promise<Committed> {
+  const { registry } = context;
   const cids = await publish(context, encoded, nodes, options);
   const root = rootOf(encoded.manifest, encoded.manifestBytes);
   options.onProgress?.({ phase: "register", done: 0, total: 1 });
-  const receipt = await transact(registry, () =>
-    registry.addVersion(imageId, root, encoded.contentHash, hexlify(cids.manifest.bytes)),
-  ).catch(async (error: unknown) => {
-    await unpinAll(context, cids.all);
-    throw error;
-  });
+  const receipt = await transact(registry, () => send(root, hexlify(cids.manifest.bytes))).catch(
+    async (error: unknown) => {
+      await unpinAll(context, cids.all);
+      throw error;
+    },
+  );
   options.onProgress?.({ phase: "register", done: 1, total: 1 });
-  const added = receipt.logs
-    .map((log) => registry.interface.parseLog(log))
-    .find((parsed) => parsed?.name === "VersionAdded");
-  if (added == null) throw new ClientError("CLIENT_REVERTED", "the update emitted no VersionAdded event");
-  const version = BigInt(added.args.getValue("version") as bigint);
+  const args = findEvent(registry, receipt, event).args;
+  const imageId = BigInt(args.getValue("imageId") as bigint);
+  const version = event === "ImageRegistered" ? 1n : BigInt(args.getValue("version") as bigint);
   await awaitStorage(registry, imageId, version, nodes, {
     fromBlock: receipt.blockNumber,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  return result(encoded, mode, imageId, version, communityId, root, cids.manifest, nodes, receipt.hash);
+  return { imageId, version, root, manifestCid: cids.manifest, transactionHash: receipt.hash };
 }
 
 async function encodeFor(
@@ -279,13 +276,9 @@ async function checkReplicaNodes(context: ClientContext, nodes: readonly string[
 function result(
   encoded: EncodedImage,
   mode: "disp" | "replicate",
-  imageId: bigint,
-  version: bigint,
   communityId: bigint,
-  root: string,
-  manifestCid: CID,
   nodes: readonly string[],
-  transactionHash: string,
+  committed: Committed,
 ): StoreResult {
   const parts =
     mode === "disp"
@@ -299,6 +292,7 @@ function result(
           const whole = encoded.fragments[0];
           return { index: 0, cid: whole?.cid ?? "", size: whole?.bytes.length ?? 0, node };
         });
+  const { imageId, version, root, manifestCid, transactionHash } = committed;
   return {
     imageId,
     version,
