@@ -118,6 +118,30 @@ describe("the flow's tasks, as a user runs them", function () {
         "TASK_INPUT",
       );
     });
+
+    it("lets an operator opt a node in and run its agent, and refuses community changes it may not make", async function () {
+      const network = ["--network", "localhost"];
+      const operator = ["--from", "15", "--ipfs", join(directory, "operator")];
+      const joined = await hardhat("disp:node:join", ...network, ...operator, "--json");
+      expect(joined.code, joined.stderr).to.equal(0);
+      const info = lastJsonLine(joined.stdout) as { status: number; peerId: string; multiaddrs: string[] };
+      expect(info.status).to.equal(1); // free: opted in, in no community yet
+      expect(info.multiaddrs.every((address) => address.startsWith("/ip4/127.0.0.1/"))).to.equal(true);
+
+      expectOneLineError(
+        await hardhat("disp:community:form", ...network, "--from", "15", "--size", "2"),
+        "CLIENT_NOT_AUTHORIZED",
+      );
+      expectOneLineError(
+        await hardhat("disp:community:form", ...network, "--size", "2"),
+        "CLIENT_NOT_ENOUGH_NODES",
+      );
+
+      const agent = await startUntil(["disp:node:run", ...network, ...operator], /running with IPFS peer/);
+      agent.kill("SIGINT");
+      const code = await new Promise((resolve) => agent.once("close", resolve));
+      expect(code).to.equal(0);
+    });
   });
 });
 

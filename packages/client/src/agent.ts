@@ -6,7 +6,7 @@ import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./
 import { collectTasks } from "./agent-tasks.js";
 import { ClientError, isClientError, messageOf } from "./errors.js";
 import { fetchVerifiedManifest } from "./manifest-check.js";
-import { read, transact, type DispRegistry } from "./registry.js";
+import { read, signerOf, transact, type DispRegistry } from "./registry.js";
 import { dialNodes, likelyHolders } from "./sources.js";
 import { versionRecord } from "./versions.js";
 
@@ -60,14 +60,14 @@ export interface NodeAgent {
  */
 export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
   const { registry, ipfs, stateFile } = options;
-  const runner = registry.runner;
-  if (runner == null || !("getAddress" in runner) || typeof runner.getAddress !== "function") {
+  const signer = await signerOf(registry);
+  if (signer === undefined) {
     throw new ClientError(
       "CLIENT_INVALID_INPUT",
       "a node agent needs the registry connected with the node's signer",
     );
   }
-  const address = String(await runner.getAddress());
+  const address: string = signer;
   const fromBlock = options.fromBlock ?? 0;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 30_000;

@@ -1,6 +1,6 @@
 import type { IpfsNode } from "@disp/ipfs";
 
-import type { DispRegistry } from "./registry.js";
+import { signerOf, type DispRegistry } from "./registry.js";
 
 /** What every client operation works with. */
 export interface ClientContext {
@@ -13,10 +13,6 @@ export interface ClientContext {
 }
 
 /** The account behind the registry's runner, or undefined for a read-only client. */
-export async function accountOf(context: ClientContext): Promise<string | undefined> {
-  const runner = context.registry.runner;
-  if (runner != null && "getAddress" in runner && typeof runner.getAddress === "function") {
-    return String(await runner.getAddress());
-  }
-  return undefined;
+export function accountOf(context: ClientContext): Promise<string | undefined> {
+  return signerOf(context.registry);
 }

@@ -74,6 +74,15 @@ export function findEvent(
   throw new ClientError("CLIENT_REVERTED", `the transaction ${receipt.hash} emitted no ${name} event`);
 }
 
+/** The account of the registry's signer, or undefined when it is connected to a provider only. */
+export async function signerOf(registry: DispRegistry): Promise<string | undefined> {
+  const runner = registry.runner;
+  if (runner != null && "getAddress" in runner && typeof runner.getAddress === "function") {
+    return String(await runner.getAddress());
+  }
+  return undefined;
+}
+
 /** Runs a registry read; a revert becomes a ClientError. */
 export async function read<T>(registry: DispRegistry, call: () => Promise<T>): Promise<T> {
   try {
