@@ -1,4 +1,4 @@
-import { CID, tamperWithStoredBlock, tampered } from "@disp/ipfs";
+import { CID, isIpfsError, tamperWithStoredBlock, tampered } from "@disp/ipfs";
 import { psnr, sha256Hex, type Kernel, type RgbaImage } from "@disp/core";
 import {
   changeAccess,
@@ -184,11 +184,19 @@ async function tamperStep(
   if (changed === 0) throw new Error(`no stored block of fragment ${slot} found on node ${slot}`);
   options.say(`node of slot ${slot} now serves a tampered copy of fragment ${slot}`);
   let result: RetrieveResult;
+  let ownCopyRefused: boolean;
   try {
     result = await retrieveImage(world.client(reader, await world.startIpfs("reader-2")), stored.imageId, {
       timeoutMs: GONE_TIMEOUT_MS,
       onProgress: options.onProgress,
     });
+    // The node's own read of its copy re-hashes it too.
+    ownCopyRefused = await node.ipfs
+      .cat(CID.parse(stored.parts[slot]?.cid ?? ""), { timeoutMs: GONE_TIMEOUT_MS })
+      .then(
+        () => false,
+        (error: unknown) => isIpfsError(error, "IPFS_INTEGRITY"),
+      );
   } finally {
     await tamperWithStoredBlock(node.directory, tampered(block)); // flips the byte back
   }
@@ -204,9 +212,11 @@ async function tamperStep(
     proofFor(tree, slot),
   );
   const unused = result.missing.includes(slot) && !result.exact;
+  // The node was up and reachable all along: its copy was refused because it is not the fragment.
+  const reachable = !result.unreachable.some((entry) => entry.node === node.account.address);
   options.say(
-    `tampered fragment ${slot}: ${unused ? "never used" : "USED"} (reader: missing ${JSON.stringify(result.missing)}, rejected ${JSON.stringify(result.rejected.map((r) => r.index))}), ` +
-      `its leaf ${acceptedOnChain ? "ACCEPTED" : "refused"} by the registry's verifyFragment`,
+    `tampered fragment ${slot}: ${unused ? "never used" : "USED"} (reader: missing ${JSON.stringify(result.missing)}, rejected ${JSON.stringify(result.rejected.map((r) => r.index))}); ` +
+      `the node's own copy ${ownCopyRefused ? "fails its CID" : "PASSES its CID"}; its leaf ${acceptedOnChain ? "ACCEPTED" : "refused"} by the registry's verifyFragment`,
   );
-  return unused && !acceptedOnChain;
+  return unused && reachable && ownCopyRefused && !acceptedOnChain;
 }

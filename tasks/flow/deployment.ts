@@ -27,7 +27,13 @@ export async function readDeployment(root: string, network: string): Promise<Dep
   } catch {
     return undefined;
   }
-  const parsed = deploymentSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = deploymentSchema.safeParse(json);
   if (!parsed.success)
     throw new TaskInputError(`${file} is damaged: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;

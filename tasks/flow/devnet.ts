@@ -1,5 +1,5 @@
-import { rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -29,7 +29,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
     );
   }
   const directory = resolve(args.dir);
-  await rm(directory, { recursive: true, force: true });
+  await clearDevnetDirectory(directory);
   // A fresh journal per devnet (removed on exit): its chain is gone when it stops.
   const deploymentId = `devnet-${Date.now()}`;
   const journal = resolve(hre.config.paths.ignition, "deployments", deploymentId);
@@ -81,3 +81,22 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
   await world.stop();
   await rm(journal, { recursive: true, force: true });
 });
+
+/** Marks a directory as a devnet's, so that a later devnet may wipe it and nothing else. */
+const MARKER = ".disp-devnet";
+
+/** Empties `directory` for a new devnet, refusing one that holds anything but an old devnet. */
+async function clearDevnetDirectory(directory: string): Promise<void> {
+  const entries = await readdir(directory).catch((): string[] => []);
+  if (entries.length > 0 && !entries.includes(MARKER)) {
+    throw new TaskInputError(
+      `--dir ${directory} is not empty and is not a devnet's: choose an empty or new directory`,
+    );
+  }
+  await rm(directory, { recursive: true, force: true });
+  await mkdir(directory, { recursive: true });
+  await writeFile(
+    join(directory, MARKER),
+    "written by disp:devnet; the next devnet may remove this directory\n",
+  );
+}

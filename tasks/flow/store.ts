@@ -1,5 +1,11 @@
 import { parseKernel, type CodecChoice } from "@disp/core";
-import { storeImage, type DispRegistry, type StoreResult, type StoreTarget } from "@disp/client";
+import {
+  replicaNodes,
+  storeImage,
+  type DispRegistry,
+  type StoreResult,
+  type StoreTarget,
+} from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { TaskInputError, cliAction, positiveInteger, readInput, required } from "../cli.js";
@@ -50,13 +56,11 @@ async function targetOf(
     throw new TaskInputError(`--mode must be disp or replicate, got "${args.mode}"`);
   const replicas = positiveInteger(required(args.replicas, "replicas"), "replicas");
   const community = args.community ?? recordedCommunity;
-  const nodes =
-    community === undefined
-      ? [...(await registry.nextFreeNodes(replicas))]
-      : [...(await registry.communityMembers(idOption(community, "community")))].slice(0, replicas);
-  if (nodes.length < replicas) {
-    throw new TaskInputError(`--replicas ${replicas}: only ${nodes.length} storage nodes are available`);
-  }
+  const nodes = await replicaNodes(
+    registry,
+    replicas,
+    community === undefined ? undefined : idOption(community, "community"),
+  );
   return { mode: "replicate", nodes };
 }
 

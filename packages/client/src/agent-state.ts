@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 
 import { z } from "zod";
 
+import { ClientError } from "./errors.js";
+
 const pinTaskSchema = z.strictObject({
   imageId: z.string().regex(/^\d+$/),
   version: z.string().regex(/^\d+$/),
@@ -16,11 +18,13 @@ export type PinTask = z.infer<typeof pinTaskSchema>;
 const agentStateSchema = z.strictObject({
   /** The last block whose events were turned into tasks. */
   cursor: z.int().min(-1),
+  /** The hash of the cursor block: tells a restarted or reorganised chain from the one remembered. */
+  cursorHash: z.string().optional(),
   /** Tasks not done yet (failed fetches are retried on the next pass). */
   pending: z.array(pinTaskSchema),
   /** Replicated images this node keeps whole (their later versions come from `VersionAdded`). */
   replicated: z.array(z.string()),
-  /** Tasks done: pinned, verified and confirmed on chain (`imageId:version`). */
+  /** Tasks done: verified, pinned and confirmed on chain (`imageId:version:fragment`). */
   done: z.array(z.string()),
 });
 
@@ -31,8 +35,9 @@ export function initialState(fromBlock: number): AgentState {
   return { cursor: fromBlock - 1, pending: [], replicated: [], done: [] };
 }
 
-export function taskKey(task: Pick<PinTask, "imageId" | "version">): string {
-  return `${task.imageId}:${task.version}`;
+/** A task's identity: a node that moves to another slot owes the new slot's part too. */
+export function taskKey(task: PinTask): string {
+  return `${task.imageId}:${task.version}:${task.fragment}`;
 }
 
 /** The saved state, or a fresh one starting at `fromBlock`. A damaged file is an error, not a reset. */
@@ -44,8 +49,19 @@ export async function loadState(file: string, fromBlock: number): Promise<AgentS
     if (error instanceof Error && "code" in error && error.code === "ENOENT") return initialState(fromBlock);
     throw error;
   }
-  const parsed = agentStateSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`the agent state in ${file} is damaged: ${parsed.error.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = agentStateSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `the agent state in ${file} is damaged (${parsed.error.issues[0]?.message ?? "not JSON"}): move it away to start over`,
+    );
+  }
   return parsed.data;
 }
 

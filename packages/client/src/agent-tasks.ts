@@ -1,8 +1,11 @@
-import { taskKey, type AgentState, type PinTask } from "./agent-state.js";
+import { initialState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { read, type DispRegistry } from "./registry.js";
 
 /** Node statuses of `ICommunityRegistry.NodeStatus`. */
 const SERVING = 2n;
+
+/** Blocks read per pass: public RPC providers cap the range of one `eth_getLogs`. */
+export const MAX_BLOCKS_PER_PASS = 5000;
 
 /**
  * Turns the events since the agent's cursor into pin tasks for `node`:
@@ -19,9 +22,16 @@ export async function collectTasks(
 ): Promise<{ state: AgentState }> {
   const provider = registry.runner?.provider;
   if (provider == null) throw new TypeError("the registry has no provider");
-  const latest = await provider.getBlockNumber();
+  // A cursor block whose hash changed belongs to another chain (a restarted local node) or was
+  // reorganised away: what the state remembers is no longer true, so start over.
+  if (state.cursor >= fromBlock && state.cursorHash !== undefined) {
+    const block = await provider.getBlock(state.cursor);
+    if (block?.hash !== state.cursorHash) state = initialState(fromBlock);
+  }
+  const head = await provider.getBlockNumber();
   const from = state.cursor + 1;
-  if (from > latest) return { state };
+  if (from > head) return { state };
+  const latest = Math.min(head, from + MAX_BLOCKS_PER_PASS - 1);
 
   const found: PinTask[] = [];
   const info = await read(registry, () => registry.nodeInfo(node));
@@ -94,5 +104,14 @@ export async function collectTasks(
     known.add(taskKey(task));
     pending.push(task);
   }
-  return { state: { ...state, cursor: latest, pending, replicated: [...replicated] } };
+  const cursorHash = (await provider.getBlock(latest))?.hash ?? undefined;
+  return {
+    state: {
+      ...state,
+      cursor: latest,
+      ...(cursorHash === undefined ? {} : { cursorHash }),
+      pending,
+      replicated: [...replicated],
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./
 import { collectTasks } from "./agent-tasks.js";
 import { ClientError, isClientError, messageOf } from "./errors.js";
 import { fetchVerifiedManifest } from "./manifest-check.js";
+import { placementOf } from "./placement.js";
 import { read, signerOf, transact, type DispRegistry } from "./registry.js";
 import { dialNodes, likelyHolders } from "./sources.js";
 import { versionRecord } from "./versions.js";
@@ -110,19 +111,35 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
     }
     const cid = CID.parse(entry.cid);
     const reading = { timeoutMs: fetchTimeoutMs, signal: abort.signal };
-    await ipfs.pin(cid, reading);
-    // The manifest is proven against the root, so its digest for this fragment is the leaf's.
-    if (sha256Hex(await ipfs.cat(cid, reading)) !== entry.sha256) {
-      await ipfs.unpin(cid);
+    // Checked before anything is pinned: the manifest is proven against the root, so its digest for
+    // this fragment is the leaf's. (Pins are not counted: unpinning after a failed check could drop
+    // a pin another image needs, so nothing unproven is ever pinned.)
+    const bytes = await ipfs.cat(cid, { ...reading, maxBytes: entry.size });
+    if (sha256Hex(bytes) !== entry.sha256) {
       throw new ClientError("CLIENT_MANIFEST_MISMATCH", `fragment ${task.fragment} does not match its leaf`);
     }
+    // The slot may have changed since the task was made (replaced, or back in another slot).
+    if (!(await holdsPart(imageId, task.fragment))) {
+      throw new ClientError(
+        "CLIENT_NOT_A_NODE",
+        `${address} no longer keeps part ${task.fragment} of image ${imageId}`,
+      );
+    }
+    await ipfs.pin(cid, reading);
     await ipfs.pin(record.manifestCid, reading);
     await transact(registry, () => registry.confirmStorage(imageId, version));
     return entry.cid;
   }
 
+  /** Whether this node keeps part `fragment` of the image now (its slot, or a replica's whole file). */
+  async function holdsPart(imageId: bigint, fragment: number): Promise<boolean> {
+    const { communityId, nodes } = await placementOf(registry, imageId);
+    const mine = (node: string | undefined) => node?.toLowerCase() === address.toLowerCase();
+    return communityId === 0n ? fragment === 0 && nodes.some(mine) : mine(nodes[fragment]);
+  }
+
   async function runTask(task: PinTask): Promise<boolean> {
-    const key = `${taskKey(task)}:${task.fragment}`;
+    const key = taskKey(task);
     const retry = retryAt.get(key);
     if (retry !== undefined && retry.at > Date.now()) return false;
     try {

@@ -4,7 +4,7 @@ export { ClientError, isClientError, type ClientErrorCode } from "./errors.js";
 export type { ClientPhase, ClientProgress, OnClientProgress } from "./progress.js";
 export { checkRegistry, connectRegistry, type DispRegistry } from "./registry.js";
 export { formCommunity, replaceMember, type Community } from "./community.js";
-export { kernelForSize, placementOf, type Placement } from "./placement.js";
+export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
 export { dialNodes, type Unreachable } from "./sources.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
 export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";

@@ -35,3 +35,25 @@ export function kernelForSize(size: number): Kernel {
     `a community of ${size} cannot be served by a kernel of at most 8×8: form one whose size is kh × kw`,
   );
 }
+
+/**
+ * The `count` nodes that keep a replicated image: the first members of `communityId` when given,
+ * else the next free opted-in nodes.
+ */
+export async function replicaNodes(
+  registry: DispRegistry,
+  count: number,
+  communityId?: bigint,
+): Promise<string[]> {
+  const nodes =
+    communityId === undefined
+      ? await read(registry, () => registry.nextFreeNodes(count))
+      : (await read(registry, () => registry.communityMembers(communityId))).slice(0, count);
+  if (nodes.length < count) {
+    throw new ClientError(
+      "CLIENT_NOT_ENOUGH_NODES",
+      `${count} replicas asked for, only ${nodes.length} storage nodes are available`,
+    );
+  }
+  return [...nodes];
+}

@@ -45,6 +45,9 @@ function registryInterfaceId(): string {
   return `0x${id.toString(16).padStart(8, "0")}`;
 }
 
+/** How long a sent transaction may take to be mined before the client gives up waiting. */
+export const TRANSACTION_TIMEOUT_MS = 300_000;
+
 /** Sends a transaction and waits for it; a revert becomes a ClientError naming what went wrong. */
 export async function transact(
   registry: DispRegistry,
@@ -52,7 +55,7 @@ export async function transact(
 ): Promise<ContractTransactionReceipt> {
   try {
     const response = await send();
-    const receipt = await response.wait();
+    const receipt = await response.wait(1, TRANSACTION_TIMEOUT_MS);
     if (receipt === null)
       throw new ClientError("CLIENT_REVERTED", `transaction ${response.hash} was dropped`);
     return receipt;

@@ -6,7 +6,7 @@ import { ClientError } from "./errors.js";
 import { fetchParts } from "./fetch-parts.js";
 import { fetchVerifiedManifest } from "./manifest-check.js";
 import { placementOf } from "./placement.js";
-import { dialNodes, type Unreachable } from "./sources.js";
+import { dialHolders, type Unreachable } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
 import { resolveVersion, versionRecord } from "./versions.js";
 
@@ -66,9 +66,10 @@ export async function retrieveImage(
   const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
   const { nodes } = await placementOf(registry, imageId);
   options.onProgress?.({ phase: "dial", done: 0, total: nodes.length });
-  const unreachable = await dialNodes(registry, ipfs, nodes, {
+  const dialling = { signal: options.signal, fromBlock: context.fromBlock };
+  const unreachable = await dialHolders(registry, ipfs, imageId, nodes, {
+    ...dialling,
     timeoutMs: Math.min(timeoutMs, 10_000),
-    signal: options.signal,
   });
   options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
 
@@ -83,7 +84,7 @@ export async function retrieveImage(
     timeoutMs,
     signal: options.signal,
     onProgress: options.onProgress,
-    redial: () => dialNodes(registry, ipfs, nodes, { timeoutMs: 5000, signal: options.signal }),
+    redial: () => dialHolders(registry, ipfs, imageId, nodes, { ...dialling, timeoutMs: 5000 }),
   });
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(

@@ -80,3 +80,25 @@ export async function dialNodes(
   );
   return unreachable;
 }
+
+/**
+ * Dials everyone who may hold a part of the image: its current holders (the unreachable ones are
+ * returned) and, best effort, members it had before (a replaced member may still hold its part).
+ */
+export async function dialHolders(
+  registry: DispRegistry,
+  ipfs: IpfsNode,
+  imageId: bigint,
+  current: readonly string[],
+  options: { readonly timeoutMs: number; readonly signal?: AbortSignal; readonly fromBlock?: number },
+): Promise<Unreachable[]> {
+  const fromBlock = options.fromBlock ?? 0;
+  const previous = (await likelyHolders(registry, imageId, fromBlock)).filter(
+    (node) => !current.includes(node),
+  );
+  const [unreachable] = await Promise.all([
+    dialNodes(registry, ipfs, current, options),
+    dialNodes(registry, ipfs, previous, options),
+  ]);
+  return unreachable;
+}

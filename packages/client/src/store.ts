@@ -11,7 +11,7 @@ import { hexlify, type ContractTransactionResponse } from "ethers";
 
 import { awaitStorage } from "./confirmations.js";
 import { accountOf, type ClientContext } from "./context.js";
-import { ClientError } from "./errors.js";
+import { ClientError, isClientError } from "./errors.js";
 import { rootOf } from "./manifest-check.js";
 import { kernelForSize, placementOf } from "./placement.js";
 import { dialNodes } from "./sources.js";
@@ -152,7 +152,9 @@ async function commit(
   options.onProgress?.({ phase: "register", done: 0, total: 1 });
   const receipt = await transact(registry, () => send(root, hexlify(cids.manifest.bytes))).catch(
     async (error: unknown) => {
-      await unpinAll(context, cids.all);
+      // Refused by the registry: nothing is registered, so nothing needs to stay. Any other failure
+      // (a lost connection, a wait that timed out) may hide a registration: keep the parts then.
+      if (isClientError(error)) await unpinAll(context, cids.added);
       throw error;
     },
   );
@@ -205,17 +207,21 @@ function common(options: EncodeOptions) {
 
 /**
  * Adds the parts and the manifest to the user's node (pinned) and connects it to the storage nodes so
- * they can fetch from it. Every CID must be the one computed offline, else nothing stays pinned.
+ * they can fetch from it. Every CID must be the one computed offline, else what this call pinned is
+ * unpinned again. `added` lists only what was not pinned before: pins are not counted, so a part
+ * shared with an image stored earlier must keep its pin whatever happens here.
  */
 async function publish(
   context: ClientContext,
   encoded: EncodedImage,
   nodes: readonly string[],
   options: EncodeOptions,
-): Promise<{ manifest: CID; all: CID[] }> {
+): Promise<{ manifest: CID; added: CID[] }> {
   const { ipfs } = context;
   const settings = encoded.manifest.unixfs;
+  const pinnedBefore = new Set((await ipfs.pins()).map(String));
   const all: CID[] = [];
+  const added = () => all.filter((cid) => !pinnedBefore.has(cid.toString()));
   try {
     const total = encoded.fragments.length + 1;
     options.onProgress?.({ phase: "add", done: 0, total });
@@ -244,9 +250,9 @@ async function publish(
         `cannot reach ${unreachable.map(({ node, reason }) => `${node} (${reason})`).join(", ")}: nothing was registered`,
       );
     }
-    return { manifest, all };
+    return { manifest, added: added() };
   } catch (error) {
-    await unpinAll(context, all);
+    await unpinAll(context, added());
     throw error;
   }
 }

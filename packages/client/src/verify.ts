@@ -4,7 +4,7 @@ import type { ClientContext } from "./context.js";
 import { fetchParts } from "./fetch-parts.js";
 import { fetchVerifiedManifest } from "./manifest-check.js";
 import { placementOf } from "./placement.js";
-import { dialNodes } from "./sources.js";
+import { dialHolders } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
 import { read } from "./registry.js";
 import { resolveVersion, versionRecord } from "./versions.js";
@@ -19,7 +19,11 @@ export interface SlotEvidence {
   readonly cid: string;
   /** The node signed a storage receipt for this version on chain. */
   readonly confirmed: boolean;
-  /** The fragment could be fetched from the network and matches its CID and manifest digest. */
+  /**
+   * The slot's fragment could be fetched from the network and matches its CID and manifest digest.
+   * Bitswap answers from any peer that has it, so this speaks for the fragment; the node's own word
+   * that it keeps it is its receipt (`confirmed`). (Challenging one node for its part: a later step.)
+   */
   readonly valid: boolean;
   /** The registry's verifyFragment accepted the fragment's leaf and proof. */
   readonly provenOnChain: boolean;
@@ -56,7 +60,8 @@ export async function verifyImage(
   const version = await resolveVersion(registry, imageId, options.version);
   const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
   const { communityId, nodes } = await placementOf(registry, imageId);
-  await dialNodes(registry, ipfs, nodes, { timeoutMs: Math.min(timeoutMs, 10_000), signal: options.signal });
+  const dialling = { signal: options.signal, fromBlock: context.fromBlock };
+  await dialHolders(registry, ipfs, imageId, nodes, { ...dialling, timeoutMs: Math.min(timeoutMs, 10_000) });
   const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, {
     timeoutMs,
     signal: options.signal,
@@ -66,7 +71,7 @@ export async function verifyImage(
     timeoutMs,
     signal: options.signal,
     onProgress: options.onProgress,
-    redial: () => dialNodes(registry, ipfs, nodes, { timeoutMs: 5000, signal: options.signal }),
+    redial: () => dialHolders(registry, ipfs, imageId, nodes, { ...dialling, timeoutMs: 5000 }),
   });
   const receipts = await registry.queryFilter(
     registry.filters.StorageConfirmed(imageId, version),
