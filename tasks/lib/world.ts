@@ -66,6 +66,8 @@ export interface WorldOptions {
    * devnet its own id.
    */
   readonly deploymentId?: string;
+  /** Opens the IPFS node kept in `directory` (default: an embedded node; a test may give Kubo nodes). */
+  readonly openIpfs?: (directory: string) => Promise<IpfsNode>;
 }
 
 /**
@@ -87,12 +89,13 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
   const nodeAccounts = others.slice(0, options.communitySize + 2);
   const users = others.slice(options.communitySize + 2);
   const nodes: StorageNode[] = [];
+  const openIpfs = options.openIpfs ?? ((directory: string) => createEmbeddedNode({ directory }));
   const extra: IpfsNode[] = [];
 
   async function startIpfs(name: string): Promise<IpfsNode> {
     const directory = join(options.directory, name);
     await mkdir(directory, { recursive: true });
-    const ipfs = await createEmbeddedNode({ directory });
+    const ipfs = await openIpfs(directory);
     extra.push(ipfs);
     return ipfs;
   }
@@ -134,7 +137,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     account: HardhatEthersSigner,
     directory: string,
   ): Promise<{ ipfs: IpfsNode; agent: NodeAgent }> {
-    const ipfs = await createEmbeddedNode({ directory });
+    const ipfs = await openIpfs(directory);
     try {
       return { ipfs, agent: await startAgent(index, account, directory, ipfs) };
     } catch (error) {
