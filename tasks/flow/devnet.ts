@@ -16,7 +16,7 @@ interface DevnetArgs {
 }
 
 /**
- * disp:devnet — on a local chain (`npx hardhat node`, then `--network localhost`): deploy, start
+ * disp:devnet — on a local chain (`pnpm hardhat node`, then `--network localhost`): deploy, start
  * storage nodes with their agents, form a community, and record it in .disp/<network>.json so the
  * other tasks find it. Serves until Ctrl-C (or exits at once with --once).
  */
@@ -25,7 +25,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
   const connection = await hre.network.create();
   if (connection.networkConfig.type === "edr-simulated" && !args.once) {
     throw new TaskInputError(
-      `disp:devnet serves a chain other commands can reach: start \`npx hardhat node\` and pass --network localhost`,
+      `disp:devnet serves a chain other commands can reach: start \`pnpm hardhat node\` and pass --network localhost`,
     );
   }
   const directory = resolve(args.dir);
@@ -68,7 +68,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
       `registry ${summary.registry} on ${summary.network}; community ${summary.communityId} of ${size} nodes; written to ${file}`,
     );
     console.log(
-      `try: npx hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`,
+      `try: pnpm hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`,
     );
   }
   if (!args.once) {

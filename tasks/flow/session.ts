@@ -42,7 +42,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
   const { networkName } = connection;
   if (connection.networkConfig.type === "edr-simulated") {
     throw new TaskInputError(
-      `the in-process network "${networkName}" forgets everything after each command: run \`npx hardhat node\`, then \`npx hardhat disp:devnet --network localhost\`, and pass --network localhost`,
+      `the in-process network "${networkName}" forgets everything after each command: run \`pnpm hardhat node\`, then \`pnpm hardhat disp:devnet --network localhost\`, and pass --network localhost`,
     );
   }
   const chainId = (await connection.ethers.provider.getNetwork()).chainId;
