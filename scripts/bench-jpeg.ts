@@ -4,7 +4,7 @@
 //   pnpm bench:jpeg        (tsx scripts/bench-jpeg.ts)
 import { readFileSync } from "node:fs";
 
-import { mergeJpeg, recoverJpeg, splitJpeg } from "@disp/core";
+import { mergeJpeg, psnr as corePsnr, recoverJpeg, splitJpeg } from "@disp/core";
 import { Jimp } from "jimp";
 
 import { FIXTURE, PHOTO_HEIGHT, PHOTO_WIDTH, makeJpegPhoto } from "./jpeg-photo.js";
@@ -25,16 +25,9 @@ async function medianMs(run: () => unknown): Promise<number> {
   return Math.round(times[Math.floor(RUNS / 2)] ?? 0);
 }
 
+/** core's psnr on raw RGBA buffers of the same size. */
 function psnr(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < a.length; i++) {
-    if ((i & 3) === 3) continue;
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    sum += d * d;
-    count++;
-  }
-  return sum === 0 ? Infinity : 10 * Math.log10((255 * 255 * count) / sum);
+  return corePsnr({ width: a.length / 4, height: 1, data: a }, { width: b.length / 4, height: 1, data: b });
 }
 
 function combinations(n: number, k: number): number[][] {

@@ -22,6 +22,28 @@ const from = {
 } as const;
 const imageId = { name: "id", description: "Image id", ...optional } as const;
 
+const kernel = {
+  name: "kernel",
+  description: "Pooling kernel (default: from the community size)",
+  ...optional,
+} as const;
+const codec = { name: "codec", description: "auto | png | jpeg", defaultValue: "auto" } as const;
+const receiptTimeout = {
+  name: "timeout",
+  description: "Seconds to wait for every storage receipt",
+  defaultValue: "120",
+} as const;
+const imageVersion = {
+  name: "imageVersion",
+  description: "Image version (default: the latest)",
+  ...optional,
+} as const;
+const fetchTimeout = {
+  name: "timeout",
+  description: "Seconds to wait for each fragment",
+  defaultValue: "30",
+} as const;
+
 /** The tasks of the whole flow: nodes, communities, images, access, and the local devnet and demo. */
 export const flowTasks: TaskDefinition[] = [
   task("disp:demo", "Run the whole product on the in-process network with embedded IPFS nodes")
@@ -97,17 +119,9 @@ export const flowTasks: TaskDefinition[] = [
       description: "replicate: how many nodes keep the whole file",
       ...optional,
     })
-    .addOption({
-      name: "kernel",
-      description: "Pooling kernel (default: from the community size)",
-      ...optional,
-    })
-    .addOption({ name: "codec", description: "auto | png | jpeg", defaultValue: "auto" })
-    .addOption({
-      name: "timeout",
-      description: "Seconds to wait for every storage receipt",
-      defaultValue: "120",
-    })
+    .addOption(kernel)
+    .addOption(codec)
+    .addOption(receiptTimeout)
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
@@ -117,17 +131,9 @@ export const flowTasks: TaskDefinition[] = [
   task("disp:update", "Add a version to an image (owner or editor)")
     .addOption(imageId)
     .addOption({ name: "image", description: "Image file of the new version", ...optional })
-    .addOption({
-      name: "kernel",
-      description: "Pooling kernel (default: from the community size)",
-      ...optional,
-    })
-    .addOption({ name: "codec", description: "auto | png | jpeg", defaultValue: "auto" })
-    .addOption({
-      name: "timeout",
-      description: "Seconds to wait for every storage receipt",
-      defaultValue: "120",
-    })
+    .addOption(kernel)
+    .addOption(codec)
+    .addOption(receiptTimeout)
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
@@ -136,13 +142,13 @@ export const flowTasks: TaskDefinition[] = [
     .build(),
   task("disp:retrieve", "Fetch, verify and rebuild an image version from the network")
     .addOption(imageId)
-    .addOption({ name: "imageVersion", description: "Image version (default: the latest)", ...optional })
+    .addOption(imageVersion)
     .addOption({
       name: "out",
       description: "Output file (its extension follows the codec if omitted)",
       ...optional,
     })
-    .addOption({ name: "timeout", description: "Seconds to wait for each fragment", defaultValue: "30" })
+    .addOption(fetchTimeout)
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
@@ -154,8 +160,8 @@ export const flowTasks: TaskDefinition[] = [
     "Check every slot of a version: receipt, fragment fetched and valid, proof accepted on chain",
   )
     .addOption(imageId)
-    .addOption({ name: "imageVersion", description: "Image version (default: the latest)", ...optional })
-    .addOption({ name: "timeout", description: "Seconds to wait for each fragment", defaultValue: "30" })
+    .addOption(imageVersion)
+    .addOption(fetchTimeout)
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 
 import { Jimp } from "jimp";
 
-import { applyOrientation } from "@disp/core";
+import { applyOrientation, psnr as corePsnr } from "@disp/core";
 
 const FIXTURES = new URL("../../fixtures/", import.meta.url);
 const CORPUS = new URL("jpeg-corpus/", FIXTURES);
@@ -73,17 +73,9 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** PSNR over the RGB channels of two RGBA buffers of the same size. */
+/** PSNR over the RGB channels of two RGBA buffers of the same size (core's psnr, on raw buffers). */
 export function psnr(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < a.length; i++) {
-    if ((i & 3) === 3) continue;
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    sum += d * d;
-    count++;
-  }
-  return sum === 0 ? Infinity : 10 * Math.log10((255 * 255 * count) / sum);
+  return corePsnr({ width: a.length / 4, height: 1, data: a }, { width: b.length / 4, height: 1, data: b });
 }
 
 /** A deterministic photo-like test image: gradients, a few shapes and some grain. */
