@@ -102,3 +102,22 @@ export async function writeOutputs(files: ReadonlyArray<{ path: string; bytes: U
     throw new TaskInputError(`cannot write output: ${describeFsError(error)}`, { cause: error });
   }
 }
+
+/**
+ * Prints `readyLine` and resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed before
+ * the line is printed: a supervisor that signals as soon as it reads the line must never meet the
+ * default handler, which would kill the process before it stops its nodes.
+ */
+export function untilInterrupted(readyLine: string): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  console.log(readyLine);
+  return stopped;
+}

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction, positiveInteger } from "../cli.js";
+import { TaskInputError, cliAction, positiveInteger, untilInterrupted } from "../cli.js";
 import { startWorld } from "../lib/world.js";
 import { writeDeployment } from "./deployment.js";
 import { describeAgentEvent } from "./node-run.js";
@@ -71,13 +71,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
       `try: pnpm hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`,
     );
   }
-  if (!args.once) {
-    console.log("serving; Ctrl-C to stop");
-    await new Promise<void>((done) => {
-      process.once("SIGINT", done);
-      process.once("SIGTERM", done);
-    });
-  }
+  if (!args.once) await untilInterrupted("serving; Ctrl-C to stop");
   await world.stop();
   await rm(journal, { recursive: true, force: true });
 });
