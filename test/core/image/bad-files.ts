@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 
 import { Jimp } from "jimp";
 import { PNG } from "pngjs";
@@ -30,6 +30,26 @@ export function bombPng(width: number, height: number): Uint8Array {
   view.setUint32(4, height);
   ihdr.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA, deflate, no interlace
   return concat([new Uint8Array(PNG_SIGNATURE), chunk("IHDR", ihdr), chunk("IEND", new Uint8Array())]);
+}
+
+/**
+ * A 64 × 64 RGBA PNG whose IDAT is a complete zlib stream of only `rows` filtered scanlines, and,
+ * when `interlaced`, whose header says Adam7.
+ */
+export function shortDataPng(rows: number, interlaced = false): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, 64);
+  view.setUint32(4, 64);
+  ihdr.set([8, 6, 0, 0, interlaced ? 1 : 0], 8);
+  const scanlines = new Uint8Array(rows * (1 + 64 * 4)).fill(0x7f);
+  for (let row = 0; row < rows; row++) scanlines[row * (1 + 64 * 4)] = 0; // filter type None
+  return concat([
+    new Uint8Array(PNG_SIGNATURE),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(scanlines)),
+    chunk("IEND", new Uint8Array()),
+  ]);
 }
 
 /** A small valid PNG of random pixels. */
@@ -69,6 +89,8 @@ export const BAD_FILES: Record<string, () => Uint8Array | Promise<Uint8Array>> =
   "truncated TIFF": () => truncated("image/tiff", 0.99),
   "PNG with a bad CRC": badCrcPng,
   "PNG header only": () => bombPng(64, 64),
+  "PNG with half its rows": () => shortDataPng(32),
+  "interlaced PNG with too few bytes for its passes": () => shortDataPng(60, true),
 };
 
 /** Headers of each format claiming a huge image, with no image data behind them. */

@@ -6,7 +6,14 @@ import sharp from "sharp";
 import { ImageError, decodeImage, isDispError, readImageHeader, type ImageErrorCode } from "@disp/core";
 
 import { FIXTURES, fixtureBytes, sameBytes } from "../helpers.js";
-import { BAD_FILES, BOMB_HEADERS, TRAP_FILES, bombPng, twelveBitJpegHeader } from "./bad-files.js";
+import {
+  BAD_FILES,
+  BOMB_HEADERS,
+  TRAP_FILES,
+  bombPng,
+  shortDataPng,
+  twelveBitJpegHeader,
+} from "./bad-files.js";
 
 async function refusal(bytes: Uint8Array, maxPixels?: number): Promise<ImageError> {
   try {
@@ -58,6 +65,38 @@ describe("decodeImage", () => {
       const image = await decodeImage(bytes);
       const reference = await sharp(bytes).ensureAlpha().raw().toBuffer();
       expect(sameBytes(image.data, reference)).to.equal(true);
+    });
+  });
+
+  describe("on PNG image data", () => {
+    it("reads an interlaced PNG of odd size with the pixels sharp gives", async () => {
+      const bytes = await sharp(fixtureBytes("chelsea.png")).png({ progressive: true }).toBuffer();
+      expect(bytes[28], "interlace method (Adam7)").to.equal(1);
+      const image = await decodeImage(bytes);
+      const reference = await sharp(bytes).ensureAlpha().raw().toBuffer();
+      expect([image.width, image.height]).to.deep.equal([451, 300]);
+      expect(sameBytes(image.data, reference)).to.equal(true);
+    });
+
+    it("reads a PNG whose image data is split over many IDAT chunks", async () => {
+      const source = await Jimp.fromBuffer(Buffer.from(fixtureBytes("chelsea.png")));
+      const bytes = await sharp(await source.getBuffer("image/png"))
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      expect(Buffer.from(bytes).toString("latin1").split("IDAT").length - 1).to.be.greaterThan(1);
+      const image = await decodeImage(bytes);
+      expect(sameBytes(image.data, source.bitmap.data)).to.equal(true);
+    });
+
+    it("refuses a PNG without image data every time, never a picture of the heap", async () => {
+      const codes = new Set<string>();
+      for (let run = 0; run < 200; run++) codes.add((await refusal(bombPng(64, 64))).code);
+      expect([...codes]).to.deep.equal(["IMAGE_CORRUPT"]);
+    });
+
+    it("says how much of the image data is missing", async () => {
+      const error = await refusal(shortDataPng(32));
+      expect(error.message).to.match(/holds 8224 of the 16448 bytes its size needs/);
     });
   });
 

@@ -2,6 +2,7 @@ import { Jimp } from "jimp";
 
 import { ImageError, isDispError } from "../errors.js";
 import { readImageHeader } from "./header.js";
+import { checkPngImageData } from "./png.js";
 import { decodeTiffFirstPage } from "./tiff.js";
 import type { ImageFormat, ImageHeader, RgbaImage } from "./types.js";
 
@@ -22,13 +23,15 @@ export interface DecodedImage extends RgbaImage {
  * an image over `maxPixels` is refused before any pixel buffer exists. Images with more than 8 bits
  * per channel (16-bit PNG and TIFF, 12-bit JPEG) are refused rather than silently reduced. Grey,
  * palette and alpha-less images come back as the RGBA jimp produces for them; JPEGs are turned
- * upright by their EXIF orientation, as jimp does.
+ * upright by their EXIF orientation, as jimp does. A PNG whose image data is missing or short is
+ * refused before jimp sees it (its PNG decoder would fill the gap from uninitialised memory).
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const header = checkedImageHeader(bytes, { maxPixels });
   checkBitDepth(header);
   const { format } = header;
+  if (format === "png") await checkPngImageData(bytes);
   let bitmap: { width: number; height: number; data: Uint8Array };
   try {
     bitmap = format === "tiff" ? decodeTiffFirstPage(bytes) : await decodeWithJimp(bytes, maxPixels);

@@ -1,0 +1,95 @@
+import { createInflate } from "node:zlib";
+
+import { corrupt } from "./checks.js";
+
+const SIGNATURE_BYTES = 8;
+const IDAT = 0x49444154;
+const IEND = 0x49454e44;
+
+/** Samples per pixel for each PNG colour type (grey, RGB, palette, grey + alpha, RGBA). */
+const SAMPLES: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Adam7's passes: first column, first row, column step, row step. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/**
+ * Refuses a PNG whose image data is missing or shorter than its header's size needs, before a
+ * decoder sees it: pngjs (jimp's PNG decoder) fills missing rows from uninitialised memory, so
+ * such a file would otherwise come back as a picture of whatever the heap held. The chunks are
+ * walked with bounds checks and the IDAT stream is inflated and counted, never kept.
+ */
+export async function checkPngImageData(bytes: Uint8Array): Promise<void> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data = imageDataChunks(view);
+  if (data.length === 0) throw corrupt("png", "it has no image data (no IDAT chunk)");
+  const needed = imageDataBytes(view);
+  const inflated = await inflatedLength(data, needed).catch((error: unknown) => {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw corrupt("png", `its image data does not inflate (${detail})`);
+  });
+  if (inflated < needed) {
+    throw corrupt("png", `its image data holds ${inflated} of the ${needed} bytes its size needs`);
+  }
+}
+
+/** The IDAT chunks' payloads, in order, up to IEND. */
+function imageDataChunks(view: DataView): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let offset = SIGNATURE_BYTES;
+  for (;;) {
+    if (offset + 12 > view.byteLength) throw corrupt("png", "it ends before its IEND chunk");
+    const length = view.getUint32(offset);
+    const type = view.getUint32(offset + 4);
+    const end = offset + 12 + length;
+    if (end > view.byteLength)
+      throw corrupt("png", `a chunk at byte ${offset} runs past the end of the file`);
+    if (type === IEND) return chunks;
+    if (type === IDAT) chunks.push(new Uint8Array(view.buffer, view.byteOffset + offset + 8, length));
+    offset = end;
+  }
+}
+
+/** Bytes the filtered scanlines take, from IHDR (already checked by readImageHeader). */
+function imageDataBytes(view: DataView): number {
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const bitDepth = view.getUint8(24);
+  const samples = SAMPLES[view.getUint8(25)];
+  if (samples === undefined) throw corrupt("png", `unknown colour type ${view.getUint8(25)}`);
+  const rowBytes = (columns: number) => Math.ceil((columns * samples * bitDepth) / 8) + 1;
+  if (view.getUint8(28) === 0) return height * rowBytes(width);
+  let total = 0;
+  for (const [column, row, columnStep, rowStep] of ADAM7) {
+    const columns = Math.ceil((width - column) / columnStep);
+    const rows = Math.ceil((height - row) / rowStep);
+    if (columns > 0 && rows > 0) total += rows * rowBytes(columns);
+  }
+  return total;
+}
+
+/** How many bytes `chunks` inflate to, counting no further than `limit`. */
+function inflatedLength(chunks: readonly Uint8Array[], limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflate({ chunkSize: 1 << 20 });
+    let total = 0;
+    inflate.on("data", (piece: Buffer) => {
+      total += piece.length;
+      if (total >= limit) {
+        inflate.destroy();
+        resolve(total);
+      }
+    });
+    inflate.on("end", () => resolve(total));
+    inflate.on("error", reject);
+    for (const chunk of chunks) inflate.write(chunk);
+    inflate.end();
+  });
+}
