@@ -12,6 +12,7 @@ import {
   formatKernel,
   parseKernel,
 } from "@disp/core";
+import { imageIdHex } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput, writeOutputs } from "./cli.js";
@@ -58,7 +59,7 @@ export default cliAction(async (args: DemoArgs, hre: HardhatRuntimeEnvironment) 
   const source = image.length;
   console.log(
     JSON.stringify({
-      imageId: Number(outcome.stored.imageId),
+      imageId: imageIdHex(outcome.stored.imageId),
       exact: outcome.exact.exact && outcome.exact.contentHashVerified,
       degradedPsnrDb: round(outcome.degradedPsnrDb),
       tamperedRejected: outcome.tamperedRejected,

@@ -4,15 +4,17 @@ pragma solidity ^0.8.28;
 /**
  * @title IImageRegistry
  * @notice Images and their versions. Each version commits on chain to a Merkle root over its
- * fragment leaves and its manifest leaf (see {FragmentLeaf} for the encoding); the manifest's CID
- * and the content hash ride in the version's event. Registration is version 1.
+ * fragment leaves and its manifest leaf (see {FragmentLeaf} for the encoding). The manifest holds
+ * the image's size, kernel and content hash (the pixel hash for the pixel codec), so the root commits
+ * to everything a reader must trust; the manifest's CID, a locator, rides in the version's event.
+ * Registration is version 1.
  *
  * An image is stored either with a DISP community (fragment `i` on the member of slot `i`, as many
  * fragments as members) or, for users who decline DISP, replicated whole on `r` named nodes
  * (fragment count 1).
  *
- * Retrieval through any JSON-RPC node: the root of a version from {versionRoot}; the manifest CID,
- * content hash and block time from {ImageRegistered} (version 1) or {VersionAdded} (later
+ * Retrieval through any JSON-RPC node: the root of a version from {versionRoot}; the manifest CID
+ * and block time from {ImageRegistered} (version 1) or {VersionAdded} (later
  * versions), found with `eth_getLogs` by the indexed image id (topic 1). Both events put the
  * community id in topic 3, so a community's node agent finds every image and version it must pin
  * with one filter.
@@ -37,18 +39,16 @@ interface IImageRegistry {
 
     /**
      * @notice An image was registered; this event also records its version 1.
-     * @param imageId The new image's id (ids start at 1).
+     * @param imageId The new image's id, `imageIdOf(owner, root)` for version 1's root.
      * @param owner Its owner, the caller.
      * @param communityId Its community, 0 for a replicated image (then {ReplicaAssigned} events name
      * its nodes).
-     * @param contentHash Version 1's content hash (the pixel hash for the pixel codec).
      * @param manifestCid Version 1's manifest CID, in binary form (e.g. 36 bytes for CIDv1 sha2-256).
      */
     event ImageRegistered(
         uint256 indexed imageId,
         address indexed owner,
         uint256 indexed communityId,
-        bytes32 contentHash,
         bytes manifestCid
     );
 
@@ -58,7 +58,6 @@ interface IImageRegistry {
      * @param version The new version.
      * @param communityId The image's community (0 if replicated), for node agents' filters.
      * @param editor The account that added it (the owner or an editor).
-     * @param contentHash The version's content hash.
      * @param manifestCid The version's manifest CID, in binary form.
      */
     event VersionAdded(
@@ -66,7 +65,6 @@ interface IImageRegistry {
         uint256 indexed version,
         uint256 indexed communityId,
         address editor,
-        bytes32 contentHash,
         bytes manifestCid
     );
 
@@ -176,11 +174,15 @@ interface IImageRegistry {
     /// @notice A version's Merkle root must not be zero.
     error ImageRegistryEmptyRoot();
 
-    /// @notice A version's content hash must not be zero.
-    error ImageRegistryEmptyContentHash();
-
     /// @notice A version's manifest CID must not be empty.
     error ImageRegistryEmptyManifestCid();
+
+    /**
+     * @notice The caller already registered an image with this version 1 root (the id stays taken
+     * after the image changes owner).
+     * @param imageId That image's id.
+     */
+    error ImageRegistryImageExists(uint256 imageId);
 
     /**
      * @notice Only the image's owner may do this.
@@ -207,15 +209,13 @@ interface IImageRegistry {
      * @param communityId The community holding the fragments.
      * @param fragmentCount The number of fragments, which must equal the community's size.
      * @param root The Merkle root of version 1 (fragment leaves and manifest leaf).
-     * @param contentHash Version 1's content hash.
      * @param manifestCid Version 1's manifest CID, in binary form.
-     * @return imageId The new image's id.
+     * @return imageId The new image's id, `imageIdOf(msg.sender, root)`.
      */
     function registerImage(
         uint256 communityId,
         uint256 fragmentCount,
         bytes32 root,
-        bytes32 contentHash,
         bytes calldata manifestCid
     ) external returns (uint256 imageId);
 
@@ -224,14 +224,12 @@ interface IImageRegistry {
      * becomes its owner. Emits one {ReplicaAssigned} per node.
      * @param nodes Distinct opted-in nodes, between 1 and `MAX_REPLICAS` of them.
      * @param root The Merkle root of version 1 (one fragment leaf and the manifest leaf).
-     * @param contentHash Version 1's content hash.
      * @param manifestCid Version 1's manifest CID, in binary form.
-     * @return imageId The new image's id.
+     * @return imageId The new image's id, `imageIdOf(msg.sender, root)`.
      */
     function registerReplicatedImage(
         address[] calldata nodes,
         bytes32 root,
-        bytes32 contentHash,
         bytes calldata manifestCid
     ) external returns (uint256 imageId);
 
@@ -240,14 +238,12 @@ interface IImageRegistry {
      * fragment count. Only the owner or an editor.
      * @param imageId The image.
      * @param root The new version's Merkle root.
-     * @param contentHash The new version's content hash.
      * @param manifestCid The new version's manifest CID, in binary form.
      * @return version The new version's number.
      */
     function addVersion(
         uint256 imageId,
         bytes32 root,
-        bytes32 contentHash,
         bytes calldata manifestCid
     ) external returns (uint256 version);
 
@@ -304,8 +300,14 @@ interface IImageRegistry {
     /// @notice The largest number of replicas of a replicated image (16).
     function MAX_REPLICAS() external view returns (uint256);
 
-    /// @notice The number of images registered so far (the last image id).
-    function imageCount() external view returns (uint256);
+    /**
+     * @notice The id an image registered by `registrant` with version 1's root `root` gets:
+     * `uint256(keccak256(abi.encode(registrant, root)))`. Clients compute it before registering;
+     * ids are not sequential, list images with `eth_getLogs` on {ImageRegistered}.
+     * @param registrant The account that registers (and first owns) the image.
+     * @param root Version 1's Merkle root.
+     */
+    function imageIdOf(address registrant, bytes32 root) external pure returns (uint256);
 
     /**
      * @notice An image's owner, community, fragment count, latest version and visibility.

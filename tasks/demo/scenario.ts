@@ -2,6 +2,7 @@ import { CID, isIpfsError, tamperWithStoredBlock, tampered } from "@disp/ipfs";
 import { psnr, sha256Hex, type Kernel, type RgbaImage } from "@disp/core";
 import {
   changeAccess,
+  imageIdHex,
   retrieveImage,
   storeImage,
   verifyImage,
@@ -81,7 +82,7 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
   );
   const storeMs = performance.now() - started;
   say(
-    `stored image ${stored.imageId} (${stored.codec} codec${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`,
+    `stored image ${imageIdHex(stored.imageId)} (${stored.codec} codec${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`,
   );
   const fragments = await Promise.all(stored.parts.map((part) => uploaderIpfs.cat(CID.parse(part.cid))));
   await changeAccess(ownerClient.registry, "grant-read", stored.imageId, reader.address);
@@ -120,7 +121,7 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
   );
   const replicateExact = copy.exact && sha256Hex(copy.bytes) === sha256Hex(options.image);
   say(
-    `full replication on ${everyNode.length} nodes: image ${replicated.imageId}, retrieved exact=${replicateExact}`,
+    `full replication on ${everyNode.length} nodes: image ${imageIdHex(replicated.imageId)}, retrieved exact=${replicateExact}`,
   );
   const downSlot = 0;
   const downNode = world.nodes[downSlot];

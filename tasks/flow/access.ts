@@ -1,8 +1,8 @@
-import { changeAccess, type AccessAction } from "@disp/client";
+import { changeAccess, type AccessAction, imageIdHex } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { TaskInputError, cliAction } from "../cli.js";
-import { idOption, openSession } from "./session.js";
+import { imageIdOption, openSession } from "./session.js";
 
 export interface AccessArgs {
   id: string | undefined;
@@ -35,16 +35,16 @@ export function accessAction(kind: "grant" | "revoke") {
         `--role must be one of ${Object.keys(actions).join(", ")}, got "${args.role}"`,
       );
     }
-    const imageId = idOption(args.id, "id");
+    const imageId = imageIdOption(args.id, "id");
     const session = await openSession(hre, args);
     const change = await changeAccess(session.registry, action, imageId, args.account);
     if (args.json) {
-      console.log(JSON.stringify({ ...change, imageId: imageId.toString() }));
+      console.log(JSON.stringify({ ...change, imageId: imageIdHex(imageId) }));
       return;
     }
     const whom = change.account === undefined ? "" : ` ${change.account}`;
     console.log(
-      `image ${imageId}: ${action}${whom} ${change.changed ? "done" : "(already so, nothing changed)"} in ${change.transactionHash}`,
+      `image ${imageIdHex(imageId)}: ${action}${whom} ${change.changed ? "done" : "(already so, nothing changed)"} in ${change.transactionHash}`,
     );
     if (action === "grant-read" || action === "revoke-read") {
       console.log(

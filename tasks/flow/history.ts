@@ -2,7 +2,7 @@ import { imageHistory } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction } from "../cli.js";
-import { idOption, openSession } from "./session.js";
+import { imageIdOption, openSession } from "./session.js";
 
 interface HistoryArgs {
   id: string | undefined;
@@ -12,7 +12,7 @@ interface HistoryArgs {
 
 /** disp:history — an image's audit trail from the chain. */
 export default cliAction(async (args: HistoryArgs, hre: HardhatRuntimeEnvironment) => {
-  const imageId = idOption(args.id, "id");
+  const imageId = imageIdOption(args.id, "id");
   const session = await openSession(hre, args);
   const entries = await imageHistory(session.registry, imageId, { fromBlock: session.fromBlock });
   if (args.json) {

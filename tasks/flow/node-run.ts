@@ -1,6 +1,6 @@
 import { join } from "node:path";
 
-import { createNodeAgent, type AgentEvent } from "@disp/client";
+import { createNodeAgent, imageIdHex, type AgentEvent } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, untilInterrupted } from "../cli.js";
@@ -33,9 +33,9 @@ export function describeAgentEvent(event: AgentEvent): string {
     case "info-updated":
       return `${event.type} as ${event.peerId}`;
     case "stored":
-      return `keeps image ${event.task.imageId} v${event.task.version} part ${event.task.fragment} (${event.cid}), receipt signed`;
+      return `keeps image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment} (${event.cid}), receipt signed`;
     case "failed":
-      return `image ${event.task.imageId} v${event.task.version} part ${event.task.fragment}: ${event.reason}${event.willRetry ? " (will retry)" : ""}`;
+      return `image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment}: ${event.reason}${event.willRetry ? " (will retry)" : ""}`;
     case "synced":
       return `synced to block ${event.block}, ${event.pending} pending`;
     case "error":

@@ -1,8 +1,8 @@
-import { retrieveImage } from "@disp/client";
+import { retrieveImage, imageIdHex } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger, writeOutputs } from "../cli.js";
-import { idOption, openSession, withClient } from "./session.js";
+import { idOption, imageIdOption, openSession, withClient } from "./session.js";
 
 interface RetrieveArgs {
   id: string | undefined;
@@ -17,7 +17,7 @@ interface RetrieveArgs {
 
 /** disp:retrieve — fetch, verify and rebuild an image version; write it to a file. */
 export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironment) => {
-  const imageId = idOption(args.id, "id");
+  const imageId = imageIdOption(args.id, "id");
   const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
@@ -26,10 +26,10 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   );
   const out =
     args.out ??
-    `image-${imageId}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;
+    `image-${imageIdHex(imageId).slice(0, 18)}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;
   await writeOutputs([{ path: out, bytes: result.bytes }]);
   const summary = {
-    imageId: imageId.toString(),
+    imageId: imageIdHex(imageId),
     version: result.version.toString(),
     codec: result.codec,
     out,
@@ -46,8 +46,8 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   }
   console.log(
     result.exact
-      ? `image ${imageId} version ${result.version}: exact, content hash verified=${result.contentHashVerified} → ${out}`
-      : `image ${imageId} version ${result.version}: APPROXIMATE (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
+      ? `image ${imageIdHex(imageId)} version ${result.version}: exact, content hash verified=${result.contentHashVerified} → ${out}`
+      : `image ${imageIdHex(imageId)} version ${result.version}: APPROXIMATE (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
   );
   for (const { index, reason } of result.rejected) console.log(`  fragment ${index} rejected: ${reason}`);
   for (const { node, reason } of result.unreachable) console.log(`  node ${node} unreachable: ${reason}`);

@@ -6,6 +6,7 @@ import {
   type ClientContext,
   type DispRegistry,
   type OnClientProgress,
+  parseImageId,
 } from "@disp/client";
 import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -117,6 +118,17 @@ export async function withClient<T>(
 }
 
 /** Parses a decimal id option. */
+/** An image id as users see it (0x and 64 hex digits) or in decimal. */
+export function imageIdOption(value: string | undefined, option: string): bigint {
+  const id = value === undefined ? undefined : parseImageId(value);
+  if (id === undefined) {
+    throw new TaskInputError(
+      `--${option} must be an image id (0x and up to 64 hex digits, as disp:store prints it), got ${value ?? "nothing"}`,
+    );
+  }
+  return id;
+}
+
 export function idOption(value: string | undefined, option: string): bigint {
   if (value === undefined || !/^\d+$/.test(value))
     throw new TaskInputError(`--${option} must be a whole number, got ${value ?? "nothing"}`);

@@ -1,5 +1,6 @@
 import { parseKernel, type CodecChoice } from "@disp/core";
 import {
+  imageIdHex,
   replicaNodes,
   storeImage,
   type DispRegistry,
@@ -71,7 +72,7 @@ export function printStored(result: StoreResult, sourceBytes: number, json: bool
     );
   }
   const summary = {
-    imageId: result.imageId.toString(),
+    imageId: imageIdHex(result.imageId),
     version: result.version.toString(),
     mode: result.mode,
     codec: result.codec,

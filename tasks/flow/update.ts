@@ -3,7 +3,7 @@ import { updateImage } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger, readInput, required } from "../cli.js";
-import { idOption, openSession, withClient } from "./session.js";
+import { imageIdOption, openSession, withClient } from "./session.js";
 import { codecOption, printStored } from "./store.js";
 
 interface UpdateArgs {
@@ -20,7 +20,7 @@ interface UpdateArgs {
 
 /** disp:update — add a version to an image, kept like the image is kept. */
 export default cliAction(async (args: UpdateArgs, hre: HardhatRuntimeEnvironment) => {
-  const imageId = idOption(args.id, "id");
+  const imageId = imageIdOption(args.id, "id");
   const bytes = await readInput(required(args.image, "image"));
   const codec = codecOption(args.codec);
   const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);

@@ -1,9 +1,9 @@
-import { verifyImage } from "@disp/client";
+import { verifyImage, imageIdHex } from "@disp/client";
 import { DispError } from "@disp/core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger } from "../cli.js";
-import { idOption, openSession, withClient } from "./session.js";
+import { idOption, imageIdOption, openSession, withClient } from "./session.js";
 
 interface VerifyArgs {
   id: string | undefined;
@@ -17,7 +17,7 @@ interface VerifyArgs {
 
 /** disp:verify — the evidence per slot, without rebuilding; exits non-zero unless every slot holds. */
 export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment) => {
-  const imageId = idOption(args.id, "id");
+  const imageId = imageIdOption(args.id, "id");
   const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
@@ -30,7 +30,7 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
     );
   } else {
     console.log(
-      `image ${imageId} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}`,
+      `image ${imageIdHex(imageId)} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}`,
     );
     for (const slot of report.slots) {
       const marks = `receipt ${slot.confirmed ? "yes" : "NO"}, fragment ${slot.valid ? "valid" : "INVALID"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
@@ -42,6 +42,6 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
   if (!report.ok)
     throw new DispError(
       "VERIFY_FAILED",
-      `image ${imageId} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`,
+      `image ${imageIdHex(imageId)} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`,
     );
 });

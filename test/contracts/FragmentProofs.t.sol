@@ -12,6 +12,7 @@ contract FragmentProofsFuzzTest is TestBase {
     uint256 private constant NODES = 64;
 
     DispRegistry private registry;
+    uint256 private imageId;
 
     struct Tree {
         uint256[] indices;
@@ -32,7 +33,7 @@ contract FragmentProofsFuzzTest is TestBase {
         uint256 position = bound(pick, 0, n);
         assertTrue(
             registry.verifyFragment(
-                1,
+                imageId,
                 1,
                 tree.indices[position],
                 tree.digests[position],
@@ -52,7 +53,7 @@ contract FragmentProofsFuzzTest is TestBase {
         uint256 position = bound(pick, 0, n);
         if (wrongIndex == tree.indices[position]) wrongIndex = wrongIndex == 0 ? 1 : wrongIndex - 1;
         assertFalse(
-            registry.verifyFragment(1, 1, wrongIndex, tree.digests[position], _proof(tree, position)),
+            registry.verifyFragment(imageId, 1, wrongIndex, tree.digests[position], _proof(tree, position)),
             "a leaf at another index fails"
         );
     }
@@ -67,7 +68,7 @@ contract FragmentProofsFuzzTest is TestBase {
         uint256 position = bound(pick, 0, n);
         if (wrongDigest == tree.digests[position]) wrongDigest = ~wrongDigest;
         assertFalse(
-            registry.verifyFragment(1, 1, tree.indices[position], wrongDigest, _proof(tree, position)),
+            registry.verifyFragment(imageId, 1, tree.indices[position], wrongDigest, _proof(tree, position)),
             "another digest fails"
         );
     }
@@ -86,7 +87,7 @@ contract FragmentProofsFuzzTest is TestBase {
         element = bound(element, 0, proof.length - 1);
         proof[element] ^= (mask == bytes32(0) ? bytes32(uint256(1)) : mask);
         assertFalse(
-            registry.verifyFragment(1, 1, tree.indices[position], tree.digests[position], proof),
+            registry.verifyFragment(imageId, 1, tree.indices[position], tree.digests[position], proof),
             "a tampered proof fails"
         );
         // A proof cut short fails too.
@@ -94,7 +95,7 @@ contract FragmentProofsFuzzTest is TestBase {
         bytes32[] memory short = new bytes32[](full.length - 1);
         for (uint256 i = 0; i < short.length; ++i) short[i] = full[i];
         assertFalse(
-            registry.verifyFragment(1, 1, tree.indices[position], tree.digests[position], short),
+            registry.verifyFragment(imageId, 1, tree.indices[position], tree.digests[position], short),
             "a truncated proof fails"
         );
     }
@@ -102,11 +103,11 @@ contract FragmentProofsFuzzTest is TestBase {
     function testFuzz_rejectsALeafOfAnotherVersion(uint256 seed, uint256 count, uint256 pick) public {
         (Tree memory tree, uint256 n) = _registerRandomImage(seed, count);
         Tree memory next = _randomTree(uint256(keccak256(abi.encode(seed, "v2"))), n);
-        registry.addVersion(1, _root(next.leaves), keccak256("pixels v2"), hex"01551220aa");
+        registry.addVersion(imageId, _root(next.leaves), hex"01551220aa");
         uint256 position = bound(pick, 0, n);
         assertFalse(
             registry.verifyFragment(
-                1,
+                imageId,
                 2,
                 tree.indices[position],
                 tree.digests[position],
@@ -116,7 +117,7 @@ contract FragmentProofsFuzzTest is TestBase {
         );
         assertTrue(
             registry.verifyFragment(
-                1,
+                imageId,
                 2,
                 next.indices[position],
                 next.digests[position],
@@ -126,12 +127,12 @@ contract FragmentProofsFuzzTest is TestBase {
         );
     }
 
-    /// @dev Forms a community of 2..64 members and registers image 1 on it with a random tree.
+    /// @dev Forms a community of 2..64 members and registers an image on it with a random tree.
     function _registerRandomImage(uint256 seed, uint256 count) private returns (Tree memory tree, uint256 n) {
         n = bound(count, 2, NODES);
         registry.formCommunity(n);
         tree = _randomTree(seed, n);
-        registry.registerImage(1, n, _root(tree.leaves), keccak256("pixels"), hex"01551220ff");
+        imageId = registry.registerImage(1, n, _root(tree.leaves), hex"01551220ff");
     }
 
     /// @dev `n` fragment leaves and the manifest leaf, rotated by a seed-chosen offset so the

@@ -2,20 +2,16 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
-import { at, nodeAccounts, optInAll, namedSigners } from "./helpers.js";
+import { at, nodeAccounts, optInAll, namedSigners, registeredImageId } from "./helpers.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
 
-const v1 = {
-  root: ethers.id("root v1"),
-  contentHash: ethers.sha256(ethers.toUtf8Bytes("pixels v1")),
-  manifestCid: ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes("manifest v1"))]),
-};
+const manifestCid = ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes("manifest v1"))]);
 
 /**
- * Community 1 of 4 members keeping image 1 (a DISP image with a second version); image 2 replicated
- * on two other opted-in nodes; one free node left.
+ * Community 1 of 4 members keeping `dispImage` (with a second version); `replicatedImage` replicated
+ * on two other opted-in nodes; one free node left; `unknownImage` is an id never registered.
  */
 async function deployFixture() {
   const { owner, stranger } = await namedSigners(ethers, ["admin", "owner", "stranger"]);
@@ -25,108 +21,123 @@ async function deployFixture() {
   await optInAll(registry, nodes);
   await (await registry.formCommunity(4)).wait();
   const asOwner = registry.connect(owner);
-  await (await asOwner.registerImage(1, 4, v1.root, v1.contentHash, v1.manifestCid)).wait();
-  await (await asOwner.addVersion(1, ethers.id("root v2"), v1.contentHash, v1.manifestCid)).wait();
+  const dispImage = await registeredImageId(
+    registry,
+    asOwner.registerImage(1, 4, ethers.id("disp root v1"), manifestCid),
+  );
+  await (await asOwner.addVersion(dispImage, ethers.id("disp root v2"), manifestCid)).wait();
   const replicas = [at(nodes, 5), at(nodes, 4)];
-  await (
-    await asOwner.registerReplicatedImage(
+  const replicatedImage = await registeredImageId(
+    registry,
+    asOwner.registerReplicatedImage(
       replicas.map((node) => node.address),
-      v1.root,
-      v1.contentHash,
-      v1.manifestCid,
-    )
-  ).wait();
-  return { registry, owner, stranger, members: nodes.slice(0, 4), replicas, freeNode: at(nodes, 6) };
+      ethers.id("replicated root v1"),
+      manifestCid,
+    ),
+  );
+  const unknownImage = await registry.imageIdOf(owner.address, ethers.id("never registered"));
+  return {
+    registry,
+    owner,
+    stranger,
+    members: nodes.slice(0, 4),
+    replicas,
+    freeNode: at(nodes, 6),
+    dispImage,
+    replicatedImage,
+    unknownImage,
+  };
 }
 
 describe("StorageReceipts", function () {
   describe("confirmStorage", function () {
     describe("when the caller is the community member of a slot", function () {
       it("emits StorageConfirmed with its slot, for any existing version", async function () {
-        const { registry, members } = await loadFixture(deployFixture);
+        const { registry, members, dispImage } = await loadFixture(deployFixture);
         for (const [slot, member] of members.entries()) {
-          await expect(registry.connect(member).confirmStorage(1, 2))
+          await expect(registry.connect(member).confirmStorage(dispImage, 2))
             .to.emit(registry, "StorageConfirmed")
-            .withArgs(1n, 2n, member.address, BigInt(slot));
+            .withArgs(dispImage, 2n, member.address, BigInt(slot));
         }
-        await expect(registry.connect(at(members, 3)).confirmStorage(1, 1))
+        await expect(registry.connect(at(members, 3)).confirmStorage(dispImage, 1))
           .to.emit(registry, "StorageConfirmed")
-          .withArgs(1n, 1n, at(members, 3).address, 3n);
+          .withArgs(dispImage, 1n, at(members, 3).address, 3n);
       });
 
       it("records a receipt again when asked again (an attestation, not a flag)", async function () {
-        const { registry, members } = await loadFixture(deployFixture);
+        const { registry, members, dispImage } = await loadFixture(deployFixture);
         const member = at(members, 1);
-        await (await registry.connect(member).confirmStorage(1, 1)).wait();
-        await expect(registry.connect(member).confirmStorage(1, 1))
+        await (await registry.connect(member).confirmStorage(dispImage, 1)).wait();
+        await expect(registry.connect(member).confirmStorage(dispImage, 1))
           .to.emit(registry, "StorageConfirmed")
-          .withArgs(1n, 1n, member.address, 1n);
+          .withArgs(dispImage, 1n, member.address, 1n);
       });
     });
 
     describe("when the caller is a replica of a replicated image", function () {
       it("emits StorageConfirmed with its position among the replicas", async function () {
-        const { registry, replicas } = await loadFixture(deployFixture);
+        const { registry, replicas, replicatedImage } = await loadFixture(deployFixture);
         for (const [position, replica] of replicas.entries()) {
-          await expect(registry.connect(replica).confirmStorage(2, 1))
+          await expect(registry.connect(replica).confirmStorage(replicatedImage, 1))
             .to.emit(registry, "StorageConfirmed")
-            .withArgs(2n, 1n, replica.address, BigInt(position));
+            .withArgs(replicatedImage, 1n, replica.address, BigInt(position));
         }
       });
     });
 
     describe("when the caller keeps nothing of the image", function () {
       it("reverts with StorageReceiptsNotStorageNode for a stranger, a free node and a replica of another image", async function () {
-        const { registry, stranger, freeNode, replicas, members } = await loadFixture(deployFixture);
+        const { registry, stranger, freeNode, replicas, members, dispImage, replicatedImage } =
+          await loadFixture(deployFixture);
         for (const [imageId, account] of [
-          [1, stranger],
-          [1, freeNode],
-          [1, at(replicas, 0)],
-          [2, at(members, 0)],
-          [2, freeNode],
+          [dispImage, stranger],
+          [dispImage, freeNode],
+          [dispImage, at(replicas, 0)],
+          [replicatedImage, at(members, 0)],
+          [replicatedImage, freeNode],
         ] as const) {
           await expect(registry.connect(account).confirmStorage(imageId, 1))
             .to.be.revertedWithCustomError(registry, "StorageReceiptsNotStorageNode")
-            .withArgs(BigInt(imageId), account.address);
+            .withArgs(imageId, account.address);
         }
       });
 
       it("reverts for a member of another community", async function () {
-        const { registry, replicas } = await loadFixture(deployFixture);
+        const { registry, replicas, dispImage } = await loadFixture(deployFixture);
         await (await registry.formCommunity(2)).wait();
         const otherMember = at(replicas, 1);
         expect(await registry.communityMember(2, 0)).to.equal(otherMember.address);
-        await expect(registry.connect(otherMember).confirmStorage(1, 1))
+        await expect(registry.connect(otherMember).confirmStorage(dispImage, 1))
           .to.be.revertedWithCustomError(registry, "StorageReceiptsNotStorageNode")
-          .withArgs(1n, otherMember.address);
+          .withArgs(dispImage, otherMember.address);
       });
 
       it("reverts for a member that was replaced, and accepts its replacement in the same slot", async function () {
-        const { registry, members, replicas } = await loadFixture(deployFixture);
+        const { registry, members, replicas, dispImage } = await loadFixture(deployFixture);
         await (await registry.replaceMember(1, 2)).wait();
         // The pool's front node takes the slot (replicas stay in the pool).
         const replacement = at(replicas, 1);
         expect(await registry.communityMember(1, 2)).to.equal(replacement.address);
-        await expect(registry.connect(at(members, 2)).confirmStorage(1, 1))
+        await expect(registry.connect(at(members, 2)).confirmStorage(dispImage, 1))
           .to.be.revertedWithCustomError(registry, "StorageReceiptsNotStorageNode")
-          .withArgs(1n, at(members, 2).address);
-        await expect(registry.connect(replacement).confirmStorage(1, 1))
+          .withArgs(dispImage, at(members, 2).address);
+        await expect(registry.connect(replacement).confirmStorage(dispImage, 1))
           .to.emit(registry, "StorageConfirmed")
-          .withArgs(1n, 1n, replacement.address, 2n);
+          .withArgs(dispImage, 1n, replacement.address, 2n);
       });
     });
 
     describe("when the image or version does not exist", function () {
       it("reverts with ImageRegistryUnknownImage or ImageRegistryUnknownVersion", async function () {
-        const { registry, members } = await loadFixture(deployFixture);
+        const { registry, members, dispImage, unknownImage } = await loadFixture(deployFixture);
         const member = at(members, 0);
-        await expect(registry.connect(member).confirmStorage(9, 1))
+        await expect(registry.connect(member).confirmStorage(unknownImage, 1))
           .to.be.revertedWithCustomError(registry, "ImageRegistryUnknownImage")
-          .withArgs(9n);
+          .withArgs(unknownImage);
         for (const version of [0, 3]) {
-          await expect(registry.connect(member).confirmStorage(1, version))
+          await expect(registry.connect(member).confirmStorage(dispImage, version))
             .to.be.revertedWithCustomError(registry, "ImageRegistryUnknownVersion")
-            .withArgs(1n, BigInt(version));
+            .withArgs(dispImage, BigInt(version));
         }
       });
     });

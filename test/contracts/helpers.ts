@@ -1,6 +1,6 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import type { Wallet } from "ethers";
+import type { ContractTransactionResponse, Wallet } from "ethers";
 
 import type { DispRegistry } from "../../packages/client/src/typechain/index.js";
 
@@ -65,3 +65,21 @@ export function addressesOf(accounts: readonly (NodeAccount | HardhatEthersSigne
 
 /** The status values of `ICommunityRegistry.NodeStatus`. */
 export const NodeStatus = { None: 0n, Free: 1n, Serving: 2n } as const;
+
+/**
+ * The id of the image that `tx` (a `registerImage` or `registerReplicatedImage`) registered, read
+ * from the one `ImageRegistered` event it emitted.
+ */
+export async function registeredImageId(
+  registry: DispRegistry,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
+): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("the registration was not mined");
+  const { blockNumber, hash } = receipt;
+  const events = (
+    await registry.queryFilter(registry.filters.ImageRegistered, blockNumber, blockNumber)
+  ).filter((event) => event.transactionHash === hash);
+  if (events.length !== 1) throw new Error(`expected one ImageRegistered event, got ${events.length}`);
+  return at(events, 0).args.imageId;
+}

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import {
   changeAccess,
   imageHistory,
+  imageIdHex,
   replaceMember,
   retrieveImage,
   storeImage,
@@ -13,13 +14,14 @@ import { sha256Hex } from "@disp/core";
 import { expect } from "chai";
 
 import type { World } from "../../tasks/lib/world.js";
-import { expectCode, fixture, testWorld } from "./support.js";
+import { expectCode, fixture, registeredImages, testWorld, variant } from "./support.js";
 
 describe("access, bad input, and the storage nodes over time", function () {
   this.timeout(240_000);
   let world: World;
   let close: () => Promise<void>;
   let image: Uint8Array;
+  let stores = 0;
 
   before(async function () {
     ({ world, close } = await testWorld(4));
@@ -34,7 +36,8 @@ describe("access, bad input, and the storage nodes over time", function () {
     const owner = world.users[user];
     if (owner === undefined) throw new Error("no user account");
     const uploader = await world.startIpfs(`uploader-${Date.now()}`);
-    const result = await storeImage(world.client(owner, uploader), image, {
+    // Each test stores an image of its own: an account cannot register the same content twice.
+    const result = await storeImage(world.client(owner, uploader), await variant(image, ++stores), {
       mode: "disp",
       communityId: world.communityId,
     });
@@ -82,12 +85,12 @@ describe("access, bad input, and the storage nodes over time", function () {
     ]);
   });
 
-  it("refuses bad input with a typed error and registers nothing, leaving nothing pinned", async function () {
+  it("refuses bad input with a typed error, registering nothing but the one image it stores on purpose, leaving nothing pinned", async function () {
     const [owner, , stranger] = world.users;
     if (owner === undefined || stranger === undefined) throw new Error("no user accounts");
     const uploader = await world.startIpfs("uploader-bad");
     const client = world.client(owner, uploader);
-    const before = await world.registry.imageCount();
+    const before = await registeredImages(world.registry);
     const disp = { mode: "disp", communityId: world.communityId } as const;
 
     await expectCode(storeImage(client, randomBytes(4096), disp), "IMAGE_UNKNOWN_FORMAT");
@@ -106,10 +109,16 @@ describe("access, bad input, and the storage nodes over time", function () {
       "CLIENT_NOT_A_NODE",
     );
     await expectCode(retrieveImage(client, 12345n), "CLIENT_UNKNOWN_IMAGE");
-    await expectCode(retrieveImage(client, 1n, { version: 9n }), "CLIENT_UNKNOWN_VERSION");
-    await expectCode(updateImage(world.client(stranger, uploader), 1n, image), "CLIENT_NOT_AUTHORIZED");
+    const existing = await store();
+    await expectCode(retrieveImage(client, existing, { version: 9n }), "CLIENT_UNKNOWN_VERSION");
+    await expectCode(updateImage(world.client(stranger, uploader), existing, image), "CLIENT_NOT_AUTHORIZED");
+    const again = await expectCode(
+      storeImage(client, await variant(image, stores), disp),
+      "CLIENT_IMAGE_EXISTS",
+    );
+    expect(again.message).to.include(imageIdHex(existing));
 
-    expect(await world.registry.imageCount()).to.equal(before);
+    expect(await registeredImages(world.registry)).to.deep.equal([...before, existing]);
     expect(await uploader.pins()).to.deep.equal([]);
   });
 
@@ -117,7 +126,7 @@ describe("access, bad input, and the storage nodes over time", function () {
     const down = world.nodes[3];
     const [owner] = world.users;
     if (down === undefined || owner === undefined) throw new Error("setup");
-    const before = await world.registry.imageCount();
+    const before = await registeredImages(world.registry);
     await world.stopNode(down);
     try {
       const uploader = await world.startIpfs("uploader-unreachable");
@@ -126,7 +135,7 @@ describe("access, bad input, and the storage nodes over time", function () {
         "CLIENT_NOT_ENOUGH_NODES",
       );
       expect(failure.message).to.include(down.account.address);
-      expect(await world.registry.imageCount()).to.equal(before);
+      expect(await registeredImages(world.registry)).to.deep.equal(before);
       expect(await uploader.pins()).to.deep.equal([]);
     } finally {
       await world.restartNode(down);
@@ -143,7 +152,7 @@ describe("access, bad input, and the storage nodes over time", function () {
       const failure = await expectCode(
         storeImage(
           world.client(owner, uploader),
-          image,
+          await variant(image, ++stores),
           { mode: "disp", communityId: world.communityId },
           { timeoutMs: 3000 },
         ),
@@ -151,7 +160,7 @@ describe("access, bad input, and the storage nodes over time", function () {
       );
       expect(failure.message).to.match(/slot 3 \(/);
       expect(failure.message).not.to.match(/slots? [012] \(/);
-      imageId = await world.registry.imageCount();
+      imageId = (await registeredImages(world.registry)).at(-1) ?? 0n;
     });
     // The agent reads what it missed from the chain, fetches its fragment and confirms.
     await waitFor(

@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { isDispError } from "@disp/core";
+import { chooseColorType, decodeImage, encodePng, isDispError } from "@disp/core";
 import { expect } from "chai";
 import { network } from "hardhat";
+
+import type { DispRegistry } from "@disp/client";
 
 import { startWorld, type World } from "../../tasks/lib/world.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
@@ -12,6 +14,24 @@ export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 
 export function fixture(name: string): Promise<Uint8Array> {
   return readFile(join(FIXTURES, name));
+}
+
+/**
+ * `png` with its first pixel's red channel set to `n`: another image, so another root and another
+ * image id (an account cannot register the same content twice; ids derive from owner and root).
+ */
+export async function variant(png: Uint8Array, n: number): Promise<Uint8Array> {
+  const image = await decodeImage(png);
+  const data = new Uint8Array(image.data);
+  data[0] = n & 0xff;
+  const pixels = { width: image.width, height: image.height, data };
+  return encodePng(pixels, { colorType: chooseColorType(pixels), filter: "up", deflateLevel: 6 });
+}
+
+/** How many images the registry has registered so far (ids are not sequential: count the events). */
+export async function registeredImages(registry: DispRegistry): Promise<bigint[]> {
+  const logs = await registry.queryFilter(registry.filters.ImageRegistered());
+  return logs.map((log) => log.args.imageId);
 }
 
 /** A fresh chain, registry, community of `size` storage nodes with agents, and temp directory. */

@@ -33,9 +33,10 @@ export function lastJsonLine(stdout: string): unknown {
 }
 
 /** A failed run prints exactly one line on stderr, naming the error code. */
-export function expectOneLineError(run: Run, code: string): void {
+export function expectOneLineError(run: Run, code: string): string {
   expect(run.code, run.stderr).to.equal(1);
   const lines = run.stderr.trim().split("\n");
   expect(lines, run.stderr).to.have.length(1);
   expect(lines[0]).to.match(new RegExp(`^Error ${code}: `));
+  return lines[0] ?? "";
 }

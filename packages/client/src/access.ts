@@ -2,6 +2,7 @@ import { isAddress } from "ethers";
 
 import { ClientError } from "./errors.js";
 import { read, transact, type DispRegistry } from "./registry.js";
+import { imageIdHex } from "./image-id.js";
 
 /**
  * Per-image access, as the registry records it. IPFS content is public by CID: until fragments are
@@ -78,7 +79,7 @@ export async function requireReadAccess(
   if (!(await read(registry, () => registry.canRead(imageId, account)))) {
     throw new ClientError(
       "CLIENT_NO_READ_GRANT",
-      `image ${imageId} is private and ${account} holds no read grant (grants are advisory until fragments are encrypted)`,
+      `image ${imageIdHex(imageId)} is private and ${account} holds no read grant (grants are advisory until fragments are encrypted)`,
     );
   }
 }

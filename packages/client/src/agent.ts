@@ -10,6 +10,7 @@ import { placementOf } from "./placement.js";
 import { read, signerOf, transact, type DispRegistry } from "./registry.js";
 import { dialNodes, likelyHolders } from "./sources.js";
 import { versionRecord } from "./versions.js";
+import { imageIdHex } from "./image-id.js";
 
 export interface NodeAgentOptions {
   /** The registry, connected with the node operator's signer (it opts in and signs receipts). */
@@ -122,7 +123,7 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
     if (!(await holdsPart(imageId, task.fragment))) {
       throw new ClientError(
         "CLIENT_NOT_A_NODE",
-        `${address} no longer keeps part ${task.fragment} of image ${imageId}`,
+        `${address} no longer keeps part ${task.fragment} of image ${imageIdHex(imageId)}`,
       );
     }
     await ipfs.pin(cid, reading);

@@ -1,6 +1,7 @@
 import { ClientError } from "./errors.js";
 import type { OnClientProgress } from "./progress.js";
 import type { DispRegistry } from "./registry.js";
+import { imageIdHex } from "./image-id.js";
 
 export interface AwaitStorageOptions {
   readonly fromBlock: number;
@@ -42,7 +43,7 @@ export async function awaitStorage(
     if (Date.now() >= deadline || options.signal?.aborted === true) {
       throw new ClientError(
         "CLIENT_STORAGE_TIMEOUT",
-        `image ${imageId} version ${version} is registered, but after ${Math.round(options.timeoutMs / 1000)} s ` +
+        `image ${imageIdHex(imageId)} version ${version} is registered, but after ${Math.round(options.timeoutMs / 1000)} s ` +
           `slot${missing.length > 1 ? "s" : ""} ${missing.map((slot) => `${slot} (${nodes[slot]})`).join(", ")} ` +
           `had not confirmed storage: are those nodes' agents running and reachable?`,
       );

@@ -3,6 +3,8 @@ import { DispError, isDispError } from "@disp/core";
 export type ClientErrorCode =
   /** No image with that id on this registry. */
   | "CLIENT_UNKNOWN_IMAGE"
+  /** The account already registered an image with this content (the message names its id). */
+  | "CLIENT_IMAGE_EXISTS"
   /** The image exists, the version does not. */
   | "CLIENT_UNKNOWN_VERSION"
   /** No community with that id (or not of the size the image needs). */

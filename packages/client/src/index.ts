@@ -12,6 +12,7 @@ export { verifyImage, type SlotEvidence, type VerifyReport } from "./verify.js";
 export { imageHistory, IMAGE_EVENTS, type HistoryEntry, type ImageEventName } from "./history.js";
 export { changeAccess, requireReadAccess, type AccessAction, type AccessChange } from "./access.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
+export { imageIdHex, imageIdOf, parseImageId } from "./image-id.js";
 export {
   createNodeAgent,
   type AgentEvent,

@@ -4,6 +4,7 @@ import type { CID } from "multiformats/cid";
 
 import { ClientError, messageOf } from "./errors.js";
 import type { VersionRecord } from "./versions.js";
+import { imageIdHex } from "./image-id.js";
 
 /** A manifest whose leaf (and every fragment leaf it lists) is proven against the on-chain root. */
 export interface VerifiedManifest {
@@ -33,14 +34,14 @@ export async function fetchVerifiedManifest(
   } catch (error) {
     throw new ClientError(
       "CLIENT_MANIFEST_MISMATCH",
-      `image ${record.imageId} version ${record.version}: the manifest at ${record.manifestCid} is invalid: ${messageOf(error)}`,
+      `image ${imageIdHex(record.imageId)} version ${record.version}: the manifest at ${record.manifestCid} is invalid: ${messageOf(error)}`,
       { cause: error },
     );
   }
   if (rootOf(manifest, bytes) !== record.root) {
     throw new ClientError(
       "CLIENT_MANIFEST_MISMATCH",
-      `image ${record.imageId} version ${record.version}: the manifest at ${record.manifestCid} does not match the on-chain root ${record.root}`,
+      `image ${imageIdHex(record.imageId)} version ${record.version}: the manifest at ${record.manifestCid} does not match the on-chain root ${record.root}`,
     );
   }
   return { manifest, bytes };

@@ -7,6 +7,7 @@ import type {
 } from "ethers";
 
 import { ClientError, type ClientErrorCode } from "./errors.js";
+import { imageIdHex } from "./image-id.js";
 import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "./typechain/index.js";
 
 export type { DispRegistry };
@@ -136,24 +137,27 @@ function* revertDataCandidates(value: unknown, depth: number): Generator<string>
 
 function describeRevert(name: string, args: readonly unknown[]): [ClientErrorCode, string] {
   const [a, b, c] = args.map(String);
+  const image = () => imageIdHex(BigInt(args[0] as bigint));
   switch (name) {
     case "ImageRegistryUnknownImage":
-      return ["CLIENT_UNKNOWN_IMAGE", `image ${a} does not exist`];
+      return ["CLIENT_UNKNOWN_IMAGE", `image ${image()} does not exist`];
+    case "ImageRegistryImageExists":
+      return ["CLIENT_IMAGE_EXISTS", `this account already stored this image, as image ${image()}`];
     case "ImageRegistryUnknownVersion":
-      return ["CLIENT_UNKNOWN_VERSION", `image ${a} has no version ${b}`];
+      return ["CLIENT_UNKNOWN_VERSION", `image ${image()} has no version ${b}`];
     case "ImageRegistryUnknownCommunity":
     case "CommunityRegistryUnknownCommunity":
       return ["CLIENT_UNKNOWN_COMMUNITY", `community ${a} does not exist`];
     case "ImageRegistryFragmentCountMismatch":
       return ["CLIENT_INVALID_INPUT", `community ${a} has ${b} members but the image has ${c} fragments`];
     case "ImageRegistryNotOwner":
-      return ["CLIENT_NOT_AUTHORIZED", `${b} is not the owner of image ${a}`];
+      return ["CLIENT_NOT_AUTHORIZED", `${b} is not the owner of image ${image()}`];
     case "ImageRegistryNotEditor":
-      return ["CLIENT_NOT_AUTHORIZED", `${b} is neither the owner nor an editor of image ${a}`];
+      return ["CLIENT_NOT_AUTHORIZED", `${b} is neither the owner nor an editor of image ${image()}`];
     case "AccessControlUnauthorizedAccount":
       return ["CLIENT_NOT_AUTHORIZED", `${a} lacks the role ${b}`];
     case "StorageReceiptsNotStorageNode":
-      return ["CLIENT_NOT_A_NODE", `${b} keeps no part of image ${a}`];
+      return ["CLIENT_NOT_A_NODE", `${b} keeps no part of image ${image()}`];
     case "CommunityRegistryNodeNotOptedIn":
     case "ImageRegistryNodeNotOptedIn":
       return ["CLIENT_NOT_A_NODE", `${a} is not an opted-in storage node`];

@@ -9,6 +9,7 @@ import { placementOf } from "./placement.js";
 import { dialHolders, type Unreachable } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
 import { resolveVersion, versionRecord } from "./versions.js";
+import { imageIdHex } from "./image-id.js";
 
 export interface RetrieveOptions {
   /** The version to read (default: the latest). */
@@ -73,13 +74,8 @@ export async function retrieveImage(
   });
   options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
 
+  // The manifest (and the content hash in it) is checked against the root's manifest leaf.
   const { manifest } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal: options.signal });
-  if (manifest.contentHash.digest !== record.contentHash.toLowerCase()) {
-    throw new ClientError(
-      "CLIENT_MANIFEST_MISMATCH",
-      `image ${imageId} version ${version}: the manifest's content hash differs from the one registered on chain`,
-    );
-  }
   const parts = await fetchParts(ipfs, manifest, {
     timeoutMs,
     signal: options.signal,
@@ -89,7 +85,7 @@ export async function retrieveImage(
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(
       "CLIENT_NOTHING_RETRIEVED",
-      `image ${imageId} version ${version}: no fragment could be fetched (${parts.map((part) => `${part.index}: ${part.reason ?? part.status}`).join("; ")})`,
+      `image ${imageIdHex(imageId)} version ${version}: no fragment could be fetched (${parts.map((part) => `${part.index}: ${part.reason ?? part.status}`).join("; ")})`,
     );
   }
   const rebuilt = await rebuildImageFile(

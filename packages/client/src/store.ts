@@ -16,6 +16,7 @@ import { rootOf } from "./manifest-check.js";
 import { kernelForSize, placementOf } from "./placement.js";
 import { dialNodes } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
+import { imageIdHex, imageIdOf } from "./image-id.js";
 import { findEvent, read, transact } from "./registry.js";
 
 /** How the parts of an image are kept. */
@@ -85,10 +86,11 @@ export async function storeImage(
       ? [...(await read(registry, () => registry.communityMembers(target.communityId)))]
       : await checkReplicaNodes(context, target.nodes);
   const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
+  await refuseExisting(context, rootOf(encoded.manifest, encoded.manifestBytes));
   const committed = await commit(context, encoded, nodes, options, "ImageRegistered", (root, cid) =>
     target.mode === "disp"
-      ? registry.registerImage(target.communityId, nodes.length, root, encoded.contentHash, cid)
-      : registry.registerReplicatedImage(nodes, root, encoded.contentHash, cid),
+      ? registry.registerImage(target.communityId, nodes.length, root, cid)
+      : registry.registerReplicatedImage(nodes, root, cid),
   );
   const communityId = target.mode === "disp" ? target.communityId : 0n;
   return result(encoded, target.mode, communityId, nodes, committed);
@@ -113,16 +115,37 @@ export async function updateImage(
   if (!mayEdit) {
     throw new ClientError(
       "CLIENT_NOT_AUTHORIZED",
-      `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageId}`,
+      `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageIdHex(imageId)}`,
     );
   }
   const { communityId, nodes } = await placementOf(registry, imageId);
   const mode = communityId === 0n ? "replicate" : "disp";
   const encoded = await encodeFor(bytes, mode, nodes.length, options);
   const committed = await commit(context, encoded, nodes, options, "VersionAdded", (root, cid) =>
-    registry.addVersion(imageId, root, encoded.contentHash, cid),
+    registry.addVersion(imageId, root, cid),
   );
   return result(encoded, mode, communityId, nodes, committed);
+}
+
+/**
+ * Refuses, before anything is uploaded, to store what the signer already stored: an image's id
+ * derives from its registrant and version 1's root, so the same content stored the same way again
+ * would be the same image.
+ */
+async function refuseExisting(context: ClientContext, root: string): Promise<void> {
+  const account = await accountOf(context);
+  if (account === undefined) return; // a read-only client fails later, at the transaction
+  const imageId = imageIdOf(account, root);
+  const exists = await context.registry.imageInfo(imageId).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    throw new ClientError(
+      "CLIENT_IMAGE_EXISTS",
+      `${account} already stored this image, with the same codec and kernel, as image ${imageIdHex(imageId)}`,
+    );
+  }
 }
 
 /** A version on chain, as the registering transaction left it. */

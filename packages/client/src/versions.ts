@@ -3,6 +3,7 @@ import { CID } from "multiformats/cid";
 
 import { ClientError } from "./errors.js";
 import { read, type DispRegistry } from "./registry.js";
+import { imageIdHex } from "./image-id.js";
 
 /** One version of an image as the chain records it. */
 export interface VersionRecord {
@@ -10,8 +11,6 @@ export interface VersionRecord {
   readonly version: bigint;
   /** Merkle root over the fragment leaves and the manifest leaf (from storage). */
   readonly root: string;
-  /** Pixel hash (pixel codec) or SHA-256 of the original file (file codecs). */
-  readonly contentHash: string;
   /** Where the manifest lives on IPFS (a locator: the root is what vouches for it). */
   readonly manifestCid: CID;
   /** Who registered it (the owner at the time, or an editor). */
@@ -31,7 +30,7 @@ export interface LogRange {
 }
 
 /**
- * A version's record: the root from storage; the manifest CID, content hash and block time from its
+ * A version's record: the root from storage; the manifest CID and block time from its
  * event (`ImageRegistered` for version 1, `VersionAdded` after), found with `eth_getLogs` by the
  * indexed image id and version, so any standard JSON-RPC node can answer.
  */
@@ -48,14 +47,12 @@ export async function versionRecord(
       ? (await registry.queryFilter(registry.filters.ImageRegistered(imageId), fromBlock)).map((log) => ({
           log,
           editor: log.args.owner,
-          contentHash: log.args.contentHash,
           manifestCid: log.args.manifestCid,
         }))
       : (await registry.queryFilter(registry.filters.VersionAdded(imageId, version), fromBlock)).map(
           (log) => ({
             log,
             editor: log.args.editor,
-            contentHash: log.args.contentHash,
             manifestCid: log.args.manifestCid,
           }),
         );
@@ -63,7 +60,7 @@ export async function versionRecord(
   if (event === undefined) {
     throw new ClientError(
       "CLIENT_UNKNOWN_VERSION",
-      `image ${imageId} version ${version} has a root on chain but no event from block ${fromBlock}: is the log range right?`,
+      `image ${imageIdHex(imageId)} version ${version} has a root on chain but no event from block ${fromBlock}: is the log range right?`,
     );
   }
   const block = await event.log.getBlock();
@@ -71,7 +68,6 @@ export async function versionRecord(
     imageId,
     version,
     root,
-    contentHash: event.contentHash,
     manifestCid: decodeCid(event.manifestCid),
     editor: event.editor,
     blockNumber: event.log.blockNumber,
@@ -104,7 +100,10 @@ export async function resolveVersion(
   const info = await read(registry, () => registry.imageInfo(imageId));
   if (requested === undefined) return info.versionCount;
   if (requested < 1n || requested > info.versionCount) {
-    throw new ClientError("CLIENT_UNKNOWN_VERSION", `image ${imageId} has no version ${requested}`);
+    throw new ClientError(
+      "CLIENT_UNKNOWN_VERSION",
+      `image ${imageIdHex(imageId)} has no version ${requested}`,
+    );
   }
   return requested;
 }
