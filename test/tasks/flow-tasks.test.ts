@@ -66,28 +66,13 @@ describe("the flow's tasks, as a user runs them", function () {
 
     it("stores, retrieves, verifies and lists the history from other terminals", async function () {
       const network = ["--network", "localhost"];
-      const stored = await hardhat(
-        "disp:store",
-        ...network,
-        "--image",
-        ROCKET,
-        "--ipfs",
-        join(directory, "uploader"),
-        "--json",
-      );
+      const store = ["disp:store", ...network, "--image", ROCKET, "--ipfs", join(directory, "uploader")];
+      const stored = await hardhat(...store, "--json");
       expect(stored.code, stored.stderr).to.equal(0);
       const { imageId, codec } = lastJsonLine(stored.stdout) as { imageId: string; codec: string };
       expect(codec).to.equal("jpeg");
       expect(imageId).to.match(/^0x[0-9a-f]{64}$/);
-      const again = await hardhat(
-        "disp:store",
-        ...network,
-        "--image",
-        ROCKET,
-        "--ipfs",
-        join(directory, "uploader"),
-      );
-      expect(expectOneLineError(again, "CLIENT_IMAGE_EXISTS")).to.include(imageId);
+      expect(expectOneLineError(await hardhat(...store), "CLIENT_IMAGE_EXISTS")).to.include(imageId);
 
       const out = join(directory, "retrieved.jpg");
       const reader = ["--ipfs", join(directory, "reader")];
