@@ -160,6 +160,11 @@ export const flowTasks: TaskDefinition[] = [
     "Check every slot of a version: receipt, fragment fetched and valid, proof accepted on chain",
   )
     .addOption(imageId)
+    .addOption({
+      name: "file",
+      description: "A file to prove is this version's content (its SHA-256 or pixel hash)",
+      ...optional,
+    })
     .addOption(imageVersion)
     .addOption(fetchTimeout)
     .addOption(registry)

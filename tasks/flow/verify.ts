@@ -2,11 +2,12 @@ import { verifyImage, imageIdHex } from "@disp/client";
 import { DispError } from "@disp/core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction, positiveInteger } from "../cli.js";
+import { cliAction, positiveInteger, readInput } from "../cli.js";
 import { idOption, imageIdOption, openSession, withClient } from "./session.js";
 
 interface VerifyArgs {
   id: string | undefined;
+  file: string | undefined;
   imageVersion: string | undefined;
   timeout: string;
   registry: string | undefined;
@@ -20,9 +21,10 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
   const imageId = imageIdOption(args.id, "id");
   const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const file = args.file === undefined ? undefined : await readInput(args.file);
   const session = await openSession(hre, args);
   const report = await withClient(hre, session, args.ipfs, (client, onProgress) =>
-    verifyImage(client, imageId, { version, timeoutMs, onProgress }),
+    verifyImage(client, imageId, { version, file, timeoutMs, onProgress }),
   );
   if (args.json) {
     console.log(
@@ -30,8 +32,13 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
     );
   } else {
     console.log(
-      `image ${imageIdHex(imageId)} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}`,
+      `image ${imageIdHex(imageId)} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}, content hash ${report.contentHash}`,
     );
+    if (report.fileMatches !== undefined) {
+      console.log(
+        `  ${args.file}: ${report.fileMatches ? "is this version's content" : "is NOT this version's content"}`,
+      );
+    }
     for (const slot of report.slots) {
       const marks = `receipt ${slot.confirmed ? "yes" : "NO"}, fragment ${slot.valid ? "valid" : "INVALID"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
       console.log(
@@ -42,6 +49,8 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
   if (!report.ok)
     throw new DispError(
       "VERIFY_FAILED",
-      `image ${imageIdHex(imageId)} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`,
+      report.fileMatches === false
+        ? `image ${imageIdHex(imageId)} version ${report.version}: ${args.file} is not this version's content`
+        : `image ${imageIdHex(imageId)} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`,
     );
 });

@@ -80,6 +80,17 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     expect(report.slots.map((slot) => [slot.confirmed, slot.valid, slot.provenOnChain])).to.deep.equal(
       Array.from({ length: 4 }, () => [true, true, true]),
     );
+    expect(report.contentHash).to.equal(sha256Hex(jpeg));
+  });
+
+  it("proves that a file is the registered version, and that another is not", async function () {
+    const [owner] = world.users;
+    if (owner === undefined) throw new Error("no user account");
+    const client = world.client(owner, await world.startIpfs("prover"));
+    const genuine = await verifyImage(client, stored.imageId, { file: jpeg });
+    expect([genuine.fileMatches, genuine.ok]).to.deep.equal([true, true]);
+    const other = await verifyImage(client, stored.imageId, { file: await fixture("coffee.png") });
+    expect([other.fileMatches, other.ok]).to.deep.equal([false, false]);
   });
 
   it("never uses a tampered copy: the fragment counts as missing and the image comes back approximate", async function () {

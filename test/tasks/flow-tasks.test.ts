@@ -90,9 +90,16 @@ describe("the flow's tasks, as a user runs them", function () {
       expect(lastJsonLine(retrieved.stdout)).to.include({ exact: true, contentHashVerified: true });
       expect(sha256Hex(await readFile(out))).to.equal(sha256Hex(await readFile(ROCKET)));
 
-      const verified = await hardhat("disp:verify", ...network, "--id", imageId, ...reader, "--json");
+      const verify = ["disp:verify", ...network, "--id", imageId, ...reader];
+      const verified = await hardhat(...verify, "--file", ROCKET, "--json");
       expect(verified.code, verified.stderr).to.equal(0);
-      expect(lastJsonLine(verified.stdout)).to.include({ ok: true });
+      expect(lastJsonLine(verified.stdout)).to.include({ ok: true, fileMatches: true });
+      const notIt = await hardhat(
+        ...verify,
+        "--file",
+        join(import.meta.dirname, "..", "fixtures", "coffee.png"),
+      );
+      expect(expectOneLineError(notIt, "VERIFY_FAILED")).to.include("is not this version's content");
 
       const history = await hardhat("disp:history", ...network, "--id", imageId, "--json");
       const events = (lastJsonLine(history.stdout) as { event: string }[]).map((entry) => entry.event);

@@ -1,4 +1,4 @@
-import { buildTree, checkFragmentBytes, merkleValues, proofFor } from "@disp/core";
+import { buildTree, checkFragmentBytes, fileMatchesContentHash, merkleValues, proofFor } from "@disp/core";
 
 import type { ClientContext } from "./context.js";
 import { fetchParts } from "./fetch-parts.js";
@@ -35,7 +35,14 @@ export interface VerifyReport {
   readonly version: bigint;
   readonly root: string;
   readonly manifestCid: string;
-  /** Every slot is confirmed, valid and proven on chain. */
+  /** The version's content hash, from its manifest (proven against the root). */
+  readonly contentHash: string;
+  /**
+   * Given a file to check: whether it is this version's content (its SHA-256, or for the pixel
+   * codec the pixel hash of its pixels, equals the proven content hash). Counts towards `ok`.
+   */
+  readonly fileMatches?: boolean;
+  /** Every slot is confirmed, valid and proven on chain (and the file given, if any, matches). */
   readonly ok: boolean;
   readonly slots: SlotEvidence[];
 }
@@ -43,13 +50,16 @@ export interface VerifyReport {
 /**
  * The evidence check, without rebuilding the image: the manifest proven against the on-chain root,
  * then per slot the storage receipt, the fragment fetched and checked, and its Merkle proof verified
- * by the registry itself.
+ * by the registry itself. With `file`, also whether that file is the version's content: anyone
+ * holding it can prove it is the registered one.
  */
 export async function verifyImage(
   context: ClientContext,
   imageId: bigint,
   options: {
     readonly version?: bigint;
+    /** A file to prove against the version's content hash. */
+    readonly file?: Uint8Array;
     readonly timeoutMs?: number;
     readonly onProgress?: OnClientProgress;
     readonly signal?: AbortSignal;
@@ -106,12 +116,17 @@ export async function verifyImage(
       ...(problem === undefined ? {} : { reason: problem }),
     });
   }
+  const fileMatches =
+    options.file === undefined ? undefined : await fileMatchesContentHash(manifest, options.file);
   return {
     imageId,
     version,
     root: record.root,
     manifestCid: record.manifestCid.toString(),
+    contentHash: manifest.contentHash.digest,
+    ...(fileMatches === undefined ? {} : { fileMatches }),
     ok:
+      fileMatches !== false &&
       slots.length === nodes.length &&
       slots.every((slot) => slot.confirmed && slot.valid && slot.provenOnChain),
     slots,

@@ -1,9 +1,11 @@
 import { expect } from "chai";
+import { Jimp } from "jimp";
 
 import {
   CodecError,
   decodeImage,
   encodeImageFile,
+  fileMatchesContentHash,
   merkleValues,
   parseManifest,
   pixelHash,
@@ -262,6 +264,31 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
       tampered[500] = (tampered[500] as number) ^ 1;
       const rejected = await refusal(rebuildImageFile(encoded.manifest, [tampered]), CodecError);
       expect(rejected.rejected).to.deep.equal([{ index: 0, reason: "does not match its CID" }]);
+    });
+  });
+
+  describe("fileMatchesContentHash", () => {
+    it("proves the original file of a JPEG-codec image, and refuses the file with one byte changed", async () => {
+      const file = fixtureBytes("rocket.jpg");
+      const { manifest, codec } = await encodeImageFile(file, { kernel: KERNEL });
+      expect(codec).to.equal("jpeg");
+      expect(await fileMatchesContentHash(manifest, file)).to.equal(true);
+      const changed = file.slice();
+      changed[changed.length - 3] = (changed[changed.length - 3] as number) ^ 1;
+      expect(await fileMatchesContentHash(manifest, changed)).to.equal(false);
+    });
+
+    it("proves a pixel-codec image by its pixels, whatever file holds them", async () => {
+      const file = fixtureBytes("chelsea.png");
+      const { manifest } = await encodeImageFile(file, { kernel: KERNEL, codec: "png" });
+      expect(manifest.contentHash.algorithm).to.not.equal("sha256");
+      expect(await fileMatchesContentHash(manifest, file)).to.equal(true);
+      const image = await decodeImage(file);
+      const sameAsBmp = await Jimp.fromBitmap({ ...image, data: Buffer.from(image.data) }).getBuffer(
+        "image/bmp",
+      );
+      expect(await fileMatchesContentHash(manifest, sameAsBmp)).to.equal(true);
+      expect(await fileMatchesContentHash(manifest, fixtureBytes("coffee.png"))).to.equal(false);
     });
   });
 });

@@ -1,5 +1,6 @@
+import { decodeImage } from "../image/decode.js";
 import type { Manifest } from "../manifest/schema.js";
-import { sha256Hex } from "../pixel-hash.js";
+import { pixelHash, sha256Hex } from "../pixel-hash.js";
 import { computeCid } from "../unixfs.js";
 
 /**
@@ -18,4 +19,19 @@ export async function checkFragmentBytes(
   if ((await computeCid(bytes, manifest.unixfs)).toString() !== entry.cid) return "does not match its CID";
   if (sha256Hex(bytes) !== entry.sha256) return "does not match its SHA-256";
   return undefined;
+}
+
+/**
+ * Whether `file` is the content a (proven) manifest registered: the SHA-256 of the file for the
+ * file and JPEG codecs, the pixel hash of its decoded pixels for the pixel codec (so a PNG holding
+ * the same pixels as the stored image matches too).
+ */
+export async function fileMatchesContentHash(
+  manifest: Manifest,
+  file: Uint8Array,
+  options: { readonly maxPixels?: number } = {},
+): Promise<boolean> {
+  const { algorithm, digest } = manifest.contentHash;
+  if (algorithm === "sha256") return sha256Hex(file) === digest;
+  return pixelHash(await decodeImage(file, options)) === digest;
 }

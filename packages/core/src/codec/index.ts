@@ -1,4 +1,4 @@
-export { checkFragmentBytes } from "./check.js";
+export { checkFragmentBytes, fileMatchesContentHash } from "./check.js";
 export { encodeImageFile } from "./encode.js";
 export { CodecError, type CodecErrorCode } from "./errors.js";
 export { applyOrientation } from "./orient.js";
