@@ -136,9 +136,12 @@ async function refuseExisting(context: ClientContext, root: string): Promise<voi
   const account = await accountOf(context);
   if (account === undefined) return; // a read-only client fails later, at the transaction
   const imageId = imageIdOf(account, root);
-  const exists = await context.registry.imageInfo(imageId).then(
+  const exists = await read(context.registry, () => context.registry.imageInfo(imageId)).then(
     () => true,
-    () => false,
+    (error: unknown) => {
+      if (isClientError(error, "CLIENT_UNKNOWN_IMAGE")) return false;
+      throw error;
+    },
   );
   if (exists) {
     throw new ClientError(
