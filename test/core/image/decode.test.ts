@@ -201,6 +201,13 @@ describe("decodeImage", () => {
     );
   });
 
+  it("refuses, quickly, a GIF whose LZW codes would send the decoder round a loop (found by the property below)", async () => {
+    // Before patches/omggif@1.0.10.patch this call never returned.
+    const error = await refusal(fixtureBytes("bad/gif-lzw-cycle.gif"));
+    expect(error.code).to.equal("IMAGE_CORRUPT");
+    expect(error.message).to.match(/Invalid LZW code/);
+  });
+
   describe("on files that would trap a decoder trusting its tables", () => {
     for (const [name, make] of Object.entries(TRAP_FILES)) {
       it(`refuses a ${name} with IMAGE_CORRUPT, from the header`, async () => {
