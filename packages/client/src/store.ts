@@ -86,8 +86,9 @@ export async function storeImage(
       ? [...(await read(registry, () => registry.communityMembers(target.communityId)))]
       : await checkReplicaNodes(context, target.nodes);
   const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
-  await refuseExisting(context, rootOf(encoded.manifest, encoded.manifestBytes));
-  const committed = await commit(context, encoded, nodes, options, "ImageRegistered", (root, cid) =>
+  const root = rootOf(encoded.manifest, encoded.manifestBytes);
+  await refuseExisting(context, root);
+  const committed = await commit(context, encoded, root, nodes, options, "ImageRegistered", (cid) =>
     target.mode === "disp"
       ? registry.registerImage(target.communityId, nodes.length, root, cid)
       : registry.registerReplicatedImage(nodes, root, cid),
@@ -121,7 +122,8 @@ export async function updateImage(
   const { communityId, nodes } = await placementOf(registry, imageId);
   const mode = communityId === 0n ? "replicate" : "disp";
   const encoded = await encodeFor(bytes, mode, nodes.length, options);
-  const committed = await commit(context, encoded, nodes, options, "VersionAdded", (root, cid) =>
+  const root = rootOf(encoded.manifest, encoded.manifestBytes);
+  const committed = await commit(context, encoded, root, nodes, options, "VersionAdded", (cid) =>
     registry.addVersion(imageId, root, cid),
   );
   return result(encoded, mode, communityId, nodes, committed);
@@ -167,16 +169,16 @@ interface Committed {
 async function commit(
   context: ClientContext,
   encoded: EncodedImage,
+  root: string,
   nodes: readonly string[],
   options: EncodeOptions,
   event: "ImageRegistered" | "VersionAdded",
-  send: (root: string, manifestCid: string) => Promise<ContractTransactionResponse>,
+  send: (manifestCid: string) => Promise<ContractTransactionResponse>,
 ): Promise<Committed> {
   const { registry } = context;
   const cids = await publish(context, encoded, nodes, options);
-  const root = rootOf(encoded.manifest, encoded.manifestBytes);
   options.onProgress?.({ phase: "register", done: 0, total: 1 });
-  const receipt = await transact(registry, () => send(root, hexlify(cids.manifest.bytes))).catch(
+  const receipt = await transact(registry, () => send(hexlify(cids.manifest.bytes))).catch(
     async (error: unknown) => {
       // Refused by the registry: nothing is registered, so nothing needs to stay. Any other failure
       // (a lost connection, a wait that timed out) may hide a registration: keep the parts then.
