@@ -16,12 +16,13 @@ import type { Libp2p } from "libp2p";
 import type { CID } from "multiformats/cid";
 
 import { parseMultiaddr } from "./address.js";
+import { concatChunks as collect } from "./bytes.js";
 import { fetchFile, holdsFile, readFile } from "./dag.js";
-import { DiskBlockstore } from "./disk-blockstore.js";
 import { failed, withDeadline, type ReadOptions } from "./deadline.js";
 import { IpfsError, messageOf } from "./errors.js";
 import { importFile } from "./import.js";
 import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
+import { PackBlockstore } from "./pack-blockstore.js";
 import { PinRecords } from "./pins.js";
 
 export interface EmbeddedNodeOptions {
@@ -63,7 +64,7 @@ type HeliaNode = Helia & { libp2p: Libp2p };
 export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<IpfsNode> {
   const listen = [...(options.listen ?? LOOPBACK_LISTEN)];
   await mkdir(options.directory, { recursive: true });
-  const blockstore = new DiskBlockstore(join(options.directory, "blocks"));
+  const blockstore = new PackBlockstore(join(options.directory, "blocks"));
   const datastore = new ClosingFsDatastore(join(options.directory, "datastore"));
   await blockstore.open();
   await datastore.open();
@@ -86,7 +87,7 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
 
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
 function offlineHelia(
-  blockstore: DiskBlockstore,
+  blockstore: PackBlockstore,
   datastore: ClosingFsDatastore,
   listen: string[],
 ): HeliaNode {
@@ -106,7 +107,7 @@ function offlineHelia(
   return withBitswap(withNet);
 }
 
-function publicHelia(blockstore: DiskBlockstore, datastore: ClosingFsDatastore, listen: string[]): HeliaNode {
+function publicHelia(blockstore: PackBlockstore, datastore: ClosingFsDatastore, listen: string[]): HeliaNode {
   return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
 }
 
@@ -121,7 +122,7 @@ class EmbeddedNode implements IpfsNode {
 
   constructor(
     helia: HeliaNode,
-    blockstore: DiskBlockstore,
+    blockstore: PackBlockstore,
     datastore: ClosingFsDatastore,
     options: EmbeddedNodeOptions,
   ) {
@@ -250,22 +251,4 @@ function classifyHelia(what: string): (error: unknown) => IpfsError {
     }
     return otherwise(error);
   };
-}
-
-/** One block's bytes from the chunks a blockstore streams. */
-async function collect(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-    length += chunk.length;
-  }
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

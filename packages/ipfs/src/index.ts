@@ -7,4 +7,5 @@ export { isLoopback } from "./address.js";
 export { createEmbeddedNode, LOOPBACK_LISTEN, type EmbeddedNodeOptions } from "./embedded.js";
 export { createKuboNode, KUBO_MAX_CHILDREN_PER_NODE, type KuboClient, type KuboNodeOptions } from "./kubo.js";
 export { createLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "./network.js";
+export { PackBlockstore, PACK_FILE } from "./pack-blockstore.js";
 export { tamperWithStoredBlock, tampered } from "./tamper.js";

@@ -1,0 +1,207 @@
+import { randomBytes } from "node:crypto";
+import { appendFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+import { computeCid, DEFAULT_UNIXFS } from "@disp/core";
+import { CID, createEmbeddedNode, isIpfsError, PACK_FILE, PackBlockstore } from "@disp/ipfs";
+import { FsBlockstore } from "blockstore-fs";
+import { expect } from "chai";
+
+import { removeDir, tempDir } from "./support/files.js";
+
+const DAG_PB = 0x70;
+
+/** Random bytes and their CID: one raw block (CIDv1, raw codec, SHA-256), as a UnixFS leaf. */
+async function block(size = 1024): Promise<{ cid: CID; bytes: Uint8Array }> {
+  const bytes = randomBytes(size);
+  const cid = await computeCid(bytes, DEFAULT_UNIXFS);
+  expect(cid.code).to.equal(0x55);
+  return { cid, bytes };
+}
+
+async function read(store: PackBlockstore, cid: CID): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const part of store.get(cid)) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("PackBlockstore", function () {
+  let directory: string;
+  let store: PackBlockstore;
+  const packFile = (): string => join(directory, PACK_FILE);
+
+  beforeEach(async function () {
+    directory = await tempDir("pack");
+    store = new PackBlockstore(directory);
+    await store.open();
+  });
+
+  afterEach(async function () {
+    await store.close();
+    await removeDir(directory);
+  });
+
+  it("returns what was put, and knows the same bytes under a raw or a dag-pb CID", async function () {
+    const { cid, bytes } = await block();
+    expect(store.has(cid)).to.equal(false);
+    await store.put(cid, bytes);
+    expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
+    expect(store.has(CID.createV1(DAG_PB, cid.multihash))).to.equal(true);
+  });
+
+  it("appends every block to one file, each block once however often it is put", async function () {
+    const blocks = await Promise.all(Array.from({ length: 40 }, () => block(4096)));
+    await Promise.all([...blocks, ...blocks].map(({ cid, bytes }) => store.put(cid, bytes)));
+    expect(await readdir(directory)).to.deep.equal([PACK_FILE]);
+    const { size } = await stat(packFile());
+    expect(size).to.be.within(40 * 4096, 40 * (4096 + 64));
+    for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
+  });
+
+  it("keeps blocks and deletions across a reopen", async function () {
+    const [kept, deleted] = await Promise.all([block(), block()]);
+    await store.put(kept.cid, kept.bytes);
+    await store.put(deleted.cid, deleted.bytes);
+    await store.delete(deleted.cid);
+    expect(store.has(deleted.cid)).to.equal(false);
+    await store.close();
+
+    store = new PackBlockstore(directory);
+    await store.open();
+    expect(Buffer.compare(await read(store, kept.cid), kept.bytes)).to.equal(0);
+    expect(store.has(deleted.cid)).to.equal(false);
+  });
+
+  it("orders a put and a delete of the same block started together", async function () {
+    const { cid, bytes } = await block();
+    await store.put(cid, bytes);
+    await Promise.all([store.delete(cid), store.put(cid, bytes)]);
+    expect(store.has(cid)).to.equal(true);
+    await Promise.all([store.put(cid, bytes), store.delete(cid)]);
+    expect(store.has(cid)).to.equal(false);
+  });
+
+  it("refuses a block it does not hold with a NotFoundError, as Helia expects", async function () {
+    const { cid } = await block();
+    const error = await rejection(read(store, cid));
+    expect((error as Error).name).to.equal("NotFoundError");
+  });
+
+  it("lists every block with getAll and yields putMany's CIDs in order", async function () {
+    const blocks = await Promise.all(Array.from({ length: 70 }, () => block(100)));
+    const put: string[] = [];
+    for await (const cid of store.putMany(blocks)) put.push(cid.toString());
+    expect(put).to.deep.equal(blocks.map(({ cid }) => cid.toString()));
+    const listed: string[] = [];
+    for await (const pair of store.getAll()) listed.push(pair.cid.toString());
+    expect(listed.sort()).to.deep.equal([...put].sort());
+  });
+
+  it("cuts off a record torn by a crash mid-write when it reopens, and writes on after it", async function () {
+    const [first, second, third] = await Promise.all([block(), block(), block()]);
+    await store.put(first.cid, first.bytes);
+    await store.put(second.cid, second.bytes);
+    await store.close();
+    const whole = await readFile(packFile());
+    await writeFile(packFile(), whole.subarray(0, whole.length - 100)); // the second record, torn
+
+    store = new PackBlockstore(directory);
+    await store.open();
+    expect(Buffer.compare(await read(store, first.cid), first.bytes)).to.equal(0);
+    expect(store.has(second.cid)).to.equal(false);
+    expect((await stat(packFile())).size).to.equal(whole.length / 2);
+    await store.put(third.cid, third.bytes);
+    expect(Buffer.compare(await read(store, third.cid), third.bytes)).to.equal(0);
+  });
+
+  it("cuts off a header cut short at the end of the file", async function () {
+    const { cid, bytes } = await block();
+    await store.put(cid, bytes);
+    await store.close();
+    const { size } = await stat(packFile());
+    await appendFile(packFile(), Buffer.from([0x44, 0x50, 0x4b]));
+
+    store = new PackBlockstore(directory);
+    await store.open();
+    expect((await stat(packFile())).size).to.equal(size);
+    expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
+  });
+
+  it("refuses to open over a damaged record header with IPFS_INTEGRITY, losing nothing", async function () {
+    const [first, second] = await Promise.all([block(), block()]);
+    await store.put(first.cid, first.bytes);
+    await store.put(second.cid, second.bytes);
+    await store.close();
+    const pack = await readFile(packFile());
+    pack[7] = (pack[7] ?? 0) ^ 0x01; // the first record's data length
+    await writeFile(packFile(), pack);
+
+    store = new PackBlockstore(directory);
+    const error = await rejection(store.open());
+    expect(isIpfsError(error, "IPFS_INTEGRITY"), String(error)).to.equal(true);
+    expect((error as Error).message).to.include("damaged record header at byte 0");
+    expect((await stat(packFile())).size).to.equal(pack.length);
+  });
+
+  it("refuses puts and reads once closed with IPFS_STOPPED", async function () {
+    const { cid, bytes } = await block();
+    await store.put(cid, bytes);
+    await store.close();
+    expect(isIpfsError(await rejection(store.put((await block()).cid, bytes)), "IPFS_STOPPED")).to.equal(
+      true,
+    );
+    expect(isIpfsError(await rejection(read(store, cid)), "IPFS_STOPPED")).to.equal(true);
+    await store.open(); // for afterEach
+  });
+
+  it("honours an aborted signal", async function () {
+    const { cid, bytes } = await block();
+    const signal = AbortSignal.abort();
+    expect(((await rejection(store.put(cid, bytes, { signal }))) as Error).name).to.equal("AbortError");
+    expect(store.has(cid)).to.equal(false);
+  });
+
+  it("moves the blocks of a file-per-block store (blockstore-fs) into the pack when it opens", async function () {
+    await store.close();
+    const legacy = new FsBlockstore(directory);
+    await legacy.open();
+    const blocks = await Promise.all(Array.from({ length: 5 }, () => block(2048)));
+    for (const { cid, bytes } of blocks) await legacy.put(cid, bytes);
+    await legacy.close();
+
+    store = new PackBlockstore(directory);
+    await store.open();
+    for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
+    expect(await readdir(directory)).to.deep.equal([PACK_FILE]);
+  });
+
+  it("serves an embedded node restarted on a store of the old layout", async function () {
+    await store.close();
+    const nodeDirectory = `${directory}-node`;
+    const { cid, bytes } = await block(200 * 1024); // a one-block file: its root is the raw leaf
+    const legacy = new FsBlockstore(join(nodeDirectory, "blocks"));
+    await legacy.open();
+    await legacy.put(cid, bytes);
+    await legacy.close();
+
+    const node = await createEmbeddedNode({ directory: nodeDirectory });
+    try {
+      expect(await node.has(cid)).to.equal(true);
+      expect(Buffer.compare(await node.cat(cid, { timeoutMs: 2_000 }), bytes)).to.equal(0);
+    } finally {
+      await node.stop();
+      await removeDir(nodeDirectory);
+    }
+    store = new PackBlockstore(directory);
+    await store.open();
+  });
+});
