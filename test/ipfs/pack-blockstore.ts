@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { computeCid, DEFAULT_UNIXFS } from "@disp/core";
@@ -150,6 +150,18 @@ describe("PackBlockstore", function () {
     expect(isIpfsError(error, "IPFS_INTEGRITY"), String(error)).to.equal(true);
     expect((error as Error).message).to.include("damaged record header at byte 0");
     expect((await stat(packFile())).size).to.equal(pack.length);
+  });
+
+  it("rejects every put of a failed write and indexes none of them (a full disk)", async function () {
+    await store.close();
+    await rm(packFile());
+    await symlink("/dev/full", packFile()); // every write fails with ENOSPC
+    store = new PackBlockstore(directory);
+    await store.open();
+    const blocks = await Promise.all(Array.from({ length: 3 }, () => block()));
+    const errors = await Promise.all(blocks.map(({ cid, bytes }) => rejection(store.put(cid, bytes))));
+    for (const error of errors) expect((error as NodeJS.ErrnoException).code).to.equal("ENOSPC");
+    for (const { cid } of blocks) expect(store.has(cid)).to.equal(false);
   });
 
   it("refuses puts and reads once closed with IPFS_STOPPED", async function () {
