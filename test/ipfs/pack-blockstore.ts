@@ -96,14 +96,22 @@ describe("PackBlockstore", function () {
     expect((error as Error).name).to.equal("NotFoundError");
   });
 
-  it("lists every block with getAll and yields putMany's CIDs in order", async function () {
+  it("lists every block it holds with getAll, and yields putMany's CIDs in order", async function () {
     const blocks = await Promise.all(Array.from({ length: 70 }, () => block(100)));
     const put: string[] = [];
     for await (const cid of store.putMany(blocks)) put.push(cid.toString());
     expect(put).to.deep.equal(blocks.map(({ cid }) => cid.toString()));
-    const listed: string[] = [];
-    for await (const pair of store.getAll()) listed.push(pair.cid.toString());
-    expect(listed.sort()).to.deep.equal([...put].sort());
+    const [deleted, ...kept] = blocks;
+    await store.delete((deleted as { cid: CID }).cid);
+    const listed = new Map<string, Buffer>();
+    for await (const pair of store.getAll()) {
+      const parts: Uint8Array[] = [];
+      for await (const part of pair.bytes) parts.push(part);
+      listed.set(pair.cid.toString(), Buffer.concat(parts));
+    }
+    expect([...listed.keys()].sort()).to.deep.equal(kept.map(({ cid }) => cid.toString()).sort());
+    for (const { cid, bytes } of kept)
+      expect(Buffer.compare(listed.get(cid.toString()) ?? Buffer.alloc(0), bytes)).to.equal(0);
   });
 
   it("cuts off a record torn by a crash mid-write when it reopens, and writes on after it", async function () {
@@ -136,6 +144,36 @@ describe("PackBlockstore", function () {
     expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
   });
 
+  it("cuts off zeros at the end of the file (grown by the file system before a crash)", async function () {
+    const { cid, bytes } = await block();
+    await store.put(cid, bytes);
+    await store.close();
+    const { size } = await stat(packFile());
+    await appendFile(packFile(), Buffer.alloc(5000));
+
+    store = new PackBlockstore(directory);
+    await store.open();
+    expect((await stat(packFile())).size).to.equal(size);
+    expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
+  });
+
+  it("refuses to open over a damaged last record that is not zeros", async function () {
+    const [first, second] = await Promise.all([block(), block()]);
+    await store.put(first.cid, first.bytes);
+    await store.put(second.cid, second.bytes);
+    await store.close();
+    const pack = await readFile(packFile());
+    const second0 = pack.length / 2;
+    pack[second0] = (pack[second0] ?? 0) ^ 0x55; // the last record's magic
+    await writeFile(packFile(), pack);
+
+    store = new PackBlockstore(directory);
+    const error = await rejection(store.open());
+    expect(isIpfsError(error, "IPFS_INTEGRITY"), String(error)).to.equal(true);
+    expect((error as Error).message).to.include(`damaged record header at byte ${second0}`);
+    expect((await stat(packFile())).size).to.equal(pack.length);
+  });
+
   it("refuses to open over a damaged record header with IPFS_INTEGRITY, losing nothing", async function () {
     const [first, second] = await Promise.all([block(), block()]);
     await store.put(first.cid, first.bytes);
@@ -164,15 +202,21 @@ describe("PackBlockstore", function () {
     for (const { cid } of blocks) expect(store.has(cid)).to.equal(false);
   });
 
-  it("refuses puts and reads once closed with IPFS_STOPPED", async function () {
-    const { cid, bytes } = await block();
-    await store.put(cid, bytes);
-    await store.close();
-    expect(isIpfsError(await rejection(store.put((await block()).cid, bytes)), "IPFS_STOPPED")).to.equal(
-      true,
-    );
-    expect(isIpfsError(await rejection(read(store, cid)), "IPFS_STOPPED")).to.equal(true);
-    await store.open(); // for afterEach
+  it("finishes the writes it accepted when closed, and refuses every call after with IPFS_STOPPED", async function () {
+    const [accepted, late] = await Promise.all([block(), block()]);
+    const put = store.put(accepted.cid, accepted.bytes);
+    const closing = store.close();
+    const stopped = (error: unknown): boolean => isIpfsError(error, "IPFS_STOPPED");
+    expect(stopped(await rejection(store.put(late.cid, late.bytes)))).to.equal(true);
+    await put;
+    await closing;
+    expect(stopped(await rejection(read(store, accepted.cid)))).to.equal(true);
+    expect(stopped(await rejection(Promise.resolve().then(() => store.has(accepted.cid))))).to.equal(true);
+
+    store = new PackBlockstore(directory);
+    await store.open();
+    expect(Buffer.compare(await read(store, accepted.cid), accepted.bytes)).to.equal(0);
+    expect(store.has(late.cid)).to.equal(false);
   });
 
   it("honours an aborted signal", async function () {
@@ -190,10 +234,19 @@ describe("PackBlockstore", function () {
     for (const { cid, bytes } of blocks) await legacy.put(cid, bytes);
     await legacy.close();
 
+    const [shard] = (await readdir(directory)).filter((name) => name !== PACK_FILE);
+    const stray = join(directory, shard ?? "", "not-a-multihash.data");
+    await writeFile(stray, "kept");
+
     store = new PackBlockstore(directory);
     await store.open();
     for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
-    expect(await readdir(directory)).to.deep.equal([PACK_FILE]);
+    expect(await readdir(directory, { recursive: true })).to.have.members([
+      PACK_FILE,
+      shard,
+      join(shard ?? "", "not-a-multihash.data"),
+    ]);
+    expect(await readFile(stray, "utf8")).to.equal("kept");
   });
 
   it("serves an embedded node restarted on a store of the old layout", async function () {

@@ -67,7 +67,14 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
   const blockstore = new PackBlockstore(join(options.directory, "blocks"));
   const datastore = new ClosingFsDatastore(join(options.directory, "datastore"));
   await blockstore.open();
-  await datastore.open();
+  try {
+    await datastore.open();
+  } catch (error) {
+    await blockstore.close();
+    throw new IpfsError("IPFS_FAILED", `could not open the node's datastore: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
 
   let helia: HeliaNode;
   try {
