@@ -122,21 +122,30 @@ describe("access, bad input, and the storage nodes over time", function () {
     expect(await uploader.pins()).to.deep.equal([]);
   });
 
-  it("refuses to register while a member's IPFS node is unreachable, naming it", async function () {
+  it("refuses to register while a member's IPFS node is unreachable, naming it, and keeps earlier pins", async function () {
     const down = world.nodes[3];
-    const [owner] = world.users;
-    if (down === undefined || owner === undefined) throw new Error("setup");
+    const [owner, other] = world.users;
+    if (down === undefined || owner === undefined || other === undefined) throw new Error("setup");
+    const uploader = await world.startIpfs("uploader-unreachable");
+    const disp = { mode: "disp", communityId: world.communityId } as const;
+    // The same content, stored earlier from this node by another account: its parts are pinned here.
+    const shared = await variant(image, ++stores);
+    await storeImage(world.client(other, uploader), shared, disp);
+    const pinnedBefore = (await uploader.pins()).map(String).sort();
+    expect(pinnedBefore).to.have.length.greaterThan(0);
     const before = await registeredImages(world.registry);
     await world.stopNode(down);
     try {
-      const uploader = await world.startIpfs("uploader-unreachable");
       const failure = await expectCode(
-        storeImage(world.client(owner, uploader), image, { mode: "disp", communityId: world.communityId }),
+        storeImage(world.client(owner, uploader), shared, disp),
         "CLIENT_NOT_ENOUGH_NODES",
       );
       expect(failure.message).to.include(down.account.address);
       expect(await registeredImages(world.registry)).to.deep.equal(before);
-      expect(await uploader.pins()).to.deep.equal([]);
+      expect((await uploader.pins()).map(String).sort()).to.deep.equal(pinnedBefore);
+      const fresh = await world.startIpfs("uploader-unreachable-fresh");
+      await expectCode(storeImage(world.client(owner, fresh), image, disp), "CLIENT_NOT_ENOUGH_NODES");
+      expect(await fresh.pins()).to.deep.equal([]);
     } finally {
       await world.restartNode(down);
     }

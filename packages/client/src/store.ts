@@ -1,4 +1,5 @@
 import {
+  computeCid,
   encodeImageFile,
   type CodecChoice,
   type CodecName,
@@ -6,7 +7,7 @@ import {
   type Kernel,
   type UnixFsSettings,
 } from "@disp/core";
-import type { CID } from "@disp/ipfs";
+import { CID, type IpfsNode } from "@disp/ipfs";
 import { hexlify, type ContractTransactionResponse } from "ethers";
 
 import { awaitStorage } from "./confirmations.js";
@@ -247,7 +248,10 @@ async function publish(
 ): Promise<{ manifest: CID; added: CID[] }> {
   const { ipfs } = context;
   const settings = encoded.manifest.unixfs;
-  const pinnedBefore = new Set((await ipfs.pins()).map(String));
+  const pinnedBefore = await pinnedAmong(ipfs, [
+    ...encoded.fragments.map((fragment) => fragment.cid),
+    (await computeCid(encoded.manifestBytes, settings)).toString(),
+  ]);
   const all: CID[] = [];
   const added = () => all.filter((cid) => !pinnedBefore.has(cid.toString()));
   try {
@@ -283,6 +287,13 @@ async function publish(
     await unpinAll(context, added());
     throw error;
   }
+}
+
+/** Which of `cids` the node has pinned already: one question each, not a list of all its pins. */
+async function pinnedAmong(ipfs: IpfsNode, cids: readonly string[]): Promise<Set<string>> {
+  const pinned = new Set<string>();
+  for (const cid of new Set(cids)) if (await ipfs.isPinned(CID.parse(cid))) pinned.add(cid);
+  return pinned;
 }
 
 async function unpinAll(context: ClientContext, cids: readonly CID[]): Promise<void> {

@@ -201,6 +201,11 @@ class EmbeddedNode implements IpfsNode {
     return this.#pins.list();
   }
 
+  async isPinned(cid: CID): Promise<boolean> {
+    this.#live();
+    return this.#pins.has(cid);
+  }
+
   async has(cid: CID): Promise<boolean> {
     const helia = this.#live();
     return holdsFile(

@@ -146,6 +146,18 @@ class KuboNode implements IpfsNode {
     return cids;
   }
 
+  async isPinned(cid: CID): Promise<boolean> {
+    const client = this.#live();
+    try {
+      for await (const pin of client.pin.ls({ paths: [cid], type: "recursive" })) void pin;
+      return true; // Kubo answers for the paths it was given, or fails: "... is not pinned"
+    } catch (error) {
+      const reason = classifyKubo(`isPinned ${cid}`)(error);
+      if (reason.code === "IPFS_NOT_FOUND") return false;
+      throw reason;
+    }
+  }
+
   async has(cid: CID): Promise<boolean> {
     const client = this.#live();
     const absent = (error: unknown): false => {

@@ -45,6 +45,9 @@ export interface IpfsNode {
   /** The CIDs pinned recursively on this node. */
   pins(): Promise<CID[]>;
 
+  /** True when `cid` is pinned recursively on this node: one question, however many pins it has. */
+  isPinned(cid: CID): Promise<boolean>;
+
   /** True when this node holds every block of the file locally (never goes to the network). */
   has(cid: CID): Promise<boolean>;
 

@@ -116,12 +116,14 @@ export function behavesLikeAnIpfsNode(implementation: Implementation): void {
         const bytes = randomBytes(CHUNK + 1);
         const cid = await node.add(bytes);
         expect(includesCid(await node.pins(), cid)).to.equal(true);
+        expect(await node.isPinned(cid)).to.equal(true);
         expect(await node.has(cid)).to.equal(true);
       });
 
       it("adds without pinning when asked, still holding the blocks", async function () {
         const cid = await node.add(randomBytes(3 * KiB), DEFAULT_UNIXFS, { pin: false });
         expect(includesCid(await node.pins(), cid)).to.equal(false);
+        expect(await node.isPinned(cid)).to.equal(false);
         expect(await node.has(cid)).to.equal(true);
       });
 
@@ -136,13 +138,16 @@ export function behavesLikeAnIpfsNode(implementation: Implementation): void {
         const cid = await node.add(randomBytes(5 * KiB));
         await node.unpin(cid);
         expect(includesCid(await node.pins(), cid)).to.equal(false);
+        expect(await node.isPinned(cid)).to.equal(false);
         await expectIpfsError(node.unpin(cid), "IPFS_NOT_FOUND");
       });
     });
 
     describe("when nobody holds the content", function () {
-      it("says it does not have it", async function () {
-        expect(await node.has(await computeCid(randomBytes(3 * CHUNK)))).to.equal(false);
+      it("says it does not have it, nor a pin on it", async function () {
+        const cid = await computeCid(randomBytes(3 * CHUNK));
+        expect(await node.has(cid)).to.equal(false);
+        expect(await node.isPinned(cid)).to.equal(false);
       });
 
       it("fails a read with IPFS_TIMEOUT within the given time", async function () {
