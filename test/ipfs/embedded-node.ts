@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import { join } from "node:path";
 
 import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
-import { createEmbeddedNode, isLoopback } from "@disp/ipfs";
+import { createEmbeddedNode, isIpfsError, isLoopback } from "@disp/ipfs";
 import { expect } from "chai";
 
 import { behavesLikeAnIpfsNode } from "./support/behaviour.js";
@@ -36,6 +36,26 @@ describe("embedded node", function () {
 
   afterEach(async function () {
     await removeDir(directory);
+  });
+
+  describe("when a second node opens the same directory", function () {
+    it("fails with IPFS_IN_USE, and the first node goes on", async function () {
+      const first = await createEmbeddedNode({ directory });
+      try {
+        const cid = await first.add(randomBytes(1024));
+        const error = await createEmbeddedNode({ directory }).then(
+          async (second) => {
+            await second.stop();
+            throw new Error("a second node opened the directory");
+          },
+          (reason: unknown) => reason,
+        );
+        expect(isIpfsError(error, "IPFS_IN_USE"), String(error)).to.equal(true);
+        expect((await first.cat(cid, { timeoutMs: 2_000 })).length).to.equal(1024);
+      } finally {
+        await first.stop();
+      }
+    });
   });
 
   describe("when restarted in the same directory", function () {

@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { computeCid, DEFAULT_UNIXFS } from "@disp/core";
-import { CID, createEmbeddedNode, isIpfsError, PACK_FILE, PackBlockstore } from "@disp/ipfs";
+import { CID, createEmbeddedNode, isIpfsError, LOCK_FILE, PACK_FILE, PackBlockstore } from "@disp/ipfs";
 import { FsBlockstore } from "blockstore-fs";
 import { expect } from "chai";
 
@@ -61,7 +62,7 @@ describe("PackBlockstore", function () {
   it("appends every block to one file, each block once however often it is put", async function () {
     const blocks = await Promise.all(Array.from({ length: 40 }, () => block(4096)));
     await Promise.all([...blocks, ...blocks].map(({ cid, bytes }) => store.put(cid, bytes)));
-    expect(await readdir(directory)).to.deep.equal([PACK_FILE]);
+    expect((await readdir(directory)).sort()).to.deep.equal([LOCK_FILE, PACK_FILE]);
     const { size } = await stat(packFile());
     expect(size).to.be.within(40 * 4096, 40 * (4096 + 64));
     for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
@@ -219,6 +220,41 @@ describe("PackBlockstore", function () {
     expect(store.has(late.cid)).to.equal(false);
   });
 
+  describe("its directory lock", function () {
+    it("refuses a second store on the same directory with IPFS_IN_USE until the first closes", async function () {
+      const second = new PackBlockstore(directory);
+      const error = await rejection(second.open());
+      expect(isIpfsError(error, "IPFS_IN_USE"), String(error)).to.equal(true);
+      expect((error as Error).message).to.include(`process ${process.pid}`);
+      await store.close();
+      await second.open();
+      await second.close();
+      await store.open(); // for afterEach
+    });
+
+    it("takes over the lock of a process that is gone", async function () {
+      await store.close();
+      const child = spawn(process.execPath, ["-e", ""]);
+      const pid = child.pid;
+      await new Promise((resolve) => child.once("exit", resolve));
+      await writeFile(join(directory, LOCK_FILE), `${pid}\n`);
+      store = new PackBlockstore(directory);
+      await store.open();
+      expect(await readFile(join(directory, LOCK_FILE), "utf8")).to.equal(`${process.pid}\n`);
+    });
+
+    it("leaves a lock it cannot read alone, and says which file to delete", async function () {
+      await store.close();
+      await writeFile(join(directory, LOCK_FILE), "");
+      store = new PackBlockstore(directory);
+      const error = await rejection(store.open());
+      expect(isIpfsError(error, "IPFS_IN_USE"), String(error)).to.equal(true);
+      expect((error as Error).message).to.include(join(directory, LOCK_FILE));
+      await rm(join(directory, LOCK_FILE));
+      await store.open();
+    });
+  });
+
   it("honours an aborted signal", async function () {
     const { cid, bytes } = await block();
     const signal = AbortSignal.abort();
@@ -242,6 +278,7 @@ describe("PackBlockstore", function () {
     await store.open();
     for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
     expect(await readdir(directory, { recursive: true })).to.have.members([
+      LOCK_FILE,
       PACK_FILE,
       shard,
       join(shard ?? "", "not-a-multihash.data"),

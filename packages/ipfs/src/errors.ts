@@ -12,6 +12,7 @@ import { DispError } from "@disp/core";
  * - `IPFS_INVALID_INPUT`: a malformed argument (multiaddr, size limit...).
  * - `IPFS_TOO_LARGE`: the content is larger than the caller's `maxBytes`.
  * - `IPFS_STOPPED`: the node was stopped.
+ * - `IPFS_IN_USE`: another node (in this process or another) has the same directory open.
  * - `IPFS_FAILED`: the node reported an error that fits none of the above (message kept).
  */
 export type IpfsErrorCode =
@@ -24,6 +25,7 @@ export type IpfsErrorCode =
   | "IPFS_INVALID_INPUT"
   | "IPFS_TOO_LARGE"
   | "IPFS_STOPPED"
+  | "IPFS_IN_USE"
   | "IPFS_FAILED";
 
 export class IpfsError extends DispError {

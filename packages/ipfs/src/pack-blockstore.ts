@@ -10,6 +10,7 @@ import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 
 import { concatChunks } from "./bytes.js";
+import { lockDirectory } from "./dir-lock.js";
 import { IpfsError } from "./errors.js";
 import {
   BLOCK,
@@ -64,7 +65,9 @@ interface PendingWrite {
  *   Damaged block bytes are caught where every read is checked: the DAG reader re-hashes each
  *   block against its CID. Writes are not synced (as with blockstore-fs).
  * - Opening a directory that still holds blockstore-fs `.data` files moves them into the pack.
- * - One process at a time: nothing locks the directory, as with blockstore-fs.
+ * - One store per directory: an open store holds the directory's `LOCK` file (see `lockDirectory`),
+ *   so a second node on the same directory fails with `IPFS_IN_USE` instead of interleaving its
+ *   appends with the first one's.
  */
 export class PackBlockstore extends BaseBlockstore {
   readonly path: string;
@@ -73,6 +76,7 @@ export class PackBlockstore extends BaseBlockstore {
   #queue: PendingWrite[] = [];
   #writer: Promise<void> | undefined;
   #file: FileHandle | undefined;
+  #unlock: (() => Promise<void>) | undefined;
   #closing = false;
   #end = 0;
 
@@ -85,9 +89,11 @@ export class PackBlockstore extends BaseBlockstore {
   async open(): Promise<void> {
     if (this.#file !== undefined) return;
     await mkdir(this.path, { recursive: true });
+    const unlock = await lockDirectory(this.path);
     const name = join(this.path, PACK_FILE);
-    const file = await open(name, constants.O_RDWR | constants.O_CREAT);
+    let file: FileHandle | undefined;
     try {
+      file = await open(name, constants.O_RDWR | constants.O_CREAT);
       this.#end = await scanPack(file, name, ({ kind, key, offset, length }) => {
         const id = Buffer.from(key).toString("base64");
         if (kind === BLOCK) this.#index.set(id, { offset, length });
@@ -95,10 +101,12 @@ export class PackBlockstore extends BaseBlockstore {
       });
     } catch (error) {
       this.#index.clear();
-      await file.close();
+      await file?.close();
+      await unlock();
       throw error;
     }
     this.#file = file;
+    this.#unlock = unlock;
     this.#closing = false;
     try {
       await migrateFileBlocks(this.path, this);
@@ -113,9 +121,12 @@ export class PackBlockstore extends BaseBlockstore {
     this.#closing = true;
     await this.#writer;
     const file = this.#file;
+    const unlock = this.#unlock;
     this.#file = undefined;
+    this.#unlock = undefined;
     this.#index.clear();
     await file?.close();
+    await unlock?.();
   }
 
   /** Waits for the writes accepted so far and flushes the pack file to the disk. */
