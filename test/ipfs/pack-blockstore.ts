@@ -4,7 +4,15 @@ import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from "nod
 import { join } from "node:path";
 
 import { computeCid, DEFAULT_UNIXFS } from "@disp/core";
-import { CID, createEmbeddedNode, isIpfsError, LOCK_FILE, PACK_FILE, PackBlockstore } from "@disp/ipfs";
+import {
+  CID,
+  createEmbeddedNode,
+  DEFAULT_PACKS,
+  isIpfsError,
+  LOCK_FILE,
+  PackBlockstore,
+  packFileName,
+} from "@disp/ipfs";
 import { FsBlockstore } from "blockstore-fs";
 import { expect } from "chai";
 
@@ -38,11 +46,12 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe("PackBlockstore", function () {
   let directory: string;
   let store: PackBlockstore;
+  const PACK_FILE = packFileName(0);
   const packFile = (): string => join(directory, PACK_FILE);
 
   beforeEach(async function () {
     directory = await tempDir("pack");
-    store = new PackBlockstore(directory);
+    store = new PackBlockstore(directory, { packs: 1 }); // one pack file: the format tests look inside it
     await store.open();
   });
 
@@ -65,6 +74,24 @@ describe("PackBlockstore", function () {
     expect((await readdir(directory)).sort()).to.deep.equal([LOCK_FILE, PACK_FILE]);
     const { size } = await stat(packFile());
     expect(size).to.be.within(40 * 4096, 40 * (4096 + 64));
+    for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
+  });
+
+  it("spreads blocks over DEFAULT_PACKS files by default, and keeps a store's number of packs", async function () {
+    await store.close();
+    await removeDir(directory);
+    store = new PackBlockstore(directory);
+    await store.open();
+    const blocks = await Promise.all(Array.from({ length: 64 }, () => block(4096)));
+    await Promise.all(blocks.map(({ cid, bytes }) => store.put(cid, bytes)));
+    const packs = Array.from({ length: DEFAULT_PACKS }, (_, i) => packFileName(i));
+    expect((await readdir(directory)).sort()).to.deep.equal([LOCK_FILE, ...packs].sort());
+    for (const pack of packs) expect((await stat(join(directory, pack))).size).to.be.greaterThan(4096);
+    await store.close();
+
+    store = new PackBlockstore(directory, { packs: 1 });
+    await store.open();
+    expect((await readdir(directory)).filter((name) => name.endsWith(".pack"))).to.have.length(DEFAULT_PACKS);
     for (const { cid, bytes } of blocks) expect(Buffer.compare(await read(store, cid), bytes)).to.equal(0);
   });
 

@@ -8,5 +8,10 @@ export { createEmbeddedNode, LOOPBACK_LISTEN, type EmbeddedNodeOptions } from ".
 export { createKuboNode, KUBO_MAX_CHILDREN_PER_NODE, type KuboClient, type KuboNodeOptions } from "./kubo.js";
 export { createLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "./network.js";
 export { LOCK_FILE } from "./dir-lock.js";
-export { PackBlockstore, PACK_FILE } from "./pack-blockstore.js";
+export {
+  DEFAULT_PACKS,
+  PackBlockstore,
+  packFileName,
+  type PackBlockstoreOptions,
+} from "./pack-blockstore.js";
 export { tamperWithStoredBlock, tampered } from "./tamper.js";
