@@ -118,6 +118,16 @@ describe("PackBlockstore", function () {
     expect(store.has(cid)).to.equal(false);
   });
 
+  it("reads a block it holds straight into a buffer of its size, and says false otherwise", async function () {
+    const [held, missing] = await Promise.all([block(), block()]);
+    await store.put(held.cid, held.bytes);
+    const target = new Uint8Array(held.bytes.length);
+    expect(await store.readInto(held.cid, target)).to.equal(true);
+    expect(Buffer.compare(target, held.bytes)).to.equal(0);
+    expect(await store.readInto(held.cid, new Uint8Array(held.bytes.length - 1))).to.equal(false);
+    expect(await store.readInto(missing.cid, new Uint8Array(missing.bytes.length))).to.equal(false);
+  });
+
   it("refuses a block it does not hold with a NotFoundError, as Helia expects", async function () {
     const { cid } = await block();
     const error = await rejection(read(store, cid));

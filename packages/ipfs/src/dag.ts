@@ -100,7 +100,15 @@ export interface WalkOptions {
 interface Sink {
   start(size: number): void;
   data(offset: number, bytes: Uint8Array): void;
+  /**
+   * Optionally puts the raw leaf `cid` (of `size` content bytes, at `offset`) in place itself,
+   * verified; false to have it fetched and delivered through `data` instead.
+   */
+  leaf?(cid: CID, offset: number, size: number, signal: AbortSignal): Promise<boolean>;
 }
+
+/** Reads a locally held block straight into `target`; false when it cannot (not held, other size). */
+export type ReadBlockInto = (cid: CID, target: Uint8Array, signal: AbortSignal) => Promise<boolean>;
 
 /**
  * Visits every block of the file DAG under `root` (children concurrently, at most `concurrency`
@@ -127,15 +135,21 @@ async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sin
       node.children.map((child) => {
         const at = childOffset;
         childOffset += child.size;
-        return fetchNode(child.cid).then((childNode) => {
+        const fetched = async (): Promise<void> => {
+          const childNode = await fetchNode(child.cid);
           if (childNode.size !== child.size) {
             throw new IpfsError(
               "IPFS_INTEGRITY",
               `${child.cid} holds ${childNode.size} bytes, its parent says ${child.size}`,
             );
           }
-          return visit(childNode, at);
-        });
+          await visit(childNode, at);
+        };
+        const { leaf } = sink;
+        if (leaf === undefined || child.cid.code !== RAW) return fetched();
+        return slot(() => leaf(child.cid, at, child.size, signal)).then((placed) =>
+          placed ? undefined : fetched(),
+        );
       }),
     );
   };
@@ -158,19 +172,40 @@ async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sin
   }
 }
 
-/** The file's bytes, every block verified against its CID. */
-export async function readFile(root: CID, getBlock: GetBlock, options: WalkOptions): Promise<Uint8Array> {
+/**
+ * The file's bytes, every block verified against its CID. With `readInto`, raw leaves held locally
+ * are read straight into the result (and verified there) instead of being copied into it.
+ */
+export async function readFile(
+  root: CID,
+  getBlock: GetBlock,
+  options: WalkOptions & { readonly readInto?: ReadBlockInto },
+): Promise<Uint8Array> {
   let out = new Uint8Array(0);
+  const { readInto } = options;
+  const inside = (offset: number, length: number): void => {
+    if (offset + length > out.length) {
+      throw new IpfsError("IPFS_INTEGRITY", `${root}: content runs past the file size ${out.length}`);
+    }
+  };
   await walkFile(root, getBlock, options, {
     start: (size) => {
       out = new Uint8Array(size);
     },
     data: (offset, bytes) => {
-      if (offset + bytes.length > out.length) {
-        throw new IpfsError("IPFS_INTEGRITY", `${root}: content runs past the file size ${out.length}`);
-      }
+      inside(offset, bytes.length);
       out.set(bytes, offset);
     },
+    leaf:
+      readInto === undefined
+        ? undefined
+        : async (cid, offset, size, signal) => {
+            inside(offset, size);
+            const target = out.subarray(offset, offset + size);
+            if (!(await readInto(cid, target, signal))) return false;
+            verifyBlock(cid, target);
+            return true;
+          },
   });
   return out;
 }

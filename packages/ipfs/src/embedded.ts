@@ -121,6 +121,7 @@ function publicHelia(blockstore: PackBlockstore, datastore: ClosingFsDatastore, 
 class EmbeddedNode implements IpfsNode {
   readonly peerId: string;
   readonly #helia: HeliaNode;
+  readonly #blockstore: PackBlockstore;
   readonly #stores: { close(): Promise<void> }[];
   readonly #timeoutMs: number;
   readonly #concurrency: number;
@@ -134,6 +135,7 @@ class EmbeddedNode implements IpfsNode {
     options: EmbeddedNodeOptions,
   ) {
     this.#helia = helia;
+    this.#blockstore = blockstore;
     this.#stores = [blockstore, datastore];
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#concurrency = options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY;
@@ -159,15 +161,30 @@ class EmbeddedNode implements IpfsNode {
     return root;
   }
 
+  /**
+   * A file held here whole is read from the block store with each raw leaf read straight into the
+   * result and verified there, instead of read into a buffer of its own and copied (measured on a
+   * 64 MiB file: 346–454 ms against 437–721). Otherwise blocks are fetched as they are walked.
+   * (Fetching first and then reading from the store was tried for bitswap reads: no faster.)
+   */
   async cat(cid: CID, options: CatOptions = {}): Promise<Uint8Array> {
     const helia = this.#live();
-    return withDeadline(`cat ${cid}`, options, this.#timeoutMs, classifyHelia(`cat ${cid}`), (signal) =>
-      readFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
-        signal,
-        concurrency: this.#concurrency,
-        maxBytes: options.maxBytes,
-        stallMs: STALL_MS,
-      }),
+    const blockstore = this.#blockstore;
+    const getBlock = (block: CID, signal: AbortSignal): Promise<Uint8Array> =>
+      collect(helia.blockstore.get(block, { signal }));
+    const walk = { concurrency: this.#concurrency, maxBytes: options.maxBytes, stallMs: STALL_MS };
+    return withDeadline(
+      `cat ${cid}`,
+      options,
+      this.#timeoutMs,
+      classifyHelia(`cat ${cid}`),
+      async (signal) => {
+        const local = await this.has(cid);
+        const readInto = local
+          ? (block: CID, target: Uint8Array) => blockstore.readInto(block, target)
+          : undefined;
+        return readFile(cid, getBlock, { ...walk, signal, readInto });
+      },
     );
   }
 

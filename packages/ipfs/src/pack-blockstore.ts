@@ -197,6 +197,18 @@ export class PackBlockstore extends BaseBlockstore {
     yield bytes;
   }
 
+  /**
+   * Reads block `key` into `target` if this store holds it and it is exactly `target.length` bytes
+   * long; false otherwise. Unverified, like `get`.
+   */
+  async readInto(key: CID, target: Uint8Array): Promise<boolean> {
+    this.#live();
+    const location = this.#index.get(keyOf(key));
+    const pack = location === undefined ? undefined : this.#packs[location.pack];
+    if (location === undefined || pack === undefined || location.length !== target.length) return false;
+    return (await pack.read(location.offset, target)) === target.length;
+  }
+
   override async *getAll(options?: AbortOptions): AsyncGenerator<Pair> {
     this.#live();
     for (const id of [...this.#index.keys()]) {
