@@ -168,28 +168,28 @@ class EmbeddedNode implements IpfsNode {
    * (Fetching first and then reading from the store was tried for bitswap reads: no faster.)
    */
   async cat(cid: CID, options: CatOptions = {}): Promise<Uint8Array> {
-    const helia = this.#live();
+    const getBlock = this.#getBlock();
     const blockstore = this.#blockstore;
-    const getBlock = (block: CID, signal: AbortSignal): Promise<Uint8Array> =>
-      collect(helia.blockstore.get(block, { signal }));
-    const walk = { concurrency: this.#concurrency, maxBytes: options.maxBytes, stallMs: STALL_MS };
     return withDeadline(
       `cat ${cid}`,
       options,
       this.#timeoutMs,
       classifyHelia(`cat ${cid}`),
       async (signal) => {
-        const local = await this.has(cid);
-        const readInto = local
-          ? (block: CID, target: Uint8Array) => blockstore.readInto(block, target)
-          : undefined;
-        return readFile(cid, getBlock, { ...walk, signal, readInto });
+        const held = await this.has(cid);
+        return readFile(cid, getBlock, {
+          signal,
+          concurrency: this.#concurrency,
+          maxBytes: options.maxBytes,
+          stallMs: STALL_MS,
+          readInto: held ? (block, target) => blockstore.readInto(block, target) : undefined,
+        });
       },
     );
   }
 
   async pin(cid: CID, options: ReadOptions = {}): Promise<void> {
-    const helia = this.#live();
+    const getBlock = this.#getBlock();
     if (await this.#pins.has(cid)) return;
     await withDeadline(
       `pin ${cid}`,
@@ -198,11 +198,7 @@ class EmbeddedNode implements IpfsNode {
       classifyHelia(`pin ${cid}`),
       async (signal) => {
         // Every block is fetched (from peers if need be) and verified before the pin is recorded.
-        await fetchFile(cid, (block, s) => collect(helia.blockstore.get(block, { signal: s })), {
-          signal,
-          concurrency: this.#concurrency,
-          stallMs: STALL_MS,
-        });
+        await fetchFile(cid, getBlock, { signal, concurrency: this.#concurrency, stallMs: STALL_MS });
         await this.#pins.add(cid);
       },
     );
@@ -263,6 +259,12 @@ class EmbeddedNode implements IpfsNode {
       await Promise.all(this.#stores.map((store) => store.close()));
     })();
     await this.#stopped;
+  }
+
+  /** Reads a block through Helia: from the block store, or from connected peers over bitswap. */
+  #getBlock(): (block: CID, signal: AbortSignal) => Promise<Uint8Array> {
+    const helia = this.#live();
+    return (block, signal) => collect(helia.blockstore.get(block, { signal }));
   }
 
   #live(): HeliaNode {
