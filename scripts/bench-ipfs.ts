@@ -12,6 +12,10 @@
  * speed of writing 64 MiB of fresh memory against writing it again (on our VMs memory the process
  * has not touched yet costs about 13 µs a page, so every fresh buffer and page-cache page counts),
  * and the load average around the run.
+ * `pnpm bench:ipfs` runs with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` (as `pnpm demo` and
+ * `pnpm bench:flow` do): glibc then asks for transparent huge pages for the memory it maps, which is
+ * what makes fresh memory cheap on these VMs (the provider process inherits the setting). The bench
+ * prints the setting it ran with; run `pnpm hardhat run scripts/bench-ipfs.ts` to measure without.
  * Each repetition uses fresh nodes in fresh directories, deleted afterwards (see `withFreshNode`).
  * Each figure is the median of a few repetitions (the machine may be shared), in MB/s of 10^6 bytes.
  * The last stdout line is the JSON result.
@@ -147,6 +151,7 @@ async function withFreshNode(work: (node: IpfsNode) => Promise<void>): Promise<v
 console.log(
   `load average before: ${load()} (${cpus().length} cores; other work on the machine skews every figure)`,
 );
+console.log(`GLIBC_TUNABLES: ${process.env["GLIBC_TUNABLES"] ?? "(not set)"}`);
 console.log(`memory write speed, 64 MiB: ${JSON.stringify(memoryWriteRates())}`);
 try {
   // Warm up the code paths (JIT) before timing anything.
