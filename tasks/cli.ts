@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 
 import { DispError, isDispError } from "@disp/core";
+import { hugePagesAdvice } from "@disp/ipfs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult } from "hardhat/utils/result";
 
@@ -120,4 +121,10 @@ export function untilInterrupted(readyLine: string): Promise<void> {
   });
   console.log(readyLine);
   return stopped;
+}
+
+/** For a process that serves IPFS nodes: prints the huge-pages tip on stderr when it applies. */
+export function adviseHugePages(): void {
+  const advice = hugePagesAdvice();
+  if (advice !== undefined) console.error(advice);
 }

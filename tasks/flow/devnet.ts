@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction, positiveInteger, untilInterrupted } from "../cli.js";
+import { TaskInputError, adviseHugePages, cliAction, positiveInteger, untilInterrupted } from "../cli.js";
 import { startWorld } from "../lib/world.js";
 import { writeDeployment } from "./deployment.js";
 import { describeAgentEvent } from "./node-run.js";
@@ -71,7 +71,10 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
       `try: pnpm hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`,
     );
   }
-  if (!args.once) await untilInterrupted("serving; Ctrl-C to stop");
+  if (!args.once) {
+    adviseHugePages();
+    await untilInterrupted("serving; Ctrl-C to stop");
+  }
   await world.stop();
   await rm(journal, { recursive: true, force: true });
 });

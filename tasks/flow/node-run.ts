@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createNodeAgent, imageIdHex, type AgentEvent } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction, untilInterrupted } from "../cli.js";
+import { adviseHugePages, cliAction, untilInterrupted } from "../cli.js";
 import { openIpfs, openSession, type Session } from "./session.js";
 
 interface RunArgs {
@@ -57,6 +57,7 @@ export default cliAction(async (args: RunArgs, hre: HardhatRuntimeEnvironment) =
     },
   });
   await agent.start();
+  adviseHugePages();
   await untilInterrupted(`agent of ${agent.address} running with IPFS peer ${ipfs.peerId}; Ctrl-C to stop`);
   await agent.stop();
   await ipfs.stop();

@@ -15,3 +15,4 @@ export {
   type PackBlockstoreOptions,
 } from "./pack-blockstore.js";
 export { tamperWithStoredBlock, tampered } from "./tamper.js";
+export { currentMemorySetup, HUGE_PAGES_TUNABLE, hugePagesAdvice, type MemorySetup } from "./huge-pages.js";
