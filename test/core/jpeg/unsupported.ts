@@ -257,6 +257,47 @@ describe("JPEG coefficient codec: what it refuses", function () {
       expect(error).to.have.property("index", 1);
     });
 
+    /** The fragment with its entropy-coded data changed at the end: `cut` bytes fewer, `extra` zero bytes more. */
+    function withScanEnd(index: number, change: { cut?: number; extra?: number }): Uint8Array[] {
+      const fragment = fragments[index] as Uint8Array;
+      const scanEnd = fragment.length - 2; // before EOI
+      const changed = Uint8Array.from([
+        ...fragment.subarray(0, scanEnd - (change.cut ?? 0)),
+        ...new Uint8Array(change.extra ?? 0),
+        0xff,
+        0xd9,
+      ]);
+      return fragments.map((f, i) => (i === index ? changed : f));
+    }
+
+    for (const index of [0, 3]) {
+      it(`names fragment ${index} when its scan is cut short`, function () {
+        const error = caught(() => mergeJpeg(withScanEnd(index, { cut: 64 }), layout));
+        expect(isDispError(error, "JPEG_FRAGMENT_MISMATCH"), String(error)).to.equal(true);
+        expect(error).to.have.property("index", index);
+      });
+
+      it(`names fragment ${index} when bytes follow its last MCU`, function () {
+        const error = caught(() => mergeJpeg(withScanEnd(index, { extra: 16 }), layout));
+        expect(isDispError(error, "JPEG_FRAGMENT_MISMATCH"), String(error)).to.equal(true);
+        expect(error).to.have.property("index", index);
+        expect(String(error)).to.match(/unexpected bytes after the last MCU/);
+      });
+    }
+
+    it("names a fragment that does not decode rather than say the others are not from this image", function () {
+      const swapped = [fragments[1], fragments[0], fragments[2], fragments[3]] as Uint8Array[];
+      const notOurs = caught(() => mergeJpeg(swapped, layout));
+      expect(String(notOurs)).to.match(/not from this image/);
+      expect(notOurs).to.have.property("index", undefined);
+      const withCut = withScanEnd(3, { cut: 64 });
+      const error = caught(() =>
+        mergeJpeg([swapped[0], swapped[1], swapped[2], withCut[3]] as Uint8Array[], layout),
+      );
+      expect(isDispError(error, "JPEG_FRAGMENT_MISMATCH"), String(error)).to.equal(true);
+      expect(error).to.have.property("index", 3);
+    });
+
     it("never gives back the original from swapped fragments", function () {
       const swapped = [fragments[1], fragments[0], fragments[2], fragments[3]] as Uint8Array[];
       const error = caught(() => {

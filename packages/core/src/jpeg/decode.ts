@@ -75,10 +75,7 @@ function decodeSlow(table: DecodeTable, code16: number): number {
   return ((table.symbols[code + (table.valueOffset[length] as number)] ?? 0) << 5) | length;
 }
 
-/**
- * Decodes a sequential Huffman scan into `grid`. MCU number m of the scan goes to grid MCU
- * `order[m]` (or m), so fragments decode straight into their place in the whole image.
- */
+/** Decodes a whole sequential Huffman scan into `grid`, MCU m of the scan to grid MCU m. */
 export function decodeScan(
   bytes: Uint8Array,
   dataOffset: number,
@@ -87,36 +84,94 @@ export function decodeScan(
   acTables: readonly DecodeTable[],
   restartInterval: number,
   grid: CoefficientGrid,
-  order?: Int32Array,
 ): DecodedScan {
-  const { data, bounds, end } = unstuff(bytes, dataOffset);
-  const total = order === undefined ? geometry.mcusX * geometry.mcusY : order.length;
-  const interval = restartInterval > 0 ? restartInterval : total;
-  const segments = Math.ceil(total / interval);
-  if (bounds.length - 1 !== segments) {
-    throw new JpegUnsupportedError(
-      `${bounds.length - 2} restart markers where the restart interval implies ${segments - 1}`,
-    );
+  const total = geometry.mcusX * geometry.mcusY;
+  const decoder = new ScanDecoder(bytes, dataOffset, geometry, dcTables, acTables, restartInterval, total);
+  decoder.decode(total, grid);
+  return decoder.finish();
+}
+
+/**
+ * A sequential Huffman scan of `total` MCUs, decoded a run of MCUs at a time: a caller can keep
+ * only the MCUs it is working on instead of the whole image's coefficients (mergeJpeg does).
+ */
+export class ScanDecoder {
+  readonly #data: Uint8Array;
+  readonly #bounds: number[];
+  readonly #end: number;
+  readonly #geometry: McuGeometry;
+  readonly #dcTables: readonly DecodeTable[];
+  readonly #acTables: readonly DecodeTable[];
+  readonly #total: number;
+  readonly #interval: number;
+  readonly #pred = new Int32Array(4);
+  /** The next MCU of the scan, its restart interval, and the bit reader's place. */
+  #next = 0;
+  #segment = 0;
+  #pos = 0;
+  #buf = 0;
+  #bits = 0;
+  #sawOnes = false;
+  #sawZeros = false;
+  #sawFullByte = false;
+  #sawAligned = false;
+
+  constructor(
+    bytes: Uint8Array,
+    dataOffset: number,
+    geometry: McuGeometry,
+    dcTables: readonly DecodeTable[],
+    acTables: readonly DecodeTable[],
+    restartInterval: number,
+    total: number,
+  ) {
+    const { data, bounds, end } = unstuff(bytes, dataOffset);
+    const interval = restartInterval > 0 ? restartInterval : total;
+    const segments = Math.ceil(total / interval);
+    if (bounds.length - 1 !== segments) {
+      throw new JpegUnsupportedError(
+        `${bounds.length - 2} restart markers where the restart interval implies ${segments - 1}`,
+      );
+    }
+    this.#data = data;
+    this.#bounds = bounds;
+    this.#end = end;
+    this.#geometry = geometry;
+    this.#dcTables = dcTables;
+    this.#acTables = acTables;
+    this.#total = total;
+    this.#interval = interval;
   }
-  const { coef, last } = grid;
-  const { blockComponent, blocksPerMcu } = geometry;
-  const dataLength = data.length;
-  const pred = new Int32Array(4);
-  let sawOnes = false;
-  let sawZeros = false;
-  let sawFullByte = false;
-  let sawAligned = false;
-  for (let segment = 0; segment < segments; segment++) {
-    const segmentStart = bounds[segment] as number;
-    const segmentEnd = bounds[segment + 1] as number;
-    let pos = segmentStart;
-    let buf = 0;
-    let bits = 0;
-    pred.fill(0);
-    const mcuEnd = Math.min(total, (segment + 1) * interval);
-    for (let m = segment * interval; m < mcuEnd; m++) {
-      const mcu = order === undefined ? m : (order[m] as number);
-      let block = mcu * blocksPerMcu;
+
+  /** How many MCUs of the scan are decoded so far. */
+  get decoded(): number {
+    return this.#next;
+  }
+
+  /** Decodes the next `count` MCUs; the i-th goes to grid MCU `order[i]` (or i). */
+  decode(count: number, grid: CoefficientGrid, order?: Int32Array): void {
+    if (this.#next + count > this.#total) throw new RangeError("decoding past the end of the scan");
+    const { coef, last } = grid;
+    const { blockComponent, blocksPerMcu } = this.#geometry;
+    const dcTables = this.#dcTables;
+    const acTables = this.#acTables;
+    const data = this.#data;
+    const dataLength = data.length;
+    const interval = this.#interval;
+    const pred = this.#pred;
+    let pos = this.#pos;
+    let buf = this.#buf;
+    let bits = this.#bits;
+    for (let i = 0; i < count; i++) {
+      const m = this.#next + i;
+      if (m > 0 && m % interval === 0) {
+        this.#closeSegment(pos, bits);
+        pos = this.#bounds[++this.#segment] as number;
+        buf = 0;
+        bits = 0;
+        pred.fill(0);
+      }
+      let block = (order === undefined ? i : (order[i] as number)) * blocksPerMcu;
       for (let bi = 0; bi < blocksPerMcu; bi++, block++) {
         const c = blockComponent[bi] as number;
         const dcTable = dcTables[c] as DecodeTable;
@@ -202,7 +257,31 @@ export function decodeScan(
         last[block] = lastK;
       }
     }
-    // What is left of the interval's last byte is padding; more than that is not ours to rebuild.
+    this.#next += count;
+    this.#pos = pos;
+    this.#buf = buf;
+    this.#bits = bits;
+  }
+
+  /** Checks the end of the last interval once every MCU is decoded; says how the scan was padded. */
+  finish(): DecodedScan {
+    if (this.#next !== this.#total) throw new RangeError("the scan has MCUs left to decode");
+    this.#closeSegment(this.#pos, this.#bits);
+    if (this.#sawOnes && this.#sawZeros)
+      throw new JpegUnsupportedError("padding bits are ones in places and zeros in others");
+    if (this.#sawFullByte && this.#sawAligned) {
+      throw new JpegUnsupportedError("some byte-aligned intervals get a padding byte and others do not");
+    }
+    return {
+      end: this.#end,
+      padBit: this.#sawOnes ? 1 : this.#sawZeros ? 0 : undefined,
+      padFullByte: this.#sawFullByte ? true : this.#sawAligned ? false : undefined,
+    };
+  }
+
+  /** What is left of an interval's last byte is padding; more than that is not ours to rebuild. */
+  #closeSegment(pos: number, bits: number): void {
+    const segmentEnd = this.#bounds[this.#segment + 1] as number;
     const consumed = pos * 8 - bits;
     const padding = segmentEnd * 8 - consumed;
     if (padding < 0) throw new JpegInvalidError("entropy-coded data ends inside an MCU (truncated file?)");
@@ -211,24 +290,14 @@ export function decodeScan(
         `${padding >> 3} unexpected bytes after the last MCU of a restart interval`,
       );
     }
-    if (padding === 8) sawFullByte = true;
-    if (padding === 0) sawAligned = true;
+    if (padding === 8) this.#sawFullByte = true;
+    if (padding === 0) this.#sawAligned = true;
     if (padding > 0) {
       const mask = (1 << padding) - 1;
-      const value = (data[segmentEnd - 1] as number) & mask;
-      if (value === mask) sawOnes = true;
-      else if (value === 0) sawZeros = true;
+      const value = (this.#data[segmentEnd - 1] as number) & mask;
+      if (value === mask) this.#sawOnes = true;
+      else if (value === 0) this.#sawZeros = true;
       else throw new JpegUnsupportedError("padding bits mix ones and zeros");
     }
   }
-  if (sawOnes && sawZeros)
-    throw new JpegUnsupportedError("padding bits are ones in places and zeros in others");
-  if (sawFullByte && sawAligned) {
-    throw new JpegUnsupportedError("some byte-aligned intervals get a padding byte and others do not");
-  }
-  return {
-    end,
-    padBit: sawOnes ? 1 : sawZeros ? 0 : undefined,
-    padFullByte: sawFullByte ? true : sawAligned ? false : undefined,
-  };
 }

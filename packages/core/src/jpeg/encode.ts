@@ -93,71 +93,116 @@ export function encodeScan(
   order?: Int32Array,
   capacity = 1 << 16,
 ): Uint8Array {
-  const { coef, last } = grid;
-  const { blockComponent, blocksPerMcu } = geometry;
   const total = order === undefined ? geometry.mcusX * geometry.mcusY : order.length;
-  const writer = new BitWriter(capacity);
-  const pred = new Int32Array(4);
-  let restarts = 0;
-  for (let m = 0; m < total; m++) {
-    if (restartInterval > 0 && m > 0 && m % restartInterval === 0) {
-      writer.pad(padding.bit, padding.fullByte);
-      writer.reserve(2);
-      writer.marker(0xd0 + (restarts & 7));
-      restarts++;
-      pred.fill(0);
-    }
-    writer.reserve(MCU_BYTES_MAX);
-    const mcu = order === undefined ? m : (order[m] as number);
-    let block = mcu * blocksPerMcu;
-    for (let bi = 0; bi < blocksPerMcu; bi++, block++) {
-      const c = blockComponent[bi] as number;
-      const dc = dcTables[c] as EncodeTable;
-      const ac = acTables[c] as EncodeTable;
-      const off = block << 6;
-      const value = coef[off] as number;
-      const diff = value - (pred[c] as number);
-      pred[c] = value;
-      if (diff === 0) {
-        const size = dc.size[0] as number;
-        if (size === 0) missingCode("DC", 0);
-        writer.put(dc.code[0] as number, size);
-      } else {
-        const s = 32 - Math.clz32(diff < 0 ? -diff : diff);
-        const size = dc.size[s] as number;
-        if (size === 0) missingCode("DC", s);
-        writer.putWithBits(dc.code[s] as number, size, diff < 0 ? diff + (1 << s) - 1 : diff, s);
-      }
-      const lastK = last[block] as number;
-      let run = 0;
-      for (let k = 1; k <= lastK; k++) {
-        const v = coef[off + k] as number;
-        if (v === 0) {
-          run++;
-          continue;
-        }
-        while (run > 15) {
-          const size = ac.size[0xf0] as number;
-          if (size === 0) missingCode("AC", 0xf0);
-          writer.put(ac.code[0xf0] as number, size);
-          run -= 16;
-        }
-        const s = 32 - Math.clz32(v < 0 ? -v : v);
-        const symbol = (run << 4) | s;
-        const size = ac.size[symbol] as number;
-        if (size === 0) missingCode("AC", symbol);
-        writer.putWithBits(ac.code[symbol] as number, size, v < 0 ? v + (1 << s) - 1 : v, s);
-        run = 0;
-      }
-      if (lastK < 63) {
-        const size = ac.size[0] as number;
-        if (size === 0) missingCode("AC", 0);
-        writer.put(ac.code[0] as number, size);
-      }
-    }
+  const encoder = new ScanEncoder(geometry, dcTables, acTables, restartInterval, padding, capacity);
+  encoder.encode(total, grid, order);
+  return encoder.finish();
+}
+
+/**
+ * A sequential scan written a run of MCUs at a time (see ScanDecoder): the DC predictions and the
+ * restart markers carry on from one run to the next.
+ */
+export class ScanEncoder {
+  readonly #writer: BitWriter;
+  readonly #geometry: McuGeometry;
+  readonly #dcTables: readonly EncodeTable[];
+  readonly #acTables: readonly EncodeTable[];
+  readonly #restartInterval: number;
+  readonly #padding: Padding;
+  readonly #pred = new Int32Array(4);
+  #next = 0;
+
+  constructor(
+    geometry: McuGeometry,
+    dcTables: readonly EncodeTable[],
+    acTables: readonly EncodeTable[],
+    restartInterval: number,
+    padding: Padding,
+    capacity = 1 << 16,
+  ) {
+    this.#writer = new BitWriter(capacity);
+    this.#geometry = geometry;
+    this.#dcTables = dcTables;
+    this.#acTables = acTables;
+    this.#restartInterval = restartInterval;
+    this.#padding = padding;
   }
-  writer.pad(padding.bit, padding.fullByte);
-  return writer.bytes();
+
+  /** Encodes `count` more MCUs of the scan: the i-th is grid MCU `order[i]` (or i). */
+  encode(count: number, grid: CoefficientGrid, order?: Int32Array): void {
+    const { coef, last } = grid;
+    const { blockComponent, blocksPerMcu } = this.#geometry;
+    const { bit, fullByte } = this.#padding;
+    const restartInterval = this.#restartInterval;
+    const dcTables = this.#dcTables;
+    const acTables = this.#acTables;
+    const writer = this.#writer;
+    const pred = this.#pred;
+    for (let i = 0; i < count; i++) {
+      const m = this.#next + i;
+      if (restartInterval > 0 && m > 0 && m % restartInterval === 0) {
+        writer.pad(bit, fullByte);
+        writer.reserve(2);
+        writer.marker(0xd0 + ((m / restartInterval - 1) & 7));
+        pred.fill(0);
+      }
+      writer.reserve(MCU_BYTES_MAX);
+      let block = (order === undefined ? i : (order[i] as number)) * blocksPerMcu;
+      for (let bi = 0; bi < blocksPerMcu; bi++, block++) {
+        const c = blockComponent[bi] as number;
+        const dc = dcTables[c] as EncodeTable;
+        const ac = acTables[c] as EncodeTable;
+        const off = block << 6;
+        const value = coef[off] as number;
+        const diff = value - (pred[c] as number);
+        pred[c] = value;
+        if (diff === 0) {
+          const size = dc.size[0] as number;
+          if (size === 0) missingCode("DC", 0);
+          writer.put(dc.code[0] as number, size);
+        } else {
+          const s = 32 - Math.clz32(diff < 0 ? -diff : diff);
+          const size = dc.size[s] as number;
+          if (size === 0) missingCode("DC", s);
+          writer.putWithBits(dc.code[s] as number, size, diff < 0 ? diff + (1 << s) - 1 : diff, s);
+        }
+        const lastK = last[block] as number;
+        let run = 0;
+        for (let k = 1; k <= lastK; k++) {
+          const v = coef[off + k] as number;
+          if (v === 0) {
+            run++;
+            continue;
+          }
+          while (run > 15) {
+            const size = ac.size[0xf0] as number;
+            if (size === 0) missingCode("AC", 0xf0);
+            writer.put(ac.code[0xf0] as number, size);
+            run -= 16;
+          }
+          const s = 32 - Math.clz32(v < 0 ? -v : v);
+          const symbol = (run << 4) | s;
+          const size = ac.size[symbol] as number;
+          if (size === 0) missingCode("AC", symbol);
+          writer.putWithBits(ac.code[symbol] as number, size, v < 0 ? v + (1 << s) - 1 : v, s);
+          run = 0;
+        }
+        if (lastK < 63) {
+          const size = ac.size[0] as number;
+          if (size === 0) missingCode("AC", 0);
+          writer.put(ac.code[0] as number, size);
+        }
+      }
+    }
+    this.#next += count;
+  }
+
+  /** Pads the last interval and returns the scan's bytes. */
+  finish(): Uint8Array {
+    this.#writer.pad(this.#padding.bit, this.#padding.fullByte);
+    return this.#writer.bytes();
+  }
 }
 
 /** Symbol frequencies of a scan, per component: DC categories and AC (run, size) symbols. */

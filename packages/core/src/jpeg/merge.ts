@@ -1,9 +1,8 @@
 import { decodeTables, encodeTables } from "./analyse.js";
-import { allocateGrid, decodeScan } from "./decode.js";
+import { allocateGrid, ScanDecoder } from "./decode.js";
 import type { CoefficientGrid } from "./decode.js";
-import { encodeScan } from "./encode.js";
+import { ScanEncoder } from "./encode.js";
 import { JpegFragmentError, JpegInvalidError, JpegLayoutError, JpegUnsupportedError } from "./errors.js";
-import { fragmentMcuOrder } from "./geometry.js";
 import type { FragmentGeometry, JpegLimits } from "./geometry.js";
 import { resolveLayout } from "./layout.js";
 import type { JpegLayout, ResolvedLayout } from "./layout.js";
@@ -42,38 +41,63 @@ export function checkFragment(
   return parsed;
 }
 
-function decodeFragmentInto(
-  grid: CoefficientGrid,
-  bytes: Uint8Array,
-  resolved: ResolvedLayout,
-  fragment: FragmentGeometry,
-): void {
-  const parsed = checkFragment(bytes, resolved, fragment);
-  const tables = decodeTables(parsed);
-  const order = fragmentMcuOrder(resolved.geometry, resolved.layout.kernel, fragment);
-  try {
-    decodeScan(
-      bytes,
-      parsed.dataOffset,
-      resolved.geometry,
-      tables.dc,
-      tables.ac,
-      parsed.restartInterval,
-      grid,
-      order,
+/** One fragment's scan, read MCU row by MCU row; errors name the fragment. */
+class FragmentReader {
+  readonly #decoder: ScanDecoder;
+  readonly #fragment: FragmentGeometry;
+  /** Where the fragment's MCUs of a row go in a row of the whole image: column j*kw + b. */
+  readonly #columns: Int32Array;
+
+  constructor(bytes: Uint8Array, resolved: ResolvedLayout, fragment: FragmentGeometry) {
+    const parsed = checkFragment(bytes, resolved, fragment);
+    const tables = decodeTables(parsed);
+    const total = fragment.mcusX * fragment.mcusY;
+    const { geometry, layout } = resolved;
+    this.#fragment = fragment;
+    this.#columns = Int32Array.from({ length: fragment.mcusX }, (_, j) => j * layout.kernel.kw + fragment.b);
+    this.#decoder = this.#named(
+      () =>
+        new ScanDecoder(
+          bytes,
+          parsed.dataOffset,
+          geometry,
+          tables.dc,
+          tables.ac,
+          parsed.restartInterval,
+          total,
+        ),
     );
-  } catch (error) {
-    if (error instanceof JpegInvalidError || error instanceof JpegUnsupportedError) {
-      throw new JpegFragmentError(fragment.index, error.message);
+  }
+
+  /** Decodes the fragment's next MCU row into its columns of `row`. */
+  readRow(row: CoefficientGrid): void {
+    this.#named(() => this.#decoder.decode(this.#fragment.mcusX, row, this.#columns));
+  }
+
+  /** Reads the rows not read yet (into `scratch`) and checks how the scan ends. */
+  finish(scratch: CoefficientGrid): void {
+    const left = this.#fragment.mcusY - this.#decoder.decoded / this.#fragment.mcusX;
+    for (let i = 0; i < left; i++) this.readRow(scratch);
+    this.#named(() => this.#decoder.finish());
+  }
+
+  #named<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof JpegInvalidError || error instanceof JpegUnsupportedError) {
+        throw new JpegFragmentError(this.#fragment.index, error.message);
+      }
+      throw error;
     }
-    throw error;
   }
 }
 
 /**
- * Rebuilds the original JPEG from all its fragments and the layout record: the coefficient grid is
+ * Rebuilds the original JPEG from all its fragments and the layout record: the coefficients are
  * put back and re-encoded with the original header, tables, restart markers and padding, so the
- * result is byte-identical to the file that was split.
+ * result is byte-identical to the file that was split. It works one MCU row at a time (the row's
+ * MCUs come from kw fragments), so it never holds the whole image's coefficients.
  */
 export function mergeJpeg(
   fragments: readonly Uint8Array[],
@@ -84,31 +108,38 @@ export function mergeJpeg(
   if (fragments.length !== resolved.fragments.length) {
     throw new JpegLayoutError(`expects ${resolved.fragments.length} fragments, got ${fragments.length}`);
   }
-  const grid = allocateGrid(resolved.geometry);
-  resolved.fragments.forEach((fragment, i) => {
-    decodeFragmentInto(grid, fragments[i] as Uint8Array, resolved, fragment);
-  });
+  const readers = resolved.fragments.map(
+    (fragment, i) => new FragmentReader(fragments[i] as Uint8Array, resolved, fragment),
+  );
+  const { geometry, head, trailer } = resolved;
+  const { kh, kw } = resolved.layout.kernel;
   const tables = encodeTables(resolved.parsed);
-  const { head, trailer } = resolved;
   const scanBytes = resolved.layout.byteLength - head.length - trailer.length;
-  let scan: Uint8Array;
+  const encoder = new ScanEncoder(
+    geometry,
+    tables.dc,
+    tables.ac,
+    resolved.parsed.restartInterval,
+    { bit: resolved.layout.padBit, fullByte: resolved.layout.padFullByte },
+    scanBytes + 1024,
+  );
+  const row = allocateGrid({ ...geometry, mcusY: 1 });
   try {
-    scan = encodeScan(
-      grid,
-      resolved.geometry,
-      tables.dc,
-      tables.ac,
-      resolved.parsed.restartInterval,
-      { bit: resolved.layout.padBit, fullByte: resolved.layout.padFullByte },
-      undefined,
-      scanBytes + 1024,
-    );
+    for (let r = 0; r < geometry.mcusY; r++) {
+      row.coef.fill(0);
+      const a = r % kh;
+      for (let b = 0; b < kw; b++) readers[a * kw + b]?.readRow(row);
+      encoder.encode(geometry.mcusX, row);
+    }
   } catch (error) {
-    // The original tables cover every symbol of the original: fragments that need others are not its own.
-    if (error instanceof JpegInvalidError)
-      throw new JpegFragmentError(undefined, `not from this image: ${error.message}`);
-    throw error;
+    // The original tables cover every symbol of the original: fragments that need others are not its own,
+    // unless one of them does not decode at all, which says which.
+    if (!(error instanceof JpegInvalidError)) throw error;
+    for (const reader of readers) reader.finish(row);
+    throw new JpegFragmentError(undefined, `not from this image: ${error.message}`);
   }
+  for (const reader of readers) reader.finish(row);
+  const scan = encoder.finish();
   if (scan.length !== scanBytes) {
     throw new JpegFragmentError(undefined, `merged scan has ${scan.length} bytes, the original ${scanBytes}`);
   }
