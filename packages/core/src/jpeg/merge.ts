@@ -128,7 +128,7 @@ export function mergeJpeg(
     for (let r = 0; r < geometry.mcusY; r++) {
       row.coef.fill(0);
       const a = r % kh;
-      for (let b = 0; b < kw; b++) readers[a * kw + b]?.readRow(row);
+      for (let b = 0; b < kw; b++) (readers[a * kw + b] as FragmentReader).readRow(row);
       encoder.encode(geometry.mcusX, row);
     }
   } catch (error) {
