@@ -6,20 +6,19 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
+import { pixelHash, type RgbaImage } from "@disp/protocol";
 import {
-  DEFAULT_DEFLATE_LEVEL,
-  DEFAULT_PNG_FILTER,
   chooseColorType,
   decodeImage,
+  DEFAULT_DEFLATE_LEVEL,
+  DEFAULT_PNG_FILTER,
   encodePng,
   merge,
-  pixelHash,
   psnr,
   recover,
   split,
   type Fragment,
   type PngSettings,
-  type RgbaImage,
 } from "@disp/core";
 
 export interface PipelineReport {

@@ -23,7 +23,7 @@ import {
   type StoreResult,
   type StoreTarget,
 } from "@disp/client";
-import { sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput } from "../tasks/cli.js";

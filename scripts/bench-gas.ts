@@ -1,4 +1,4 @@
-import { computeCid } from "@disp/core";
+import { computeCid } from "@disp/protocol";
 import { network } from "hardhat";
 
 import DispModule from "../deploy/modules/Disp.js";

@@ -27,7 +27,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-import { DEFAULT_UNIXFS } from "@disp/core";
+import { DEFAULT_UNIXFS } from "@disp/protocol";
 import { CID, createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
 
 const MiB = 1024 * 1024;

@@ -7,6 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 
+import { type RgbaImage } from "@disp/protocol";
 import {
   composeContactSheet,
   decodeImage,
@@ -16,7 +17,6 @@ import {
   psnr,
   recover,
   split,
-  type RgbaImage,
   type SheetPanel,
 } from "@disp/core";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 
-import { DispError, isDispError } from "@disp/core";
+import { DispError, isDispError } from "@disp/protocol";
 import { hugePagesAdvice } from "@disp/ipfs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult } from "hardhat/utils/result";

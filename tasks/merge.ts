@@ -1,6 +1,7 @@
 import { extname, join } from "node:path";
 
-import { DispError, fragmentExtension, parseManifest, rebuildImageFile } from "@disp/core";
+import { DispError } from "@disp/protocol";
+import { fragmentExtension, parseManifest, rebuildImageFile } from "@disp/core";
 
 import { cliAction, readInput, readOptional, required, writeOutputs } from "./cli.js";
 import { progressBar } from "./progress-bar.js";

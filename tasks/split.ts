@@ -1,14 +1,12 @@
 import { mkdir, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
+import { buildTree, DEFAULT_UNIXFS, merkleValues } from "@disp/protocol";
 import {
   CODEC_CHOICES,
-  DEFAULT_UNIXFS,
-  buildTree,
   encodeImageFile,
   formatKernel,
   fragmentExtension,
-  merkleValues,
   parseKernel,
   type CodecChoice,
 } from "@disp/core";

@@ -1,5 +1,6 @@
 import { CID, isIpfsError, tamperWithStoredBlock, tampered } from "@disp/ipfs";
-import { psnr, sha256Hex, type Kernel, type RgbaImage } from "@disp/core";
+import { buildTree, merkleValues, proofFor, sha256Hex, type Kernel, type RgbaImage } from "@disp/protocol";
+import { parseManifest, psnr } from "@disp/core";
 import {
   changeAccess,
   imageIdHex,
@@ -10,7 +11,6 @@ import {
   type RetrieveResult,
   type StoreResult,
 } from "@disp/client";
-import { buildTree, merkleValues, parseManifest, proofFor } from "@disp/core";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { startWorld, type World } from "../lib/world.js";

@@ -1,5 +1,5 @@
 import { verifyImage, imageIdHex } from "@disp/client";
-import { DispError } from "@disp/core";
+import { DispError } from "@disp/protocol";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, positiveInteger, readInput } from "../cli.js";

@@ -1,16 +1,16 @@
 import { expect } from "chai";
 
+import { type RgbaImage } from "@disp/protocol";
 import {
-  ContactSheetError,
-  MAX_SHEET_WIDTH,
   composeContactSheet,
+  ContactSheetError,
   decodeImage,
+  MAX_SHEET_WIDTH,
   merge,
   planContactSheet,
   recover,
   split,
   type PanelPlacement,
-  type RgbaImage,
   type SheetPanel,
 } from "@disp/core";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import type { RgbaImage } from "@disp/core";
+import type { RgbaImage } from "@disp/protocol";
 
 /** Every fixture photograph (copied from ../shared/fixtures, see test/fixtures/LICENSES.md). */
 export const FIXTURES = ["astronaut.png", "camera.png", "chelsea.png", "coffee.png", "rocket.jpg"] as const;

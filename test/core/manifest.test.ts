@@ -1,10 +1,7 @@
 import { expect } from "chai";
 
+import { canonicalJson, DEFAULT_UNIXFS, MANIFEST_SCHEMA, ManifestError } from "@disp/protocol";
 import {
-  DEFAULT_UNIXFS,
-  MANIFEST_SCHEMA,
-  ManifestError,
-  canonicalJson,
   parseManifest,
   serializeManifest,
   splitImageFile,
@@ -73,7 +70,7 @@ describe("manifest", () => {
 
   describe("when a field is wrong", () => {
     const cases: Array<[string, (m: Manifest) => unknown, RegExp]> = [
-      ["another schema", (m) => ({ ...m, schema: "disp/manifest@2" }), /schema/],
+      ["another schema", (m) => ({ ...m, schema: "disp/manifest@99" }), /schema/],
       ["a missing field", ({ contentHash: _omitted, ...rest }) => rest, /contentHash/],
       ["an unknown field", (m) => ({ ...m, extra: 1 }), /extra/],
       ["a kernel over 8", (m) => ({ ...m, kernel: { height: 9, width: 3 } }), /kernel/],

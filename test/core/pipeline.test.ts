@@ -1,15 +1,8 @@
 import { expect } from "chai";
 import { PNG } from "pngjs";
 
-import {
-  computeCid,
-  decodeImage,
-  parseManifest,
-  pixelHash,
-  rebuildImage,
-  splitImageFile,
-  type ProgressEvent,
-} from "@disp/core";
+import { computeCid, pixelHash } from "@disp/protocol";
+import { decodeImage, parseManifest, rebuildImage, splitImageFile, type ProgressEvent } from "@disp/core";
 
 import { FIXTURES, fixtureBytes, pseudoRandomBytes, sameBytes } from "./helpers.js";
 

@@ -10,7 +10,7 @@ import {
   updateImage,
   verifyImage,
 } from "@disp/client";
-import { sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
 import { expect } from "chai";
 
 import type { World } from "../../tasks/lib/world.js";

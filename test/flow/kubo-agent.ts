@@ -1,7 +1,7 @@
 import { join } from "node:path";
 
 import { retrieveImage, storeImage, verifyImage } from "@disp/client";
-import { sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
 import { CID, createKuboNode } from "@disp/ipfs";
 import { startKuboRpcTestServer, type KuboRpcTestServer } from "@disp/kubo-rpc-test-server";
 import { expect } from "chai";

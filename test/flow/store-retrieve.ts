@@ -1,4 +1,5 @@
-import { psnr, sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
+import { psnr } from "@disp/core";
 import {
   imageHistory,
   imageIdOf,

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { chooseColorType, decodeImage, encodePng, isDispError } from "@disp/core";
+import { isDispError } from "@disp/protocol";
+import { chooseColorType, decodeImage, encodePng } from "@disp/core";
 import { expect } from "chai";
 import { network } from "hardhat";
 

@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import { join } from "node:path";
 
-import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
+import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { createEmbeddedNode, isIpfsError, isLoopback } from "@disp/ipfs";
 import { expect } from "chai";
 

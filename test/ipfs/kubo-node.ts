@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { DEFAULT_UNIXFS } from "@disp/core";
+import { DEFAULT_UNIXFS } from "@disp/protocol";
 import { createKuboNode, KUBO_MAX_CHILDREN_PER_NODE } from "@disp/ipfs";
 import { startKuboRpcTestServer, type KuboRpcTestServer } from "@disp/kubo-rpc-test-server";
 import { expect } from "chai";

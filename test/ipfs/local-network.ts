@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
-import { DEFAULT_UNIXFS } from "@disp/core";
+import { DEFAULT_UNIXFS } from "@disp/protocol";
 import { createEmbeddedNode, createLocalNetwork, type IpfsNode, type LocalNetwork } from "@disp/ipfs";
 import { expect } from "chai";
 

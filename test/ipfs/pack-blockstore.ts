@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { computeCid, DEFAULT_UNIXFS } from "@disp/core";
+import { computeCid, DEFAULT_UNIXFS } from "@disp/protocol";
 import {
   CID,
   createEmbeddedNode,

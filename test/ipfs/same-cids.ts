@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
+import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
 import { startKuboRpcTestServer, type KuboRpcTestServer } from "@disp/kubo-rpc-test-server";
 import { expect } from "chai";

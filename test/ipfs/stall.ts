@@ -1,4 +1,4 @@
-import { computeCid } from "@disp/core";
+import { computeCid } from "@disp/protocol";
 import { expect } from "chai";
 
 import type { GetBlock } from "../../packages/ipfs/src/dag.js";

@@ -5,7 +5,8 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { decodeImage, parseManifest, sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
+import { decodeImage, parseManifest } from "@disp/core";
 
 import { fixtureBytes, fixturePath, sameBytes } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";

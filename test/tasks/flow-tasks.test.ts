@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { decodeImage, sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
+import { decodeImage } from "@disp/core";
 import { hugePagesAdvice } from "@disp/ipfs";
 import { expect } from "chai";
 

@@ -5,7 +5,8 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { decodeImage, parseManifest, pixelHash } from "@disp/core";
+import { pixelHash } from "@disp/protocol";
+import { decodeImage, parseManifest } from "@disp/core";
 
 import { fixturePath } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";

@@ -1,4 +1,4 @@
-import { sha256Hex } from "@disp/core";
+import { sha256Hex } from "@disp/protocol";
 import type { IpfsNode } from "@disp/ipfs";
 import { CID } from "multiformats/cid";
 

@@ -1,4 +1,4 @@
-import { DispError, isDispError } from "@disp/core";
+import { DispError, isDispError } from "@disp/protocol";
 
 export type ClientErrorCode =
   /** No image with that id on this registry. */

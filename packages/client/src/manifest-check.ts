@@ -1,4 +1,5 @@
-import { buildTree, merkleValues, parseManifest, type Manifest } from "@disp/core";
+import { buildTree, merkleValues } from "@disp/protocol";
+import { parseManifest, type Manifest } from "@disp/core";
 import type { IpfsNode } from "@disp/ipfs";
 import type { CID } from "multiformats/cid";
 

@@ -1,4 +1,5 @@
-import { checkKernel, type Kernel } from "@disp/core";
+import { type Kernel } from "@disp/protocol";
+import { checkKernel } from "@disp/core";
 
 import { ClientError } from "./errors.js";
 import { read, type DispRegistry } from "./registry.js";

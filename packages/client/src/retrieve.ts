@@ -1,4 +1,5 @@
-import { rebuildImageFile, type CodecName, type RgbaImage } from "@disp/core";
+import { type RgbaImage } from "@disp/protocol";
+import { rebuildImageFile, type CodecName } from "@disp/core";
 
 import { requireReadAccess } from "./access.js";
 import { accountOf, type ClientContext } from "./context.js";

@@ -1,12 +1,5 @@
-import {
-  computeCid,
-  encodeImageFile,
-  type CodecChoice,
-  type CodecName,
-  type EncodedImage,
-  type Kernel,
-  type UnixFsSettings,
-} from "@disp/core";
+import { computeCid, type Kernel, type UnixFsSettings } from "@disp/protocol";
+import { encodeImageFile, type CodecChoice, type CodecName, type EncodedImage } from "@disp/core";
 import { CID, type IpfsNode } from "@disp/ipfs";
 import { hexlify, type ContractTransactionResponse } from "ethers";
 

@@ -1,4 +1,5 @@
-import { buildTree, checkFragmentBytes, fileMatchesContentHash, merkleValues, proofFor } from "@disp/core";
+import { buildTree, merkleValues, proofFor } from "@disp/protocol";
+import { checkFragmentBytes, fileMatchesContentHash } from "@disp/core";
 
 import type { ClientContext } from "./context.js";
 import { fetchParts } from "./fetch-parts.js";

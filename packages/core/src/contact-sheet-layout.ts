@@ -1,5 +1,3 @@
-import type { RgbaImage } from "./image/types.js";
-
 /** Where one panel and its label go on the sheet; the panel rectangle excludes its border. */
 export interface PanelPlacement {
   readonly label: string;
@@ -154,3 +152,4 @@ function fit(text: string, limit: number, measure: (text: string) => number): st
   while (kept > 0 && measure(`${text.slice(0, kept)}...`) > limit) kept--;
   return `${text.slice(0, kept)}...`;
 }
+import { type RgbaImage } from "@disp/protocol";

@@ -1,9 +1,9 @@
+import { type RgbaImage } from "@disp/protocol";
 import { Jimp, loadFont, measureText, type JimpInstance } from "jimp";
 import { SANS_16_BLACK, SANS_16_WHITE, SANS_32_BLACK, SANS_32_WHITE } from "jimp/fonts";
 
 import { BORDER, layoutContactSheet, type ContactSheetPlan } from "./contact-sheet-layout.js";
 import { ContactSheetError } from "./errors.js";
-import type { RgbaImage } from "./image/types.js";
 import { chooseColorType, encodePng } from "./png/encode.js";
 import { DEFAULT_DEFLATE_LEVEL } from "./png/settings.js";
 

@@ -1,16 +1,13 @@
-// Pure DISP codec: pooling split/merge/recovery, manifest, Merkle leaves, pixel hash, contact sheet.
+// DISP's codecs: pooling split/merge/recovery on pixels, JPEG-native pooling on DCT coefficients,
+// whole-file replication, and the manifest's codec sections. Formats live in @disp/protocol.
 // No Hardhat, ethers or IPFS node imports: plain data in, data out.
 export {
   ContactSheetError,
-  DispError,
   ImageError,
-  ManifestError,
   PoolingError,
-  isDispError,
   type ImageErrorCode,
   type PoolingErrorCode,
 } from "./errors.js";
-export { DEFAULT_UNIXFS, computeCid, importerOptions, type UnixFsSettings } from "./unixfs.js";
 
 export {
   DEFAULT_MAX_PIXELS,
@@ -20,25 +17,14 @@ export {
   type DecodedImage,
 } from "./image/decode.js";
 export { readImageHeader, sniffFormat } from "./image/header.js";
-export {
-  IMAGE_FORMATS,
-  RGBA_BIT_DEPTH,
-  RGBA_CHANNELS,
-  type ImageFormat,
-  type ImageHeader,
-  type RgbaImage,
-} from "./image/types.js";
+export { IMAGE_FORMATS, type ImageFormat, type ImageHeader } from "./image/types.js";
 
 export {
-  MAX_KERNEL_SIDE,
-  PADDING_RULE,
   checkKernel,
   formatKernel,
   parseKernel,
   poolingLayout,
   type Fragment,
-  type Kernel,
-  type PaddingRule,
   type PoolingLayout,
 } from "./pooling/layout.js";
 export { split, type SplitResult } from "./pooling/split.js";
@@ -56,7 +42,6 @@ export {
   type SheetPanel,
 } from "./contact-sheet.js";
 
-export { PIXEL_HASH_ALGORITHM, pixelHash, sha256Hex } from "./pixel-hash.js";
 export { psnr } from "./metrics.js";
 
 export { chooseColorType, encodePng } from "./png/encode.js";
@@ -70,28 +55,8 @@ export {
   type PngSettings,
 } from "./png/settings.js";
 
-export { canonicalJson } from "./manifest/canonical-json.js";
 export { parseManifest, serializeManifest, validateManifest } from "./manifest/manifest.js";
-export {
-  MANIFEST_SCHEMA,
-  codecSchema,
-  contentHashSchema,
-  manifestSchema,
-  type FragmentEntry,
-  type Manifest,
-  type ManifestCodec,
-} from "./manifest/schema.js";
-
-export {
-  LEAF_ENCODING,
-  MANIFEST_LEAF_INDEX,
-  buildTree,
-  merkleValues,
-  proofFor,
-  verifyLeaf,
-  type DispMerkleTree,
-  type LeafValue,
-} from "./merkle.js";
+export { codecSchema, manifestSchema, type Manifest, type ManifestCodec } from "./manifest/schema.js";
 
 export type { OnProgress, ProgressEvent, ProgressPhase } from "./progress.js";
 export {

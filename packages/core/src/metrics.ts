@@ -1,5 +1,6 @@
+import { type RgbaImage } from "@disp/protocol";
+
 import { PoolingError } from "./errors.js";
-import type { RgbaImage } from "./image/types.js";
 
 /**
  * Peak signal-to-noise ratio in dB between two images of the same size, over the R, G and B

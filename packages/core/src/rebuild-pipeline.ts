@@ -1,9 +1,8 @@
-import { isDispError } from "./errors.js";
+import { isDispError, pixelHash, type RgbaImage } from "@disp/protocol";
+
 import { decodeImage } from "./image/decode.js";
-import type { RgbaImage } from "./image/types.js";
 import type { Manifest } from "./manifest/schema.js";
 import { checkFragmentBytes } from "./codec/check.js";
-import { pixelHash } from "./pixel-hash.js";
 import { poolingLayout, type Fragment } from "./pooling/layout.js";
 import { recover } from "./pooling/recover.js";
 import type { OnProgress } from "./progress.js";

@@ -1,15 +1,26 @@
-import { DispError } from "./errors.js";
+import {
+  computeCid,
+  DEFAULT_UNIXFS,
+  DispError,
+  MANIFEST_SCHEMA,
+  PIXEL_HASH_ALGORITHM,
+  pixelHash,
+  RGBA_BIT_DEPTH,
+  RGBA_CHANNELS,
+  sha256Hex,
+  unixFsSchema,
+  type Kernel,
+  type UnixFsSettings,
+} from "@disp/protocol";
+
 import { decodeImage, type DecodedImage } from "./image/decode.js";
-import { RGBA_BIT_DEPTH, RGBA_CHANNELS } from "./image/types.js";
 import { serializeManifest } from "./manifest/manifest.js";
-import { MANIFEST_SCHEMA, unixFsSchema, type Manifest } from "./manifest/schema.js";
-import { PIXEL_HASH_ALGORITHM, pixelHash, sha256Hex } from "./pixel-hash.js";
+
+import type { Manifest } from "./manifest/schema.js";
 import { chooseColorType, encodePng } from "./png/encode.js";
 import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER, type PngSettings } from "./png/settings.js";
-import type { Kernel } from "./pooling/layout.js";
 import { split } from "./pooling/split.js";
 import type { OnProgress } from "./progress.js";
-import { DEFAULT_UNIXFS, computeCid, type UnixFsSettings } from "./unixfs.js";
 
 export interface SplitImageOptions {
   readonly kernel: Kernel;
@@ -103,6 +114,7 @@ export async function splitImageFile(
     })),
     parity: null,
     encryption: null,
+    proofs: null,
   };
   return { manifest, manifestBytes: serializeManifest(manifest), fragments: stored, image };
 }

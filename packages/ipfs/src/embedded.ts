@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
-import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
+import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { withBitswap } from "@helia/bitswap";
 import type { Helia } from "@helia/interface";
 import { withLibp2pLight } from "@helia/libp2p";

@@ -1,4 +1,4 @@
-import { DispError } from "@disp/core";
+import { DispError } from "@disp/protocol";
 
 /**
  * Why an IPFS operation failed. Stable: callers branch on these, never on messages.

@@ -1,4 +1,4 @@
-import { importerOptions, type UnixFsSettings } from "@disp/core";
+import { importerOptions, type UnixFsSettings } from "@disp/protocol";
 import { importer, type WritableStorage } from "ipfs-unixfs-importer";
 import type { CID } from "multiformats/cid";
 

@@ -1,4 +1,4 @@
-import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
+import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { create, type HTTPRPCOptions, type KuboRPCClient } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
 

@@ -1,4 +1,4 @@
-import type { UnixFsSettings } from "@disp/core";
+import type { UnixFsSettings } from "@disp/protocol";
 import type { CID } from "multiformats/cid";
 
 import type { ReadOptions } from "./deadline.js";

@@ -1,20 +1,17 @@
 import { expect } from "chai";
 import { Jimp } from "jimp";
 
+import { merkleValues, pixelHash, sha256Hex, type Kernel } from "@disp/protocol";
 import {
   CodecError,
   decodeImage,
   encodeImageFile,
   fileMatchesContentHash,
-  merkleValues,
   parseManifest,
-  pixelHash,
   psnr,
   rebuildImageFile,
   serializeManifest,
-  sha256Hex,
   splitImageFile,
-  type Kernel,
 } from "@disp/core";
 
 import { fixtureBytes, sameBytes } from "../helpers.js";

@@ -2,12 +2,10 @@ import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
 
+import { computeCid, DispError, sha256Hex } from "@disp/protocol";
 import {
-  DispError,
-  computeCid,
   rebuildImageFile,
   serializeManifest,
-  sha256Hex,
   type EncodedImage,
   type Manifest,
   type RebuiltImage,

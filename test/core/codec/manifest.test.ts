@@ -1,8 +1,7 @@
 import { expect } from "chai";
 
+import { ManifestError, PIXEL_HASH_ALGORITHM } from "@disp/protocol";
 import {
-  ManifestError,
-  PIXEL_HASH_ALGORITHM,
   checkFragmentBytes,
   encodeImageFile,
   parseManifest,

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { Jimp } from "jimp";
 import sharp from "sharp";
 
-import { ImageError, decodeImage, isDispError, readImageHeader, type ImageErrorCode } from "@disp/core";
+import { isDispError } from "@disp/protocol";
+import { decodeImage, ImageError, readImageHeader, type ImageErrorCode } from "@disp/core";
 
 import { FIXTURES, fixtureBytes, sameBytes } from "../helpers.js";
 import {

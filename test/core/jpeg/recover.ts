@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
-import { isDispError, recoverJpeg, splitJpeg } from "@disp/core";
+import { isDispError } from "@disp/protocol";
+import { recoverJpeg, splitJpeg } from "@disp/core";
 
 import { jimpDecode, orient, psnr, readFixture, supportedJpegs } from "./helpers.js";
 

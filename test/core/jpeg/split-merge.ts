@@ -1,15 +1,16 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
+import { isDispError } from "@disp/protocol";
 import {
   inspectJpeg,
-  isDispError,
   JpegUnsupportedError,
   mergeJpeg,
   parseJpegLayout,
   splitJpeg,
+  type JpegKernel,
+  type JpegLayout,
 } from "@disp/core";
-import type { JpegKernel, JpegLayout } from "@disp/core";
 
 import {
   jimpDecode,

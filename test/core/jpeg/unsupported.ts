@@ -1,8 +1,8 @@
 import { expect } from "chai";
 
+import { isDispError } from "@disp/protocol";
 import {
   inspectJpeg,
-  isDispError,
   JpegUnsupportedError,
   mergeJpeg,
   parseJpegLayout,

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
-import { PoolingError, merge, parseKernel, pixelHash, poolingLayout, split, type Kernel } from "@disp/core";
+import { pixelHash, type Kernel } from "@disp/protocol";
+import { merge, parseKernel, PoolingError, poolingLayout, split } from "@disp/core";
 
 import { randomImage, sameBytes } from "../helpers.js";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 
-import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/core";
+import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { expect } from "chai";
 import { CID, isIpfsError, isLoopback, type IpfsErrorCode, type IpfsNode } from "@disp/ipfs";
 

@@ -1,7 +1,7 @@
+import { computeCid, pixelHash, sha256Hex } from "@disp/protocol";
+
 import { decodeImage } from "../image/decode.js";
 import type { Manifest } from "../manifest/schema.js";
-import { pixelHash, sha256Hex } from "../pixel-hash.js";
-import { computeCid } from "../unixfs.js";
 
 /**
  * Checks one fragment file against its manifest entry without decoding it: size, CID (with the

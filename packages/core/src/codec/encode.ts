@@ -1,10 +1,11 @@
+import { DEFAULT_UNIXFS } from "@disp/protocol";
+
 import { checkedImageHeader } from "../image/decode.js";
 import type { ImageHeader } from "../image/types.js";
 import { JpegInvalidError, JpegUnsupportedError } from "../jpeg/errors.js";
 import { splitJpeg } from "../jpeg/split.js";
 import { checkKernel } from "../pooling/layout.js";
 import { checkUnixFs, splitImageFile } from "../store-pipeline.js";
-import { DEFAULT_UNIXFS } from "../unixfs.js";
 import { CodecError } from "./errors.js";
 import { describeFragments, fileHashedImage } from "./manifest.js";
 import type { EncodeImageOptions, EncodedImage } from "./types.js";

@@ -1,4 +1,5 @@
-import { DispError } from "../errors.js";
+import { DispError } from "@disp/protocol";
+
 import type { RejectedFragment } from "../rebuild-pipeline.js";
 
 /** Why the codec layer refused an input or could not rebuild anything. */

@@ -1,11 +1,19 @@
-import { RGBA_BIT_DEPTH, RGBA_CHANNELS } from "../image/types.js";
+import {
+  computeCid,
+  MANIFEST_SCHEMA,
+  PADDING_RULE,
+  RGBA_BIT_DEPTH,
+  RGBA_CHANNELS,
+  sha256Hex,
+  type Kernel,
+  type UnixFsSettings,
+} from "@disp/protocol";
+
 import { serializeManifest } from "../manifest/manifest.js";
-import { MANIFEST_SCHEMA, type Manifest, type ManifestCodec } from "../manifest/schema.js";
-import { sha256Hex } from "../pixel-hash.js";
-import { PADDING_RULE, type Kernel } from "../pooling/layout.js";
+
+import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { OnProgress } from "../progress.js";
 import type { EncodedFragment } from "../store-pipeline.js";
-import { computeCid, type UnixFsSettings } from "../unixfs.js";
 import type { CodecName, EncodedImage } from "./types.js";
 
 /** Each fragment file with its offline CID and SHA-256, in index order. */
@@ -53,6 +61,7 @@ export function fileHashedImage(parts: FileCodecParts): EncodedImage {
     })),
     parity: null,
     encryption: null,
+    proofs: null,
   };
   return {
     codec: parts.codec.name,

@@ -1,5 +1,3 @@
-import type { RgbaImage } from "../image/types.js";
-
 /**
  * Turns pixels as stored in a JPEG upright by its EXIF orientation (1..8), with jimp's transform
  * table, so that recovered pixels line up with what decodeImage (jimp) gives for the whole file.
@@ -33,3 +31,4 @@ export function applyOrientation(image: RgbaImage, orientation: number): RgbaIma
   }
   return { width, height, data };
 }
+import { type RgbaImage } from "@disp/protocol";

@@ -1,4 +1,5 @@
-import type { RgbaImage } from "../image/types.js";
+import { type RgbaImage } from "@disp/protocol";
+
 import { chooseColorType, encodePng } from "../png/encode.js";
 import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER } from "../png/settings.js";
 

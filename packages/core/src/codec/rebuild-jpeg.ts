@@ -1,10 +1,11 @@
+import { sha256Hex } from "@disp/protocol";
+
 import { decodeImage } from "../image/decode.js";
 import { JpegFragmentError, JpegNoFragmentsError } from "../jpeg/errors.js";
 import { resolveLayout, type JpegLayout } from "../jpeg/layout.js";
 import { checkFragment, mergeJpeg } from "../jpeg/merge.js";
 import { recoverJpeg } from "../jpeg/recover.js";
 import type { Manifest } from "../manifest/schema.js";
-import { sha256Hex } from "../pixel-hash.js";
 import type { RejectedFragment } from "../rebuild-pipeline.js";
 import { checkFragmentBytes } from "./check.js";
 import { noFragments } from "./errors.js";

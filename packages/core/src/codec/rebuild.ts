@@ -1,7 +1,8 @@
+import { sha256Hex } from "@disp/protocol";
+
 import { ImageError } from "../errors.js";
 import { DEFAULT_MAX_PIXELS, decodeImage } from "../image/decode.js";
 import type { Manifest } from "../manifest/schema.js";
-import { sha256Hex } from "../pixel-hash.js";
 import { recoverPixels, verifyPixelFragments, type RejectedFragment } from "../rebuild-pipeline.js";
 import { checkFragmentBytes } from "./check.js";
 import { noFragments } from "./errors.js";

@@ -1,10 +1,10 @@
-import type { ImageFormat, RgbaImage } from "../image/types.js";
+import { type Kernel, type RgbaImage, type UnixFsSettings } from "@disp/protocol";
+
+import type { ImageFormat } from "../image/types.js";
 import type { Manifest } from "../manifest/schema.js";
-import type { Kernel } from "../pooling/layout.js";
 import type { OnProgress } from "../progress.js";
 import type { EncodedFragment } from "../store-pipeline.js";
 import type { RejectedFragment } from "../rebuild-pipeline.js";
-import type { UnixFsSettings } from "../unixfs.js";
 
 /**
  * png: pooled pixels, fragments are PNGs (any input format). jpeg: pooled DCT coefficients of a

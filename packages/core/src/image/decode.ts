@@ -1,10 +1,11 @@
+import { isDispError, type RgbaImage } from "@disp/protocol";
 import { Jimp } from "jimp";
 
-import { ImageError, isDispError } from "../errors.js";
+import { ImageError } from "../errors.js";
 import { readImageHeader } from "./header.js";
 import { checkPngImageData } from "./png.js";
 import { decodeTiffFirstPage } from "./tiff.js";
-import type { ImageFormat, ImageHeader, RgbaImage } from "./types.js";
+import type { ImageFormat, ImageHeader } from "./types.js";
 
 /** 100 megapixels: 400 MB of RGBA, the most one image may claim before anything is allocated. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;

@@ -1,18 +1,3 @@
-/**
- * Decoded pixels as the pooling codec handles them: 8-bit RGBA, row-major, no row padding. Grey,
- * palette and alpha-less images arrive here as the RGBA their decoder produced.
- */
-export interface RgbaImage {
-  readonly width: number;
-  readonly height: number;
-  /** width * height * 4 bytes: R, G, B, A per pixel. */
-  readonly data: Uint8Array;
-}
-
-/** Channels and bit depth of every RgbaImage; recorded in the manifest and the pixel hash header. */
-export const RGBA_CHANNELS = 4;
-export const RGBA_BIT_DEPTH = 8;
-
 /** The formats `decodeImage` reads (all through jimp). */
 export const IMAGE_FORMATS = ["png", "jpeg", "bmp", "gif", "tiff"] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];

@@ -1,5 +1,3 @@
-import { DispError } from "../errors.js";
-
 /**
  * The file is a JPEG this codec cannot reproduce byte for byte (progressive, arithmetic, 12-bit,
  * several scans, an entropy coding our encoder does not rebuild exactly, ...). Not a user mistake:
@@ -64,3 +62,4 @@ export class JpegNoFragmentsError extends DispError {
     super("JPEG_NO_FRAGMENTS", "no JPEG fragment is present: nothing to recover the image from");
   }
 }
+import { DispError } from "@disp/protocol";

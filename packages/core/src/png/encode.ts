@@ -1,6 +1,6 @@
+import { type RgbaImage } from "@disp/protocol";
 import { PNG, type ColorType } from "pngjs";
 
-import type { RgbaImage } from "../image/types.js";
 import { PNG_FILTERS, type PngColorType, type PngSettings } from "./settings.js";
 
 const COLOR_TYPE_CODE: Record<PngColorType, ColorType> = { gray: 0, "gray-alpha": 4, rgb: 2, rgba: 6 };

@@ -1,21 +1,6 @@
+import { MAX_KERNEL_SIDE, PADDING_RULE, type Kernel, type PaddingRule } from "@disp/protocol";
+
 import { PoolingError } from "../errors.js";
-
-/** A pooling kernel: kh rows by kw columns, each 1..8. */
-export interface Kernel {
-  readonly height: number;
-  readonly width: number;
-}
-
-export const MAX_KERNEL_SIDE = 8;
-
-/**
- * How the image edges are filled when the size is not a multiple of the kernel: fragments all get
- * ceil(H / kh) × ceil(W / kw) pixels, and a position past the image edge repeats the nearest image
- * pixel (coordinates clamped). Edge repetition keeps each fragment a clean small picture and costs
- * almost nothing in PNG; merge drops those positions.
- */
-export const PADDING_RULE = "edge-replicate";
-export type PaddingRule = typeof PADDING_RULE;
 
 /** Everything split, merge and recovery need to agree on, derived from image size and kernel. */
 export interface PoolingLayout {

@@ -1,5 +1,6 @@
+import { type RgbaImage } from "@disp/protocol";
+
 import { PoolingError } from "../errors.js";
-import type { RgbaImage } from "../image/types.js";
 import { bytesOf, checkFragment, inputPixels32, type Fragment, type PoolingLayout } from "./layout.js";
 import { merge } from "./merge.js";
 

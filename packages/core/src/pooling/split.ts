@@ -1,12 +1,6 @@
-import type { RgbaImage } from "../image/types.js";
-import {
-  bytesOf,
-  inputPixels32,
-  poolingLayout,
-  type Fragment,
-  type Kernel,
-  type PoolingLayout,
-} from "./layout.js";
+import { type Kernel, type RgbaImage } from "@disp/protocol";
+
+import { bytesOf, inputPixels32, poolingLayout, type Fragment, type PoolingLayout } from "./layout.js";
 
 export interface SplitResult {
   readonly layout: PoolingLayout;

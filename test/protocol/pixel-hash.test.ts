@@ -3,9 +3,10 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { Jimp } from "jimp";
 
-import { decodeImage, pixelHash } from "@disp/core";
+import { pixelHash } from "@disp/protocol";
+import { decodeImage } from "@disp/core";
 
-import { fixtureBytes, randomImage } from "./helpers.js";
+import { fixtureBytes, randomImage } from "../core/helpers.js";
 
 describe("pixelHash", () => {
   it("is SHA-256 over width, height (u32 big-endian), channels, bit depth, then the RGBA bytes", () => {

@@ -1,7 +1,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
-import type { Manifest } from "./manifest/schema.js";
-import { sha256Hex } from "./pixel-hash.js";
+import { sha256Hex } from "./hash.js";
+import type { FragmentEntry } from "./manifest.js";
 
 /** The leaf index that carries the manifest's hash, next to fragment leaves 0 .. n-1. */
 export const MANIFEST_LEAF_INDEX = 2n ** 256n - 1n;
@@ -18,7 +18,10 @@ export type DispMerkleTree = StandardMerkleTree<LeafValue>;
  * [MANIFEST_LEAF_INDEX, sha256(canonical manifest bytes)], so the root commits to every fragment and
  * to the manifest (size, kernel, codec, content hash, fragment CIDs).
  */
-export function merkleValues(manifest: Manifest, manifestBytes: Uint8Array): LeafValue[] {
+export function merkleValues(
+  manifest: { readonly fragments: readonly FragmentEntry[] },
+  manifestBytes: Uint8Array,
+): LeafValue[] {
   const values: LeafValue[] = manifest.fragments.map((fragment) => [BigInt(fragment.index), fragment.sha256]);
   values.push([MANIFEST_LEAF_INDEX, sha256Hex(manifestBytes)]);
   return values;

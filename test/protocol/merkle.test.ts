@@ -2,16 +2,16 @@ import { expect } from "chai";
 import { AbiCoder, concat, keccak256 } from "ethers";
 
 import {
-  MANIFEST_LEAF_INDEX,
   buildTree,
+  MANIFEST_LEAF_INDEX,
   merkleValues,
   proofFor,
   sha256Hex,
-  splitImageFile,
   verifyLeaf,
-} from "@disp/core";
+} from "@disp/protocol";
+import { splitImageFile } from "@disp/core";
 
-import { fixtureBytes } from "./helpers.js";
+import { fixtureBytes } from "../core/helpers.js";
 
 async function version() {
   const { manifest, manifestBytes, fragments } = await splitImageFile(fixtureBytes("coffee.png"), {

@@ -1,0 +1,46 @@
+// DISP's formats, shared by every other package: the errors base, the manifest envelope and its
+// canonical bytes, content hashes, Merkle leaves and roots, UnixFS settings and offline CIDs.
+// Imports no other package of ours: no codecs, no chain, no IPFS node.
+export { DispError, ManifestError, isDispError, type ProtocolErrorCode } from "./errors.js";
+export {
+  CONTENT_HASH_ALGORITHMS,
+  PIXEL_HASH_ALGORITHM,
+  RGBA_BIT_DEPTH,
+  RGBA_CHANNELS,
+  pixelHash,
+  sha256Hex,
+  type ContentHashAlgorithm,
+  type Hex32,
+  type RgbaImage,
+} from "./hash.js";
+export { MAX_KERNEL_SIDE, PADDING_RULE, type Kernel, type PaddingRule } from "./kernel.js";
+export { canonicalJson } from "./canonical-json.js";
+export {
+  MANIFEST_SCHEMA,
+  MANIFEST_SCHEMAS,
+  MAX_MANIFEST_BYTES,
+  canonicalBytes,
+  contentHashSchema,
+  fragmentEntrySchema,
+  hex32,
+  manifestSchemaWith,
+  parseCanonical,
+  unixFsSchema,
+  validateWith,
+  wireForm,
+  type CodecSection,
+  type FragmentEntry,
+  type ManifestOf,
+  type ManifestSchemaName,
+} from "./manifest.js";
+export {
+  LEAF_ENCODING,
+  MANIFEST_LEAF_INDEX,
+  buildTree,
+  merkleValues,
+  proofFor,
+  verifyLeaf,
+  type DispMerkleTree,
+  type LeafValue,
+} from "./merkle.js";
+export { DEFAULT_UNIXFS, computeCid, importerOptions, type UnixFsSettings } from "./unixfs.js";

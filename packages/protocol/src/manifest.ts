@@ -1,0 +1,200 @@
+import { CID } from "multiformats/cid";
+import { z } from "zod";
+
+import { canonicalJson } from "./canonical-json.js";
+import { ManifestError } from "./errors.js";
+import { CONTENT_HASH_ALGORITHMS, RGBA_BIT_DEPTH, RGBA_CHANNELS, type Hex32 } from "./hash.js";
+import { MAX_KERNEL_SIDE, PADDING_RULE } from "./kernel.js";
+
+/**
+ * The manifest version this code writes. Readers accept every version in MANIFEST_SCHEMAS; how a
+ * version is bumped is in docs/manifest-versions.md.
+ */
+export const MANIFEST_SCHEMA = "disp/manifest@2";
+export const MANIFEST_SCHEMAS = ["disp/manifest@1", MANIFEST_SCHEMA] as const;
+export type ManifestSchemaName = (typeof MANIFEST_SCHEMAS)[number];
+
+/** A manifest is one raw block: nothing bigger is fetched or parsed. */
+export const MAX_MANIFEST_BYTES = 1_048_576;
+
+const HEX32 = /^0x[0-9a-f]{64}$/;
+/** Typed as the 0x-hex the hashing helpers return, so a digest read back is a bytes32 again. */
+export const hex32 = z.custom<Hex32>((value) => typeof value === "string" && HEX32.test(value), {
+  message: "must be 0x followed by 64 lowercase hex digits",
+});
+const positiveInt = z
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1);
+const side = z.int().min(1).max(MAX_KERNEL_SIDE);
+
+const cidString = z.string().refine(
+  (text) => {
+    try {
+      return CID.parse(text).toString() === text;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a CID in its canonical string form" },
+);
+
+export const contentHashSchema = z.strictObject({
+  /** PIXEL_HASH_ALGORITHM for the pixel codec; "sha256" (of the original file) for the others. */
+  algorithm: z.enum(CONTENT_HASH_ALGORITHMS),
+  digest: hex32,
+});
+
+export const unixFsSchema = z.strictObject({
+  cidVersion: z.literal(1),
+  rawLeaves: z.literal(true),
+  layout: z.literal("balanced"),
+  chunkSize: z.int().min(1024).max(1_048_576),
+  maxChildrenPerNode: z.int().min(2).max(8192),
+});
+
+export const fragmentEntrySchema = z.strictObject({
+  index: z.int().min(0),
+  cid: cidString,
+  /** Bytes of the fragment file. */
+  size: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** SHA-256 of the fragment file: the digest in its Merkle leaf. */
+  sha256: hex32,
+});
+
+/** What every codec's section has: its name. The codec registry (in core) checks the rest. */
+export interface CodecSection {
+  readonly name: string;
+}
+
+/**
+ * The fields of every manifest version, around a codec section whose schema the caller supplies
+ * (core's codec registry). `parity`, `encryption` and `proofs` are the named places of later
+ * features: each is `null` or, once defined, an object whose `scheme` names a versioned scheme
+ * (e.g. "reed-solomon-gf256@1"), so adding a scheme does not bump the manifest version.
+ */
+function fields<C extends z.ZodType<CodecSection>>(codec: C) {
+  return {
+    image: z.strictObject({
+      width: positiveInt,
+      height: positiveInt,
+      channels: z.literal(RGBA_CHANNELS),
+      bitDepth: z.literal(RGBA_BIT_DEPTH),
+    }),
+    kernel: z.strictObject({ height: side, width: side }),
+    padding: z.literal(PADDING_RULE),
+    codec,
+    contentHash: contentHashSchema,
+    unixfs: unixFsSchema,
+    fragments: z.array(fragmentEntrySchema),
+    /** Erasure-coded parity shards beside the fragments. */
+    parity: z.null(),
+    /** Client-side encryption of the fragments and where the wrapped keys are. */
+    encryption: z.null(),
+  };
+}
+
+/** A manifest as held in memory: the newest version's shape, whichever version it was read from. */
+export type ManifestOf<C extends CodecSection> = {
+  schema: ManifestSchemaName;
+  image: { width: number; height: number; channels: typeof RGBA_CHANNELS; bitDepth: typeof RGBA_BIT_DEPTH };
+  kernel: { height: number; width: number };
+  padding: typeof PADDING_RULE;
+  codec: C;
+  contentHash: z.infer<typeof contentHashSchema>;
+  unixfs: z.infer<typeof unixFsSchema>;
+  fragments: FragmentEntry[];
+  parity: null;
+  encryption: null;
+  /** Storage-proof commitments (segment roots). Absent from disp/manifest@1, read as null. */
+  proofs: null;
+};
+
+export type FragmentEntry = z.infer<typeof fragmentEntrySchema>;
+
+/**
+ * The schema of every readable manifest version around `codec`, giving the in-memory shape.
+ * disp/manifest@1 has no `proofs` field; it reads as `proofs: null`.
+ */
+export function manifestSchemaWith<C extends z.ZodType<CodecSection>>(codec: C) {
+  const v2 = z.strictObject({ schema: z.literal(MANIFEST_SCHEMA), ...fields(codec), proofs: z.null() });
+  // The in-memory shape of a v1 manifest carries `proofs: null`; its bytes never do (wireForm).
+  const v1 = z.strictObject({
+    schema: z.literal("disp/manifest@1"),
+    ...fields(codec),
+    proofs: z.null().optional(),
+  });
+  return z
+    .discriminatedUnion("schema", [v2, v1])
+    .transform((manifest) => ({ ...manifest, proofs: null }))
+    .superRefine((manifest, ctx) => {
+      const count = manifest.kernel.height * manifest.kernel.width;
+      if (manifest.fragments.length !== count) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["fragments"],
+          message: `a ${manifest.kernel.height}x${manifest.kernel.width} kernel needs ${count} fragments, found ${manifest.fragments.length}`,
+        });
+      }
+      manifest.fragments.forEach((fragment, i) => {
+        if (fragment.index !== i) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["fragments", i, "index"],
+            message: `must be ${i} (fragments in index order)`,
+          });
+        }
+      });
+    });
+}
+
+/** The value written for a manifest: its own version's fields (disp/manifest@1 has no `proofs`). */
+export function wireForm<C extends CodecSection>(manifest: ManifestOf<C>): object {
+  if (manifest.schema !== "disp/manifest@1") return manifest;
+  return Object.fromEntries(Object.entries(manifest).filter(([key]) => key !== "proofs"));
+}
+
+/** Runs `schema` on a value; a failure is a ManifestError naming the first failing field. */
+export function validateWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ManifestError(`invalid manifest: ${z.prettifyError(result.error).replaceAll("\n", "; ")}`);
+  }
+  return result.data;
+}
+
+/** The canonical bytes of a validated manifest: UTF-8, sorted keys, no whitespace. */
+export function canonicalBytes<C extends CodecSection>(manifest: ManifestOf<C>): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(wireForm(manifest)));
+}
+
+/**
+ * Reads manifest bytes strictly: at most MAX_MANIFEST_BYTES of valid UTF-8 JSON that passes
+ * `schema` and is byte-for-byte in canonical form, so that the bytes a reader accepts are the bytes
+ * whose hash is the Merkle leaf.
+ */
+export function parseCanonical<C extends CodecSection>(
+  schema: z.ZodType<ManifestOf<C>>,
+  bytes: Uint8Array,
+): ManifestOf<C> {
+  if (bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ManifestError(`invalid manifest: ${bytes.length} bytes, more than ${MAX_MANIFEST_BYTES}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    throw new ManifestError("invalid manifest: not UTF-8 text", { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(`invalid manifest: not JSON (${(error as Error).message})`, { cause: error });
+  }
+  const manifest = validateWith(schema, value);
+  if (canonicalJson(wireForm(manifest)) !== text) {
+    throw new ManifestError("invalid manifest: not in canonical form (sorted keys, no whitespace)");
+  }
+  return manifest;
+}
