@@ -14,8 +14,8 @@ import {
   rebuildImageFile,
   sniffFormat,
   splitJpeg,
-  type JpegKernel,
 } from "@disp/core";
+import type { Kernel } from "@disp/protocol";
 import { Jimp } from "jimp";
 
 import { FIXTURE, makeJpegPhoto } from "./jpeg-photo.js";
@@ -35,7 +35,7 @@ export type JpegReport =
       rebuildMs: number;
     };
 
-const KERNEL: JpegKernel = { kh: 2, kw: 2 };
+const KERNEL: Kernel = { height: 2, width: 2 };
 const ROUNDS = 3;
 
 /** Medians of interleaved runs, so every action sees the same machine load. */
@@ -56,7 +56,7 @@ async function measure(file: string): Promise<JpegReport> {
   if (sniffFormat(source) !== "jpeg") return { supported: false, reason: "it is not a JPEG" };
   const inspection = inspectJpeg(source);
   if (!inspection.supported) return { supported: false, reason: inspection.reason };
-  const kernel = { height: KERNEL.kh, width: KERNEL.kw };
+  const kernel = KERNEL;
 
   // Warm-up on the small fixture so the timed runs measure compiled code.
   const fixture = new Uint8Array(await readFile(FIXTURE));

@@ -11,7 +11,7 @@ import { FIXTURE, PHOTO_HEIGHT, PHOTO_WIDTH, makeJpegPhoto } from "./jpeg-photo.
 
 const WIDTH = PHOTO_WIDTH;
 const HEIGHT = PHOTO_HEIGHT;
-const KERNEL = { kh: 2, kw: 2 };
+const KERNEL = { height: 2, width: 2 };
 const RUNS = 3;
 
 async function medianMs(run: () => unknown): Promise<number> {
@@ -65,7 +65,7 @@ const jpegMergeMs = await medianMs(() => mergeJpeg(split.fragments, split.layout
 // The same ratio for other kernels: more, smaller fragments each carry their own tables and headers.
 const ratioByKernel: Record<string, number> = {};
 for (const side of [1, 3, 4, 8]) {
-  const { fragments } = splitJpeg(source, { kh: side, kw: side });
+  const { fragments } = splitJpeg(source, { height: side, width: side });
   const bytes = fragments.reduce((sum, f) => sum + f.length, 0);
   ratioByKernel[`${side}x${side}`] = Math.round((bytes / source.length) * 10000) / 10000;
 }
@@ -74,7 +74,7 @@ const fixture = new Uint8Array(readFileSync(FIXTURE));
 const result = {
   width: WIDTH,
   height: HEIGHT,
-  kernel: `${KERNEL.kh}x${KERNEL.kw}`,
+  kernel: `${KERNEL.height}x${KERNEL.width}`,
   sourceBytes: source.length,
   fragmentBytes,
   jpegFragmentBytesRatio: Math.round((fragmentBytes / source.length) * 10000) / 10000,

@@ -59,18 +59,6 @@ export { parseManifest, serializeManifest, validateManifest } from "./manifest/m
 export { codecSchema, manifestSchema, type Manifest, type ManifestCodec } from "./manifest/schema.js";
 
 export type { OnProgress, ProgressEvent, ProgressPhase } from "./progress.js";
-export {
-  splitImageFile,
-  type EncodedFragment,
-  type SplitImageOptions,
-  type SplitImageResult,
-} from "./store-pipeline.js";
-export {
-  rebuildImage,
-  type RebuildOptions,
-  type RebuildResult,
-  type RejectedFragment,
-} from "./rebuild-pipeline.js";
 
 export * from "./jpeg/index.js";
 

@@ -9,7 +9,7 @@ describe("JPEG coefficient codec: recovery to pixels", function () {
   describe("with every fragment present", function () {
     for (const { name, bytes } of supportedJpegs()) {
       it(`gives exactly jimp's decode of ${name}`, async function () {
-        const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+        const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
         const recovered = recoverJpeg(fragments, layout);
         expect(recovered.approximate).to.equal(false);
         expect(recovered.missing).to.deep.equal([]);
@@ -29,7 +29,7 @@ describe("JPEG coefficient codec: recovery to pixels", function () {
 
   describe("with 1, 2 or 3 of 4 fragments of the fixture lost", function () {
     const bytes = readFixture("rocket.jpg");
-    const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+    const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
     const cases = [
       { lost: [3], minPsnr: 30 },
       { lost: [1, 2], minPsnr: 26 },
@@ -88,7 +88,7 @@ describe("JPEG coefficient codec: recovery to pixels", function () {
 
   it("recovers a grayscale image split 3x2 with one fragment lost", function () {
     const gray = supportedJpegs().find((f) => f.name === "cjpeg-gray-q85.jpg");
-    const { fragments, layout } = splitJpeg((gray as { bytes: Uint8Array }).bytes, { kh: 3, kw: 2 });
+    const { fragments, layout } = splitJpeg((gray as { bytes: Uint8Array }).bytes, { height: 3, width: 2 });
     const full = recoverJpeg(fragments, layout).rgba;
     const recovered = recoverJpeg(
       fragments.map((f, i) => (i === 4 ? undefined : f)),
@@ -99,7 +99,7 @@ describe("JPEG coefficient codec: recovery to pixels", function () {
   });
 
   it("refuses to recover from no fragment at all", function () {
-    const { fragments, layout } = splitJpeg(readFixture("rocket.jpg"), { kh: 2, kw: 2 });
+    const { fragments, layout } = splitJpeg(readFixture("rocket.jpg"), { height: 2, width: 2 });
     let caught: unknown;
     try {
       recoverJpeg(

@@ -1,14 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
 
-import { isDispError } from "@disp/protocol";
+import { isDispError, type Kernel } from "@disp/protocol";
 import {
   inspectJpeg,
   JpegUnsupportedError,
   mergeJpeg,
   parseJpegLayout,
   splitJpeg,
-  type JpegKernel,
   type JpegLayout,
 } from "@disp/core";
 
@@ -24,16 +23,16 @@ import {
 } from "./helpers.js";
 import type { Bitmap } from "./helpers.js";
 
-const KERNELS: JpegKernel[] = [
-  { kh: 1, kw: 1 },
-  { kh: 2, kw: 2 },
-  { kh: 3, kw: 2 },
-  { kh: 4, kw: 4 },
-  { kh: 8, kw: 8 },
+const KERNELS: Kernel[] = [
+  { height: 1, width: 1 },
+  { height: 2, width: 2 },
+  { height: 3, width: 2 },
+  { height: 4, width: 4 },
+  { height: 8, width: 8 },
 ];
 
-function fits(layout: { mcusX: number; mcusY: number }, kernel: JpegKernel): boolean {
-  return layout.mcusX >= kernel.kw && layout.mcusY >= kernel.kh;
+function fits(layout: { mcusX: number; mcusY: number }, kernel: Kernel): boolean {
+  return layout.mcusX >= kernel.width && layout.mcusY >= kernel.height;
 }
 
 /** The pixels of MCU tiles (i*kh+a, j*kw+b) of `whole`: what fragment (a, b) must show. */
@@ -59,17 +58,17 @@ function expectedFragmentPixels(whole: Bitmap, layout: JpegLayout, index: number
 }
 
 /** Box-downsamples `whole` by the kernel to the fragment's size: what "a small picture of the whole" means. */
-function downsample(whole: Bitmap, kernel: JpegKernel, width: number, height: number): Uint8Array {
+function downsample(whole: Bitmap, kernel: Kernel, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let ch = 0; ch < 4; ch++) {
         let sum = 0;
         let n = 0;
-        for (let dy = 0; dy < kernel.kh; dy++) {
-          for (let dx = 0; dx < kernel.kw; dx++) {
-            const sy = Math.min(whole.height - 1, y * kernel.kh + dy);
-            const sx = Math.min(whole.width - 1, x * kernel.kw + dx);
+        for (let dy = 0; dy < kernel.height; dy++) {
+          for (let dx = 0; dx < kernel.width; dx++) {
+            const sy = Math.min(whole.height - 1, y * kernel.height + dy);
+            const sx = Math.min(whole.width - 1, x * kernel.width + dx);
             sum += whole.data[(sy * whole.width + sx) * 4 + ch] ?? 0;
             n++;
           }
@@ -90,7 +89,7 @@ describe("JPEG coefficient codec: split and merge", function () {
       });
 
       for (const kernel of KERNELS) {
-        it(`rebuilds the file byte for byte from ${kernel.kh}x${kernel.kw} fragments and a JSON layout`, function () {
+        it(`rebuilds the file byte for byte from ${kernel.height}x${kernel.width} fragments and a JSON layout`, function () {
           const inspection = inspectJpeg(bytes);
           if (!inspection.supported) throw new Error(inspection.reason);
           if (!fits(inspection.info, kernel)) {
@@ -102,7 +101,7 @@ describe("JPEG coefficient codec: split and merge", function () {
             return;
           }
           const { fragments, layout } = splitJpeg(bytes, kernel);
-          expect(fragments).to.have.length(kernel.kh * kernel.kw);
+          expect(fragments).to.have.length(kernel.height * kernel.width);
           const stored = parseJpegLayout(JSON.parse(JSON.stringify(layout)));
           const merged = mergeJpeg(fragments, stored);
           expect(sha256(merged)).to.equal(sha256(bytes));
@@ -113,7 +112,7 @@ describe("JPEG coefficient codec: split and merge", function () {
       it("writes 2x2 and 3x2 fragments that jimp decodes to exactly the original's MCUs", async function () {
         // Fragments carry no EXIF, so compare with the whole as stored, not as jimp rotates it.
         const whole = await jimpDecode(withoutExif(bytes));
-        for (const kernel of [KERNELS[1], KERNELS[2]] as JpegKernel[]) {
+        for (const kernel of [KERNELS[1], KERNELS[2]] as Kernel[]) {
           const { fragments, layout } = splitJpeg(bytes, kernel);
           for (let index = 0; index < fragments.length; index++) {
             const decoded = await jimpDecode(fragments[index] as Uint8Array);
@@ -129,7 +128,7 @@ describe("JPEG coefficient codec: split and merge", function () {
   it("keeps the fixture's metadata out of the fragments and inside the layout", function () {
     const [rocket] = supportedJpegs();
     const bytes = (rocket as { bytes: Uint8Array }).bytes;
-    const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+    const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
     const header = Buffer.from(layout.header, "base64");
     expect(header.includes(Buffer.from("ICC_PROFILE"))).to.equal(true);
     for (const fragment of fragments)
@@ -140,7 +139,7 @@ describe("JPEG coefficient codec: split and merge", function () {
     const [rocket] = supportedJpegs();
     const bytes = (rocket as { bytes: Uint8Array }).bytes;
     const whole = await jimpDecode(bytes);
-    const kernel = { kh: 2, kw: 2 };
+    const kernel = { height: 2, width: 2 };
     const { fragments } = splitJpeg(bytes, kernel);
     for (const fragment of fragments) {
       const decoded = await jimpDecode(fragment);
@@ -153,7 +152,7 @@ describe("JPEG coefficient codec: split and merge", function () {
   it("keeps 2x2 fragments of the fixture within 1.15x of its size", function () {
     const [rocket] = supportedJpegs();
     const bytes = (rocket as { bytes: Uint8Array }).bytes;
-    const { fragments } = splitJpeg(bytes, { kh: 2, kw: 2 });
+    const { fragments } = splitJpeg(bytes, { height: 2, width: 2 });
     const total = fragments.reduce((sum, f) => sum + f.length, 0);
     expect(total / bytes.length).to.be.lessThan(1.15);
   });
@@ -173,7 +172,7 @@ describe("JPEG coefficient codec: split and merge", function () {
             const bytes = await jimpEncode(syntheticBitmap(width, height, seed), quality);
             const inspection = inspectJpeg(bytes);
             if (!inspection.supported) throw new Error(inspection.reason);
-            const kernel = { kh, kw };
+            const kernel = { height: kh, width: kw };
             if (!fits(inspection.info, kernel)) {
               expect(() => splitJpeg(bytes, kernel)).to.throw(JpegUnsupportedError);
               return;
@@ -194,7 +193,7 @@ describe("JPEG coefficient codec: split and merge", function () {
       bytes[sof + 1] = 0xc1;
       const inspection = inspectJpeg(bytes);
       expect(inspection.supported && inspection.info.frame).to.equal("extended");
-      const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+      const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
       expect(sha256(mergeJpeg(fragments, layout))).to.equal(sha256(bytes));
       const fragment = fragments[0] as Uint8Array;
       expect(fragment.some((b, i) => b === 0xff && fragment[i + 1] === 0xc1)).to.equal(true);
@@ -208,9 +207,9 @@ describe("JPEG coefficient codec: split and merge", function () {
       const [rocket] = supportedJpegs();
       const bytes = (rocket as { bytes: Uint8Array }).bytes;
       for (const kernel of [
-        { kh: 0, kw: 2 },
-        { kh: 2, kw: 9 },
-        { kh: 1.5, kw: 2 },
+        { height: 0, width: 2 },
+        { height: 2, width: 9 },
+        { height: 1.5, width: 2 },
       ]) {
         let caught: unknown;
         try {
@@ -218,7 +217,7 @@ describe("JPEG coefficient codec: split and merge", function () {
         } catch (error) {
           caught = error;
         }
-        expect(isDispError(caught, "JPEG_KERNEL_INVALID"), `${kernel.kh}x${kernel.kw}`).to.equal(true);
+        expect(isDispError(caught, "JPEG_KERNEL_INVALID"), `${kernel.height}x${kernel.width}`).to.equal(true);
       }
     });
   });

@@ -81,7 +81,7 @@ function expectUnsupported(bytes: Uint8Array, reason: RegExp, code = "JPEG_UNSUP
   if (inspection.supported) return;
   expect(inspection.code).to.equal(code);
   expect(inspection.reason).to.match(reason);
-  const error = caught(() => splitJpeg(bytes, { kh: 2, kw: 2 }));
+  const error = caught(() => splitJpeg(bytes, { height: 2, width: 2 }));
   expect(isDispError(error, code), String(error)).to.equal(true);
 }
 
@@ -95,7 +95,9 @@ describe("JPEG coefficient codec: what it refuses", function () {
     for (const { name, bytes } of unsupportedJpegs()) {
       it(`reports ${name} unsupported with its reason`, function () {
         expectUnsupported(bytes, reasons[name] ?? /never/);
-        expect(caught(() => splitJpeg(bytes, { kh: 2, kw: 2 }))).to.be.instanceOf(JpegUnsupportedError);
+        expect(caught(() => splitJpeg(bytes, { height: 2, width: 2 }))).to.be.instanceOf(
+          JpegUnsupportedError,
+        );
       });
     }
 
@@ -175,7 +177,7 @@ describe("JPEG coefficient codec: what it refuses", function () {
       bytes.set(scan, jpeg.parsed.dataOffset);
       bytes.set(trailer, jpeg.parsed.dataOffset + scan.length);
       expect(sha256(bytes)).to.not.equal(sha256(original));
-      const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+      const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
       expect(layout.padBit).to.equal(0);
       expect(sha256(mergeJpeg(fragments, layout))).to.equal(sha256(bytes));
     });
@@ -183,7 +185,7 @@ describe("JPEG coefficient codec: what it refuses", function () {
     it("rebuilds jpeg-js's whole padding byte after byte-aligned data", async function () {
       // This 2x3 image at quality 50 happens to end on a byte boundary: jpeg-js still pads a byte.
       const bytes = await jimpEncode(syntheticBitmap(2, 3, 7), 50);
-      const { fragments, layout } = splitJpeg(bytes, { kh: 1, kw: 1 });
+      const { fragments, layout } = splitJpeg(bytes, { height: 1, width: 1 });
       expect(layout.padFullByte).to.equal(true);
       expect(sha256(mergeJpeg(fragments, layout))).to.equal(sha256(bytes));
     });
@@ -193,9 +195,9 @@ describe("JPEG coefficient codec: what it refuses", function () {
     it("refuses it from the header in split, inspect, merge and recovery", function () {
       const bytes = readFixture("rocket.jpg");
       const limits = { maxPixels: 640 * 427 - 1 };
-      const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+      const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
       for (const run of [
-        () => splitJpeg(bytes, { kh: 2, kw: 2 }, limits),
+        () => splitJpeg(bytes, { height: 2, width: 2 }, limits),
         () => inspectJpeg(bytes, limits),
         () => mergeJpeg(fragments, layout, limits),
         () => recoverJpeg(fragments, layout, limits),
@@ -208,7 +210,7 @@ describe("JPEG coefficient codec: what it refuses", function () {
 
   describe("with a bad layout record or bad fragments", function () {
     const bytes = readFixture("rocket.jpg");
-    const { fragments, layout } = splitJpeg(bytes, { kh: 2, kw: 2 });
+    const { fragments, layout } = splitJpeg(bytes, { height: 2, width: 2 });
 
     it("rejects records of the wrong shape", function () {
       for (const bad of [
@@ -243,7 +245,7 @@ describe("JPEG coefficient codec: what it refuses", function () {
     });
 
     it("rejects a fragment of the wrong size", function () {
-      const other = splitJpeg(bytes, { kh: 3, kw: 2 }).fragments[0] as Uint8Array;
+      const other = splitJpeg(bytes, { height: 3, width: 2 }).fragments[0] as Uint8Array;
       const error = caught(() => mergeJpeg([other, ...fragments.slice(1)], layout));
       expect(isDispError(error, "JPEG_FRAGMENT_MISMATCH")).to.equal(true);
       expect(error).to.have.property("index", 0);

@@ -1,6 +1,5 @@
-import { computeCid, pixelHash, sha256Hex } from "@disp/protocol";
+import { computeCid, sha256Hex } from "@disp/protocol";
 
-import { decodeImage } from "../image/decode.js";
 import type { Manifest } from "../manifest/schema.js";
 
 /**
@@ -19,19 +18,4 @@ export async function checkFragmentBytes(
   if ((await computeCid(bytes, manifest.unixfs)).toString() !== entry.cid) return "does not match its CID";
   if (sha256Hex(bytes) !== entry.sha256) return "does not match its SHA-256";
   return undefined;
-}
-
-/**
- * Whether `file` is the content a (proven) manifest registered: the SHA-256 of the file for the
- * file and JPEG codecs, the pixel hash of its decoded pixels for the pixel codec (so a PNG holding
- * the same pixels as the stored image matches too).
- */
-export async function fileMatchesContentHash(
-  manifest: Manifest,
-  file: Uint8Array,
-  options: { readonly maxPixels?: number } = {},
-): Promise<boolean> {
-  const { algorithm, digest } = manifest.contentHash;
-  if (algorithm === "sha256") return sha256Hex(file) === digest;
-  return pixelHash(await decodeImage(file, options)) === digest;
 }

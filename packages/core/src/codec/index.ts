@@ -1,4 +1,17 @@
-export { checkFragmentBytes, fileMatchesContentHash } from "./check.js";
+export { checkFragmentBytes } from "./check.js";
+export {
+  FORMAT_EXTENSIONS,
+  type Codec,
+  type CodecChoice,
+  type CodecName,
+  type EncodedFragment,
+  type EncodedImage,
+  type EncodeImageOptions,
+  type RebuildFileOptions,
+  type RebuiltImage,
+  type RejectedFragment,
+  type SectionOf,
+} from "./codec.js";
 export { encodeImageFile } from "./encode.js";
 export { CodecError, type CodecErrorCode } from "./errors.js";
 export { applyOrientation } from "./orient.js";
@@ -6,12 +19,11 @@ export { rebuildImageFile } from "./rebuild.js";
 export {
   CODEC_CHOICES,
   CODEC_NAMES,
-  FORMAT_EXTENSIONS,
+  codecNamed,
+  codecOf,
+  fileMatchesContentHash,
   fragmentExtension,
-  type CodecChoice,
-  type CodecName,
-  type EncodeImageOptions,
-  type EncodedImage,
-  type RebuildFileOptions,
-  type RebuiltImage,
-} from "./types.js";
+  parseCodecChoice,
+} from "./registry.js";
+export { rebuildImage, type RebuildOptions, type RebuildResult } from "./png/rebuild.js";
+export { splitImageFile, type SplitImageOptions, type SplitImageResult } from "./png/split.js";

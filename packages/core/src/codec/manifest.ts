@@ -13,8 +13,7 @@ import { serializeManifest } from "../manifest/manifest.js";
 
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { OnProgress } from "../progress.js";
-import type { EncodedFragment } from "../store-pipeline.js";
-import type { CodecName, EncodedImage } from "./types.js";
+import type { CodecName, EncodedFragment, EncodedImage } from "./codec.js";
 
 /** Each fragment file with its offline CID and SHA-256, in index order. */
 export async function describeFragments(

@@ -1,11 +1,7 @@
+import type { Kernel } from "@disp/protocol";
+
 import { JpegKernelError, JpegTooLargeError, JpegUnsupportedError } from "./errors.js";
 import type { FrameComponent } from "./parse.js";
-
-/** A pooling kernel in MCUs: fragment (a, b), index a*kw+b, holds MCUs (i*kh+a, j*kw+b). */
-export interface JpegKernel {
-  readonly kh: number;
-  readonly kw: number;
-}
 
 /** How a scan cuts the image into MCUs, and the blocks of each MCU. */
 export interface McuGeometry {
@@ -80,18 +76,23 @@ export function checkSize(width: number, height: number, limits: JpegLimits = {}
   if (width * height > maxPixels) throw new JpegTooLargeError(width, height, maxPixels);
 }
 
-export function checkKernel(kernel: JpegKernel): void {
-  for (const side of [kernel.kh, kernel.kw]) {
+export function checkKernel(kernel: Kernel): void {
+  for (const side of [kernel.height, kernel.width]) {
     if (!Number.isInteger(side) || side < 1 || side > 8) {
-      throw new JpegKernelError(`kernel sides must be integers in 1..8, got ${kernel.kh}x${kernel.kw}`);
+      throw new JpegKernelError(
+        `kernel sides must be integers in 1..8, got ${kernel.height}x${kernel.width}`,
+      );
     }
   }
 }
 
-/** Fragment geometry for every kernel offset; throws JpegUnsupportedError if a fragment would be empty. */
-export function fragmentGeometries(geometry: McuGeometry, kernel: JpegKernel): FragmentGeometry[] {
+/**
+ * Fragment geometry for every kernel offset, the kernel counted in MCUs: fragment (a, b), index
+ * a*kw+b, holds MCUs (i*kh+a, j*kw+b). Throws JpegUnsupportedError if a fragment would be empty.
+ */
+export function fragmentGeometries(geometry: McuGeometry, kernel: Kernel): FragmentGeometry[] {
   checkKernel(kernel);
-  const { kh, kw } = kernel;
+  const { height: kh, width: kw } = kernel;
   if (geometry.mcusX < kw || geometry.mcusY < kh) {
     throw new JpegUnsupportedError(
       `image of ${geometry.mcusX}x${geometry.mcusY} MCUs is too small for a ${kh}x${kw} kernel`,
@@ -124,14 +125,14 @@ export function fragmentGeometries(geometry: McuGeometry, kernel: JpegKernel): F
 /** Global MCU indices of a fragment, in its own raster (coding) order. */
 export function fragmentMcuOrder(
   geometry: McuGeometry,
-  kernel: JpegKernel,
+  kernel: Kernel,
   fragment: FragmentGeometry,
 ): Int32Array {
   const order = new Int32Array(fragment.mcusX * fragment.mcusY);
   let n = 0;
   for (let i = 0; i < fragment.mcusY; i++) {
-    const row = (i * kernel.kh + fragment.a) * geometry.mcusX;
-    for (let j = 0; j < fragment.mcusX; j++) order[n++] = row + j * kernel.kw + fragment.b;
+    const row = (i * kernel.height + fragment.a) * geometry.mcusX;
+    for (let j = 0; j < fragment.mcusX; j++) order[n++] = row + j * kernel.width + fragment.b;
   }
   return order;
 }

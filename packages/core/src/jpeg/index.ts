@@ -9,7 +9,7 @@ export {
   JpegTooLargeError,
   JpegUnsupportedError,
 } from "./errors.js";
-export { DEFAULT_MAX_PIXELS, type JpegKernel, type JpegLimits } from "./geometry.js";
+export { DEFAULT_MAX_PIXELS, type JpegLimits } from "./geometry.js";
 export { JPEG_LAYOUT_SCHEMA, parseJpegLayout, type JpegLayout } from "./layout.js";
 export { mergeJpeg } from "./merge.js";
 export { recoverJpeg, type JpegRecovery } from "./recover.js";

@@ -1,8 +1,9 @@
+import type { Kernel } from "@disp/protocol";
 import { base64pad } from "multiformats/bases/base64";
 
 import { JpegInvalidError, JpegLayoutError, JpegUnsupportedError } from "./errors.js";
 import { checkSize, fragmentGeometries, mcuGeometry } from "./geometry.js";
-import type { FragmentGeometry, JpegKernel, JpegLimits, McuGeometry } from "./geometry.js";
+import type { FragmentGeometry, JpegLimits, McuGeometry } from "./geometry.js";
 import { parseJpegHeader } from "./parse.js";
 import type { ParsedJpeg } from "./parse.js";
 
@@ -17,7 +18,8 @@ export interface JpegLayout {
   readonly schema: typeof JPEG_LAYOUT_SCHEMA;
   readonly width: number;
   readonly height: number;
-  readonly kernel: JpegKernel;
+  /** The kernel in MCUs, under this record's own field names (kh rows, kw columns). */
+  readonly kernel: { readonly kh: number; readonly kw: number };
   /** Frame components in order, with their sampling factors. */
   readonly components: readonly { readonly id: number; readonly h: number; readonly v: number }[];
   readonly mcuWidth: number;
@@ -124,6 +126,7 @@ export interface ResolvedLayout {
   readonly trailer: Uint8Array;
   readonly parsed: ParsedJpeg;
   readonly geometry: McuGeometry;
+  readonly kernel: Kernel;
   readonly fragments: readonly FragmentGeometry[];
 }
 
@@ -149,7 +152,8 @@ export function resolveLayout(input: JpegLayout, limits?: JpegLimits): ResolvedL
     throw new JpegLayoutError("header must end where the SOS segment starts, and sos hold that segment only");
   }
   const geometry = mcuGeometry(parsed.width, parsed.height, parsed.components);
-  const fragments = fragmentGeometries(geometry, layout.kernel);
+  const kernel: Kernel = { height: layout.kernel.kh, width: layout.kernel.kw };
+  const fragments = fragmentGeometries(geometry, kernel);
   const stated = [layout.width, layout.height, layout.mcuWidth, layout.mcuHeight, layout.mcusX, layout.mcusY];
   const actual = [
     geometry.width,
@@ -181,5 +185,5 @@ export function resolveLayout(input: JpegLayout, limits?: JpegLimits): ResolvedL
     throw new JpegLayoutError("its fragment sizes disagree with its header and kernel");
   }
   if (layout.byteLength < head.length + trailer.length) throw new JpegLayoutError("byteLength too small");
-  return { layout, head, trailer, parsed, geometry, fragments };
+  return { layout, head, trailer, parsed, geometry, kernel, fragments };
 }

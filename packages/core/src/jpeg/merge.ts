@@ -52,9 +52,9 @@ class FragmentReader {
     const parsed = checkFragment(bytes, resolved, fragment);
     const tables = decodeTables(parsed);
     const total = fragment.mcusX * fragment.mcusY;
-    const { geometry, layout } = resolved;
+    const { geometry, kernel } = resolved;
     this.#fragment = fragment;
-    this.#columns = Int32Array.from({ length: fragment.mcusX }, (_, j) => j * layout.kernel.kw + fragment.b);
+    this.#columns = Int32Array.from({ length: fragment.mcusX }, (_, j) => j * kernel.width + fragment.b);
     this.#decoder = this.#named(
       () =>
         new ScanDecoder(
@@ -112,7 +112,7 @@ export function mergeJpeg(
     (fragment, i) => new FragmentReader(fragments[i] as Uint8Array, resolved, fragment),
   );
   const { geometry, head, trailer } = resolved;
-  const { kh, kw } = resolved.layout.kernel;
+  const { height: kh, width: kw } = resolved.kernel;
   const tables = encodeTables(resolved.parsed);
   const scanBytes = resolved.layout.byteLength - head.length - trailer.length;
   const encoder = new ScanEncoder(

@@ -73,15 +73,15 @@ function placeFragment(
   } catch (error) {
     throw new JpegFragmentError(fragment.index, `does not decode: ${(error as Error).message}`);
   }
-  const { geometry, layout } = resolved;
+  const { geometry, kernel } = resolved;
   const { mcuWidth, mcuHeight, width } = geometry;
   for (let i = 0; i < fragment.mcusY; i++) {
     const fy = i * mcuHeight;
-    const y0 = (i * layout.kernel.kh + fragment.a) * mcuHeight;
+    const y0 = (i * kernel.height + fragment.a) * mcuHeight;
     const rows = Math.min(mcuHeight, fragment.height - fy);
     for (let j = 0; j < fragment.mcusX; j++) {
       const fx = j * mcuWidth;
-      const x0 = (j * layout.kernel.kw + fragment.b) * mcuWidth;
+      const x0 = (j * kernel.width + fragment.b) * mcuWidth;
       const columns = Math.min(mcuWidth, fragment.width - fx);
       for (let r = 0; r < rows; r++) {
         const from = ((fy + r) * image.width + fx) * 4;

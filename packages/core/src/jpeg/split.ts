@@ -1,9 +1,11 @@
+import type { Kernel } from "@disp/protocol";
+
 import { analyseJpeg } from "./analyse.js";
 import type { VerifiedJpeg } from "./analyse.js";
 import { countSymbols, encodeScan, STANDARD_PADDING } from "./encode.js";
 import { JpegInvalidError, JpegUnsupportedError } from "./errors.js";
 import { fragmentGeometries, fragmentMcuOrder } from "./geometry.js";
-import type { FragmentGeometry, JpegKernel, JpegLimits } from "./geometry.js";
+import type { FragmentGeometry, JpegLimits } from "./geometry.js";
 import { bestSpec, buildEncodeTable, STANDARD_AC, STANDARD_DC } from "./huffman.js";
 import type { EncodeTable } from "./huffman.js";
 import type { HuffmanSpec } from "./parse.js";
@@ -80,7 +82,7 @@ export interface JpegSplit {
  * then uses the pixel codec and says why), JpegKernelError for a kernel outside 1..8, and
  * JpegTooLargeError (from the header, before allocating) past `limits.maxPixels`.
  */
-export function splitJpeg(bytes: Uint8Array, kernel: JpegKernel, limits?: JpegLimits): JpegSplit {
+export function splitJpeg(bytes: Uint8Array, kernel: Kernel, limits?: JpegLimits): JpegSplit {
   const jpeg = analyseJpeg(bytes, limits);
   const { parsed, geometry } = jpeg;
   const geometries = fragmentGeometries(geometry, kernel);
@@ -89,7 +91,7 @@ export function splitJpeg(bytes: Uint8Array, kernel: JpegKernel, limits?: JpegLi
     schema: JPEG_LAYOUT_SCHEMA,
     width: parsed.width,
     height: parsed.height,
-    kernel: { kh: kernel.kh, kw: kernel.kw },
+    kernel: { kh: kernel.height, kw: kernel.width },
     components: parsed.components.map((c) => ({ id: c.id, h: c.h, v: c.v })),
     mcuWidth: geometry.mcuWidth,
     mcuHeight: geometry.mcuHeight,
@@ -126,7 +128,7 @@ function chooseTables(
   return new Map([...counts].map(([id, freq]) => [id, bestSpec(freq, standards)]));
 }
 
-function encodeFragment(jpeg: VerifiedJpeg, kernel: JpegKernel, fragment: FragmentGeometry): Uint8Array {
+function encodeFragment(jpeg: VerifiedJpeg, kernel: Kernel, fragment: FragmentGeometry): Uint8Array {
   const { parsed, geometry, grid } = jpeg;
   const order = fragmentMcuOrder(geometry, kernel, fragment);
   const symbols = countSymbols(grid, geometry, order);

@@ -1,21 +1,33 @@
-import { type Kernel, type RgbaImage, type UnixFsSettings } from "@disp/protocol";
+import type { Hex32, Kernel, ManifestOf, RgbaImage, UnixFsSettings } from "@disp/protocol";
 
-import type { ImageFormat } from "../image/types.js";
-import type { Manifest } from "../manifest/schema.js";
+import type { ImageFormat, ImageHeader } from "../image/types.js";
+import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { OnProgress } from "../progress.js";
-import type { EncodedFragment } from "../store-pipeline.js";
-import type { RejectedFragment } from "../rebuild-pipeline.js";
 
 /**
  * png: pooled pixels, fragments are PNGs (any input format). jpeg: pooled DCT coefficients of a
  * baseline JPEG, fragments are JPEGs, the original file back byte for byte. file: no pooling, one
  * fragment that is the original file (classic full replication, the opt-out of DISP).
  */
-export type CodecName = "png" | "jpeg" | "file";
+export type CodecName = ManifestCodec["name"];
 export type CodecChoice = "auto" | CodecName;
 
-export const CODEC_NAMES: readonly CodecName[] = ["png", "jpeg", "file"];
-export const CODEC_CHOICES: readonly CodecChoice[] = ["auto", ...CODEC_NAMES];
+/** A codec's manifest section, by the codec's name. */
+export type SectionOf<N extends CodecName> = Extract<ManifestCodec, { name: N }>;
+
+/** Why a fragment file that was there was not used. */
+export interface RejectedFragment {
+  readonly index: number;
+  readonly reason: string;
+}
+
+/** One fragment as stored: its file, the file's CID and SHA-256. */
+export interface EncodedFragment {
+  readonly index: number;
+  readonly bytes: Uint8Array;
+  readonly cid: string;
+  readonly sha256: Hex32;
+}
 
 export interface EncodeImageOptions {
   /** Ignored (forced 1x1) for the file codec. */
@@ -29,6 +41,9 @@ export interface EncodeImageOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What a codec's split is handed: the options with the UnixFS settings checked and filled in. */
+export type SplitOptions = Omit<EncodeImageOptions, "codec" | "unixfs"> & { readonly unixfs: UnixFsSettings };
+
 export interface EncodedImage {
   readonly codec: CodecName;
   readonly manifest: Manifest;
@@ -36,7 +51,7 @@ export interface EncodedImage {
   readonly manifestBytes: Uint8Array;
   readonly fragments: EncodedFragment[];
   /** The content hash registered on chain: manifest.contentHash.digest. */
-  readonly contentHash: `0x${string}`;
+  readonly contentHash: Hex32;
   readonly sourceBytes: number;
   /** Set when "auto" got a JPEG the coefficient codec cannot take byte-exactly: why, and what it costs. */
   readonly fallback?: { readonly code: string; readonly reason: string };
@@ -48,6 +63,9 @@ export interface RebuildFileOptions {
   /** Refuse manifests (and files) of more pixels than this (default 100 MP). */
   readonly maxPixels?: number;
 }
+
+/** What a codec's rebuild is handed: the options with the pixel limit filled in. */
+export type SettledRebuildOptions = RebuildFileOptions & { readonly maxPixels: number };
 
 export interface RebuiltImage {
   readonly codec: CodecName;
@@ -67,6 +85,32 @@ export interface RebuiltImage {
   pixels(): Promise<RgbaImage>;
 }
 
+/**
+ * One way of turning an image file into fragments and back. Every codec is reached through the
+ * registry (`codecNamed`, `codecOf`): nothing outside it decides by a codec's name.
+ */
+export interface Codec<S extends ManifestCodec = ManifestCodec> {
+  readonly name: S["name"];
+  /** Why this codec cannot take a file with this (size-checked) header; undefined when it can. */
+  refuses(header: ImageHeader): string | undefined;
+  /** The fragments, their CIDs and the canonical manifest of `bytes`. */
+  split(bytes: Uint8Array, header: ImageHeader, options: SplitOptions): Promise<EncodedImage>;
+  /**
+   * Every present file is checked against the manifest first; one that fails is rejected and treated
+   * as missing. All fragments good: the merge (exact); some missing: the recovery (approximate);
+   * none usable: CodecError NO_FRAGMENTS.
+   */
+  rebuild(
+    manifest: ManifestOf<S>,
+    files: readonly (Uint8Array | undefined)[],
+    options: SettledRebuildOptions,
+  ): Promise<RebuiltImage>;
+  /** The content hash of a file as this codec's manifests record it. */
+  contentHashOf(file: Uint8Array, options: { readonly maxPixels?: number }): Promise<Hex32>;
+  /** File name extension of this codec's fragment files. */
+  fragmentExtension(section: S): string;
+}
+
 /** File name extension of each image format, for fragment and output files. */
 export const FORMAT_EXTENSIONS: Readonly<Record<ImageFormat, string>> = {
   png: "png",
@@ -75,11 +119,3 @@ export const FORMAT_EXTENSIONS: Readonly<Record<ImageFormat, string>> = {
   gif: "gif",
   tiff: "tiff",
 };
-
-/** Extension of a manifest's fragment files: png, jpg, or the replicated file's own. */
-export function fragmentExtension(manifest: Manifest): string {
-  const { codec } = manifest;
-  if (codec.name === "png") return "png";
-  if (codec.name === "jpeg") return "jpg";
-  return FORMAT_EXTENSIONS[codec.format];
-}

@@ -1,19 +1,18 @@
 import { sha256Hex } from "@disp/protocol";
 
-import { decodeImage } from "../image/decode.js";
-import { JpegFragmentError, JpegNoFragmentsError } from "../jpeg/errors.js";
-import { resolveLayout, type JpegLayout } from "../jpeg/layout.js";
-import { checkFragment, mergeJpeg } from "../jpeg/merge.js";
-import { recoverJpeg } from "../jpeg/recover.js";
-import type { Manifest } from "../manifest/schema.js";
-import type { RejectedFragment } from "../rebuild-pipeline.js";
-import { checkFragmentBytes } from "./check.js";
-import { noFragments } from "./errors.js";
-import { applyOrientation } from "./orient.js";
-import { wholePng } from "./png-output.js";
-import type { RebuildFileOptions, RebuiltImage } from "./types.js";
+import { decodeImage } from "../../image/decode.js";
+import { JpegFragmentError, JpegNoFragmentsError } from "../../jpeg/errors.js";
+import { resolveLayout, type JpegLayout } from "../../jpeg/layout.js";
+import { checkFragment, mergeJpeg } from "../../jpeg/merge.js";
+import { recoverJpeg } from "../../jpeg/recover.js";
+import type { Manifest } from "../../manifest/schema.js";
+import { checkFragmentBytes } from "../check.js";
+import { noFragments } from "../errors.js";
+import { applyOrientation } from "../orient.js";
+import { wholePng } from "../png-output.js";
+import type { RebuiltImage, RejectedFragment, SettledRebuildOptions } from "../codec.js";
 
-type Options = RebuildFileOptions & { readonly maxPixels: number };
+type Options = SettledRebuildOptions;
 
 /**
  * The jpeg codec's read side: every fragment present and good → mergeJpeg, the original file, its

@@ -13,14 +13,15 @@ import {
   type UnixFsSettings,
 } from "@disp/protocol";
 
-import { decodeImage, type DecodedImage } from "./image/decode.js";
-import { serializeManifest } from "./manifest/manifest.js";
+import { decodeImage, type DecodedImage } from "../../image/decode.js";
+import { serializeManifest } from "../../manifest/manifest.js";
 
-import type { Manifest } from "./manifest/schema.js";
-import { chooseColorType, encodePng } from "./png/encode.js";
-import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER, type PngSettings } from "./png/settings.js";
-import { split } from "./pooling/split.js";
-import type { OnProgress } from "./progress.js";
+import type { Manifest } from "../../manifest/schema.js";
+import { chooseColorType, encodePng } from "../../png/encode.js";
+import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER, type PngSettings } from "../../png/settings.js";
+import { split } from "../../pooling/split.js";
+import type { OnProgress } from "../../progress.js";
+import type { EncodedFragment } from "../codec.js";
 
 export interface SplitImageOptions {
   readonly kernel: Kernel;
@@ -32,14 +33,6 @@ export interface SplitImageOptions {
   readonly png?: Partial<Omit<PngSettings, "colorType">>;
   readonly onProgress?: OnProgress;
   readonly signal?: AbortSignal;
-}
-
-/** One fragment as stored: its PNG file, the file's CID and SHA-256. */
-export interface EncodedFragment {
-  readonly index: number;
-  readonly bytes: Uint8Array;
-  readonly cid: string;
-  readonly sha256: `0x${string}`;
 }
 
 export interface SplitImageResult {

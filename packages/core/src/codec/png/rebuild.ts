@@ -1,21 +1,16 @@
 import { isDispError, pixelHash, type RgbaImage } from "@disp/protocol";
 
-import { decodeImage } from "./image/decode.js";
-import type { Manifest } from "./manifest/schema.js";
-import { checkFragmentBytes } from "./codec/check.js";
-import { poolingLayout, type Fragment } from "./pooling/layout.js";
-import { recover } from "./pooling/recover.js";
-import type { OnProgress } from "./progress.js";
+import { decodeImage } from "../../image/decode.js";
+import type { Manifest } from "../../manifest/schema.js";
+import { checkFragmentBytes } from "../check.js";
+import type { RejectedFragment } from "../codec.js";
+import { poolingLayout, type Fragment } from "../../pooling/layout.js";
+import { recover } from "../../pooling/recover.js";
+import type { OnProgress } from "../../progress.js";
 
 export interface RebuildOptions {
   readonly onProgress?: OnProgress;
   readonly signal?: AbortSignal;
-}
-
-/** Why a fragment file that was there was not used. */
-export interface RejectedFragment {
-  readonly index: number;
-  readonly reason: string;
 }
 
 export interface RebuildResult {

@@ -1,0 +1,51 @@
+import type { ManifestCodec } from "../manifest/schema.js";
+import type { Codec, CodecChoice, CodecName, SectionOf } from "./codec.js";
+import { CodecError } from "./errors.js";
+import { fileCodec } from "./file/index.js";
+import { jpegCodec } from "./jpeg/index.js";
+import { pngCodec } from "./png/index.js";
+
+type Registry = { readonly [N in CodecName]: Codec<SectionOf<N>> };
+
+/** Every codec, by the name its manifests carry. */
+const CODECS: Registry = { png: pngCodec, jpeg: jpegCodec, file: fileCodec };
+
+export const CODEC_NAMES: readonly CodecName[] = Object.freeze(Object.keys(CODECS) as CodecName[]);
+export const CODEC_CHOICES: readonly CodecChoice[] = Object.freeze(["auto", ...CODEC_NAMES]);
+
+/** The codec of that name. */
+export function codecNamed<N extends CodecName>(name: N): Registry[N] {
+  return CODECS[name];
+}
+
+/** The codec that wrote a manifest's codec section. */
+export function codecOf(section: ManifestCodec): Codec {
+  return codecNamed(section.name);
+}
+
+/** Parses a codec choice as a user types it: "auto" or a codec's name (CODEC_UNKNOWN otherwise). */
+export function parseCodecChoice(text: string): CodecChoice {
+  const choice = CODEC_CHOICES.find((name) => name === text.trim().toLowerCase());
+  if (choice === undefined) {
+    throw new CodecError("CODEC_UNKNOWN", `unknown codec "${text}": use one of ${CODEC_CHOICES.join(", ")}`);
+  }
+  return choice;
+}
+
+/** File name extension of a manifest's fragment files: png, jpg, or the replicated file's own. */
+export function fragmentExtension(manifest: { readonly codec: ManifestCodec }): string {
+  return codecOf(manifest.codec).fragmentExtension(manifest.codec);
+}
+
+/**
+ * Whether `file` is the content a (proven) manifest registered, by the content hash its codec
+ * records: the SHA-256 of the file for the file and JPEG codecs, the pixel hash of its decoded
+ * pixels for the pixel codec (so a PNG holding the same pixels as the stored image matches too).
+ */
+export async function fileMatchesContentHash(
+  manifest: { readonly codec: ManifestCodec; readonly contentHash: { readonly digest: string } },
+  file: Uint8Array,
+  options: { readonly maxPixels?: number } = {},
+): Promise<boolean> {
+  return (await codecOf(manifest.codec).contentHashOf(file, options)) === manifest.contentHash.digest;
+}
