@@ -80,7 +80,7 @@ async function storeThenRetrieve(world: World, image: Uint8Array, target: StoreT
   say(
     `${target.mode}: stored image ${store.value.imageId} (${store.value.codec} codec, ${store.value.storedBytes} bytes pinned across the nodes) in ${Math.round(store.ms)} ms`,
   );
-  await changeAccess(ownerClient.registry, "grant-read", store.value.imageId, reader.address);
+  await changeAccess(ownerClient, "grant-read", store.value.imageId, reader.address);
   await uploader.stop();
 
   const readerIpfs = await world.startIpfs(`${target.mode}-reader`);

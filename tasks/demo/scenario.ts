@@ -85,7 +85,7 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
     `stored image ${imageIdHex(stored.imageId)} (${stored.codec} codec${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`,
   );
   const fragments = await Promise.all(stored.parts.map((part) => uploaderIpfs.cat(CID.parse(part.cid))));
-  await changeAccess(ownerClient.registry, "grant-read", stored.imageId, reader.address);
+  await changeAccess(ownerClient, "grant-read", stored.imageId, reader.address);
   say(`read access granted to ${reader.address} (advisory until fragments are encrypted)`);
   await uploaderIpfs.stop();
   say("the uploader's node is stopped: from now on only the community holds the image");

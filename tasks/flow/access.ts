@@ -37,7 +37,7 @@ export function accessAction(kind: "grant" | "revoke") {
     }
     const imageId = imageIdOption(args.id, "id");
     const session = await openSession(hre, args);
-    const change = await changeAccess(session.registry, action, imageId, args.account);
+    const change = await changeAccess(session, action, imageId, args.account);
     if (args.json) {
       console.log(JSON.stringify({ ...change, imageId: imageIdHex(imageId) }));
       return;

@@ -15,7 +15,7 @@ interface FormArgs {
 export default cliAction(async (args: FormArgs, hre: HardhatRuntimeEnvironment) => {
   const size = positiveInteger(args.size, "size");
   const session = await openSession(hre, args);
-  const community = await formCommunity(session.registry, size);
+  const community = await formCommunity(session, size);
   if (args.json) {
     console.log(
       JSON.stringify({ communityId: community.communityId.toString(), members: community.members }),

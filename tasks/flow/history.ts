@@ -14,7 +14,7 @@ interface HistoryArgs {
 export default cliAction(async (args: HistoryArgs, hre: HardhatRuntimeEnvironment) => {
   const imageId = imageIdOption(args.id, "id");
   const session = await openSession(hre, args);
-  const entries = await imageHistory(session.registry, imageId, { fromBlock: session.fromBlock });
+  const entries = await imageHistory(session, imageId);
   if (args.json) {
     console.log(JSON.stringify(entries));
     return;

@@ -1,4 +1,4 @@
-import { createNodeAgent } from "@disp/client";
+import { createNodeAgent, NODE_STATUSES } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction } from "../cli.js";
@@ -17,19 +17,17 @@ export default cliAction(async (args: JoinArgs, hre: HardhatRuntimeEnvironment) 
   const session = await openSession(hre, args);
   const ipfs = await openIpfs(args.ipfs, nodeIpfsDirectory(hre, session));
   try {
-    const agent = await createNodeAgent({
-      registry: session.registry,
-      ipfs,
-      stateFile: agentStateFile(hre, session),
-      fromBlock: session.fromBlock,
-    });
+    const agent = await createNodeAgent(
+      { registry: session.registry, ipfs, fromBlock: session.fromBlock },
+      { stateFile: agentStateFile(hre, session) },
+    );
     await agent.join();
     const info = await session.registry.nodeInfo(agent.address);
     const summary = {
       node: agent.address,
       peerId: info.peerId,
       multiaddrs: [...info.multiaddrs],
-      status: Number(info.status),
+      status: NODE_STATUSES.indexOf(info.status),
     };
     if (args.json) console.log(JSON.stringify(summary));
     else console.log(`${summary.node} opted in as ${summary.peerId} (${summary.multiaddrs.join(", ")})`);

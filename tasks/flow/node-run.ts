@@ -47,15 +47,16 @@ export function describeAgentEvent(event: AgentEvent): string {
 export default cliAction(async (args: RunArgs, hre: HardhatRuntimeEnvironment) => {
   const session = await openSession(hre, args);
   const ipfs = await openIpfs(args.ipfs, nodeIpfsDirectory(hre, session));
-  const agent = await createNodeAgent({
-    registry: session.registry,
-    ipfs,
-    stateFile: args.state ?? agentStateFile(hre, session),
-    fromBlock: session.fromBlock,
-    onEvent: (event) => {
-      if (event.type !== "synced") console.log(`[${new Date().toISOString()}] ${describeAgentEvent(event)}`);
+  const agent = await createNodeAgent(
+    { registry: session.registry, ipfs, fromBlock: session.fromBlock },
+    {
+      stateFile: args.state ?? agentStateFile(hre, session),
+      onEvent: (event) => {
+        if (event.type !== "synced")
+          console.log(`[${new Date().toISOString()}] ${describeAgentEvent(event)}`);
+      },
     },
-  });
+  );
   await agent.start();
   adviseHugePages();
   await untilInterrupted(`agent of ${agent.address} running with IPFS peer ${ipfs.peerId}; Ctrl-C to stop`);

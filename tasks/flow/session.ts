@@ -4,7 +4,7 @@ import {
   checkRegistry,
   connectRegistry,
   type ClientContext,
-  type DispRegistry,
+  type Registry,
   type OnClientProgress,
   parseImageId,
 } from "@disp/client";
@@ -28,7 +28,7 @@ export interface Session {
   readonly connection: NetworkConnection;
   readonly networkName: string;
   readonly account: HardhatEthersSigner;
-  readonly registry: DispRegistry;
+  readonly registry: Registry;
   readonly deployment: Deployment;
   readonly fromBlock: number;
 }

@@ -3,7 +3,7 @@ import {
   imageIdHex,
   replicaNodes,
   storeImage,
-  type DispRegistry,
+  type ChainContext,
   type StoreResult,
   type StoreTarget,
 } from "@disp/client";
@@ -33,7 +33,7 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
   const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
-  const target = await targetOf(args, session.registry, session.deployment.communityId);
+  const target = await targetOf(args, session, session.deployment.communityId);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
     storeImage(client, bytes, target, { kernel, codec, timeoutMs, onProgress }),
   );
@@ -47,7 +47,7 @@ export function codecOption(value: string): CodecChoice {
 
 async function targetOf(
   args: StoreArgs,
-  registry: DispRegistry,
+  session: ChainContext,
   recordedCommunity: string | undefined,
 ): Promise<StoreTarget> {
   if (args.mode === "disp") {
@@ -58,7 +58,7 @@ async function targetOf(
   const replicas = positiveInteger(required(args.replicas, "replicas"), "replicas");
   const community = args.community ?? recordedCommunity;
   const nodes = await replicaNodes(
-    registry,
+    session,
     replicas,
     community === undefined ? undefined : idOption(community, "community"),
   );

@@ -7,7 +7,7 @@ import {
   formCommunity,
   type AgentEvent,
   type ClientContext,
-  type DispRegistry,
+  type Registry,
   type NodeAgent,
 } from "@disp/client";
 import { createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
@@ -30,7 +30,7 @@ export interface World {
   readonly chainId: bigint;
   readonly registryAddress: string;
   /** The registry, connected with the admin (also the community manager). */
-  readonly registry: DispRegistry;
+  readonly registry: Registry;
   /** The deployment block: where log scans start. */
   readonly fromBlock: number;
   readonly communityId: bigint;
@@ -152,15 +152,15 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     directory: string,
     ipfs: IpfsNode,
   ): Promise<NodeAgent> {
-    const agent = await createNodeAgent({
-      registry: connectRegistry(registryAddress, account),
-      ipfs,
-      stateFile: join(directory, "agent.json"),
-      fromBlock,
-      pollIntervalMs: options.pollIntervalMs ?? 200,
-      fetchTimeoutMs: options.fetchTimeoutMs ?? 20_000,
-      onEvent: (event) => options.onAgentEvent?.(index, event),
-    });
+    const agent = await createNodeAgent(
+      { registry: connectRegistry(registryAddress, account), ipfs, fromBlock },
+      {
+        stateFile: join(directory, "agent.json"),
+        pollIntervalMs: options.pollIntervalMs ?? 200,
+        fetchTimeoutMs: options.fetchTimeoutMs ?? 20_000,
+        onEvent: (event) => options.onAgentEvent?.(index, event),
+      },
+    );
     await agent.start();
     return agent;
   }
@@ -178,7 +178,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
 
   try {
     for (let i = 0; i < options.communitySize; i++) await addNode();
-    const { communityId } = await formCommunity(registry, options.communitySize);
+    const { communityId } = await formCommunity({ registry }, options.communitySize);
     return {
       chainId: (await ethers.provider.getNetwork()).chainId,
       registryAddress,

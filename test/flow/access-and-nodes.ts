@@ -14,7 +14,7 @@ import { sha256Hex } from "@disp/protocol";
 import { expect } from "chai";
 
 import type { World } from "../../tasks/lib/world.js";
-import { expectCode, fixture, registeredImages, testWorld, variant } from "./support.js";
+import { confirmedBy, expectCode, fixture, registeredImages, testWorld, variant } from "./support.js";
 
 describe("access, bad input, and the storage nodes over time", function () {
   this.timeout(240_000);
@@ -52,29 +52,24 @@ describe("access, bad input, and the storage nodes over time", function () {
     const asReader = world.client(reader, await world.startIpfs("reader-grants"));
     await expectCode(retrieveImage(asReader, imageId), "CLIENT_NO_READ_GRANT");
 
-    const ownerRegistry = world.client(owner, asReader.ipfs).registry;
-    expect((await changeAccess(ownerRegistry, "grant-read", imageId, reader.address)).changed).to.equal(true);
+    const ownerClient = world.client(owner, asReader.ipfs);
+    expect((await changeAccess(ownerClient, "grant-read", imageId, reader.address)).changed).to.equal(true);
     expect((await retrieveImage(asReader, imageId)).exact).to.equal(true);
 
-    await changeAccess(ownerRegistry, "revoke-read", imageId, reader.address);
+    await changeAccess(ownerClient, "revoke-read", imageId, reader.address);
     await expectCode(retrieveImage(asReader, imageId), "CLIENT_NO_READ_GRANT");
 
-    await changeAccess(ownerRegistry, "make-public", imageId);
+    await changeAccess(ownerClient, "make-public", imageId);
     expect((await retrieveImage(asReader, imageId)).exact).to.equal(true);
 
     // Only the owner changes access; an editor may add versions but not grant.
-    await expectCode(
-      changeAccess(asReader.registry, "grant-read", imageId, reader.address),
-      "CLIENT_NOT_AUTHORIZED",
-    );
+    await expectCode(changeAccess(asReader, "grant-read", imageId, reader.address), "CLIENT_NOT_AUTHORIZED");
     await expectCode(updateImage(asReader, imageId, image), "CLIENT_NOT_AUTHORIZED");
-    await changeAccess(ownerRegistry, "grant-editor", imageId, reader.address);
+    await changeAccess(ownerClient, "grant-editor", imageId, reader.address);
     const v2 = await updateImage(asReader, imageId, await fixture("coffee.png"));
     expect(v2.version).to.equal(2n);
 
-    const events = (await imageHistory(world.registry, imageId, { fromBlock: world.fromBlock })).map(
-      (entry) => entry.event,
-    );
+    const events = (await imageHistory(world, imageId)).map((entry) => entry.event);
     expect(events.filter((name) => name !== "StorageConfirmed")).to.deep.equal([
       "ImageRegistered",
       "ReadGranted",
@@ -90,7 +85,7 @@ describe("access, bad input, and the storage nodes over time", function () {
     if (owner === undefined || stranger === undefined) throw new Error("no user accounts");
     const uploader = await world.startIpfs("uploader-bad");
     const client = world.client(owner, uploader);
-    const before = await registeredImages(world.registry);
+    const before = await registeredImages(world);
     const disp = { mode: "disp", communityId: world.communityId } as const;
 
     await expectCode(storeImage(client, randomBytes(4096), disp), "IMAGE_UNKNOWN_FORMAT");
@@ -118,7 +113,7 @@ describe("access, bad input, and the storage nodes over time", function () {
     );
     expect(again.message).to.include(imageIdHex(existing));
 
-    expect(await registeredImages(world.registry)).to.deep.equal([...before, existing]);
+    expect(await registeredImages(world)).to.deep.equal([...before, existing]);
     expect(await uploader.pins()).to.deep.equal([]);
   });
 
@@ -133,7 +128,7 @@ describe("access, bad input, and the storage nodes over time", function () {
     await storeImage(world.client(other, uploader), shared, disp);
     const pinnedBefore = (await uploader.pins()).map(String).sort();
     expect(pinnedBefore).to.have.length.greaterThan(0);
-    const before = await registeredImages(world.registry);
+    const before = await registeredImages(world);
     await world.stopNode(down);
     try {
       const failure = await expectCode(
@@ -141,7 +136,7 @@ describe("access, bad input, and the storage nodes over time", function () {
         "CLIENT_NOT_ENOUGH_NODES",
       );
       expect(failure.message).to.include(down.account.address);
-      expect(await registeredImages(world.registry)).to.deep.equal(before);
+      expect(await registeredImages(world)).to.deep.equal(before);
       expect((await uploader.pins()).map(String).sort()).to.deep.equal(pinnedBefore);
       const fresh = await world.startIpfs("uploader-unreachable-fresh");
       await expectCode(storeImage(world.client(owner, fresh), image, disp), "CLIENT_NOT_ENOUGH_NODES");
@@ -169,17 +164,10 @@ describe("access, bad input, and the storage nodes over time", function () {
       );
       expect(failure.message).to.match(/slot 3 \(/);
       expect(failure.message).not.to.match(/slots? [012] \(/);
-      imageId = (await registeredImages(world.registry)).at(-1) ?? 0n;
+      imageId = (await registeredImages(world)).at(-1) ?? 0n;
     });
     // The agent reads what it missed from the chain, fetches its fragment and confirms.
-    await waitFor(
-      async () =>
-        (
-          await world.registry.queryFilter(
-            world.registry.filters.StorageConfirmed(imageId, 1n, node.account.address),
-          )
-        ).length > 0,
-    );
+    await waitFor(async () => confirmedBy(world, imageId, 1n, node.account.address));
     const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-restart")), imageId);
     expect(report.ok).to.equal(true);
   });
@@ -189,16 +177,9 @@ describe("access, bad input, and the storage nodes over time", function () {
     const newcomer = await world.addNode();
     const leaving = world.nodes[2];
     if (leaving === undefined) throw new Error("setup");
-    const replacement = await replaceMember(world.registry, world.communityId, 2);
+    const replacement = await replaceMember(world, world.communityId, 2);
     expect(replacement).to.equal(newcomer.account.address);
-    await waitFor(
-      async () =>
-        (
-          await world.registry.queryFilter(
-            world.registry.filters.StorageConfirmed(imageId, 1n, newcomer.account.address),
-          )
-        ).length > 0,
-    );
+    await waitFor(async () => confirmedBy(world, imageId, 1n, newcomer.account.address));
     // The replaced node's copy is no longer needed: without it the image is still whole.
     await world.stopNode(leaving);
     const [owner] = world.users;

@@ -115,7 +115,7 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
       expect(report.ok).to.equal(false);
       expect(report.slots.filter((slot) => !slot.valid).map((slot) => slot.slot)).to.deep.equal([2]);
       expect(
-        await world.registry.verifyFragment(stored.imageId, 1n, 2n, sha256Hex(tampered(bytes)), []),
+        await world.registry.verifyFragment(stored.imageId, 1n, 2, sha256Hex(tampered(bytes)), []),
       ).to.equal(false);
     } finally {
       await tamperWithStoredBlock(node.directory, tampered(bytes));
@@ -138,7 +138,7 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     const first = await retrieveImage(reader, stored.imageId, { version: 1n });
     expect(sha256Hex(first.bytes)).to.equal(sha256Hex(jpeg));
 
-    const history = await imageHistory(world.registry, stored.imageId, { fromBlock: world.fromBlock });
+    const history = await imageHistory(world, stored.imageId);
     const versions = history.filter(
       (entry) => entry.event === "ImageRegistered" || entry.event === "VersionAdded",
     );

@@ -6,7 +6,7 @@ import { chooseColorType, decodeImage, encodePng } from "@disp/core";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { DispRegistry } from "@disp/client";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import { startWorld, type World } from "../../tasks/lib/world.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
@@ -29,10 +29,27 @@ export async function variant(png: Uint8Array, n: number): Promise<Uint8Array> {
   return encodePng(pixels, { colorType: chooseColorType(pixels), filter: "up", deflateLevel: 6 });
 }
 
+/** The chain connection of each test world, for what a test reads from the contract directly. */
+const connections = new WeakMap<World, NetworkConnection>();
+
 /** How many images the registry has registered so far (ids are not sequential: count the events). */
-export async function registeredImages(registry: DispRegistry): Promise<bigint[]> {
+export async function registeredImages(world: World): Promise<bigint[]> {
+  const connection = connections.get(world);
+  if (connection === undefined) throw new Error("not a test world");
+  const registry = await connection.ethers.getContractAt("DispRegistry", world.registryAddress);
   const logs = await registry.queryFilter(registry.filters.ImageRegistered());
   return logs.map((log) => log.args.imageId);
+}
+
+/** Whether `node` has signed a storage receipt for the version. */
+export async function confirmedBy(
+  world: World,
+  imageId: bigint,
+  version: bigint,
+  node: string,
+): Promise<boolean> {
+  const receipts = await world.registry.storageReceipts(imageId, version, world.fromBlock);
+  return receipts.some((receipt) => receipt.node.toLowerCase() === node.toLowerCase());
 }
 
 /** A fresh chain, registry, community of `size` storage nodes with agents, and temp directory. */
@@ -40,6 +57,7 @@ export async function testWorld(size = 4): Promise<{ world: World; close: () => 
   const directory = await tempDir("flow");
   const connection = await network.create();
   const world = await startWorld(connection, { directory, communitySize: size, fetchTimeoutMs: 5000 });
+  connections.set(world, connection);
   return {
     world,
     close: async () => {

@@ -1,7 +1,8 @@
 import { isAddress } from "ethers";
 
+import type { ChainContext } from "./context.js";
 import { ClientError } from "./errors.js";
-import { read, transact, type DispRegistry } from "./registry.js";
+import type { Transacted } from "./registry/index.js";
 import { imageIdHex } from "./image-id.js";
 
 /**
@@ -30,11 +31,12 @@ export interface AccessChange {
 
 /** Applies one access change as the registry's signer (the image owner). */
 export async function changeAccess(
-  registry: DispRegistry,
+  context: ChainContext,
   action: AccessAction,
   imageId: bigint,
   account?: string,
 ): Promise<AccessChange> {
+  const { registry } = context;
   const needsAccount = action !== "make-public" && action !== "make-private";
   if (needsAccount && (account === undefined || !isAddress(account))) {
     throw new ClientError(
@@ -43,7 +45,7 @@ export async function changeAccess(
     );
   }
   const target = account ?? "";
-  const receipt = await transact(registry, () => {
+  const sent: Transacted = await (() => {
     switch (action) {
       case "grant-read":
         return registry.grantRead(imageId, target);
@@ -60,23 +62,23 @@ export async function changeAccess(
       case "make-private":
         return registry.setPublic(imageId, false);
     }
-  });
+  })();
   return {
     action,
     imageId,
     ...(needsAccount ? { account: target } : {}),
-    changed: receipt.logs.length > 0,
-    transactionHash: receipt.hash,
+    changed: sent.emitted,
+    transactionHash: sent.transactionHash,
   };
 }
 
 /** Fails with CLIENT_NO_READ_GRANT unless `account` may read the image (public, owner, editor, grant). */
 export async function requireReadAccess(
-  registry: DispRegistry,
+  context: ChainContext,
   imageId: bigint,
   account: string,
 ): Promise<void> {
-  if (!(await read(registry, () => registry.canRead(imageId, account)))) {
+  if (!(await context.registry.canRead(imageId, account))) {
     throw new ClientError(
       "CLIENT_NO_READ_GRANT",
       `image ${imageIdHex(imageId)} is private and ${account} holds no read grant (grants are advisory until fragments are encrypted)`,

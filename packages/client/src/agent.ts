@@ -1,29 +1,25 @@
 import { sha256Hex } from "@disp/protocol";
-import type { IpfsNode } from "@disp/ipfs";
 import { CID } from "multiformats/cid";
 
 import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { collectTasks } from "./agent-tasks.js";
 import { ClientError, isClientError, messageOf } from "./errors.js";
-import { fetchVerifiedManifest } from "./manifest-check.js";
-import { placementOf } from "./placement.js";
-import { read, signerOf, transact, type DispRegistry } from "./registry.js";
-import { dialNodes, likelyHolders } from "./sources.js";
-import { versionRecord } from "./versions.js";
+import type { ClientContext } from "./context.js";
+import { openVersion, type OpenVersion } from "./open-version.js";
+import { placementFor } from "./placement.js";
 import { imageIdHex } from "./image-id.js";
 
+/**
+ * How the agent runs. Its context is the node operator's: the registry connected with the node's
+ * signer (it opts in and signs receipts), the node's IPFS node (where fragments are fetched and
+ * pinned), and the deployment block, where a fresh agent starts reading events.
+ */
 export interface NodeAgentOptions {
-  /** The registry, connected with the node operator's signer (it opts in and signs receipts). */
-  readonly registry: DispRegistry;
-  /** The node's IPFS node (embedded or Kubo): where fragments are fetched and pinned. */
-  readonly ipfs: IpfsNode;
   /** Where the agent keeps its progress, so that a restart catches up instead of starting over. */
   readonly stateFile: string;
-  /** The registry's deployment block: where a fresh agent starts reading events (default 0). */
-  readonly fromBlock?: number;
   /** Pause between passes over new blocks (default 1000 ms). */
   readonly pollIntervalMs?: number;
-  /** Longest wait for a manifest or fragment from the network (default 30 s). */
+  /** Longest wait for a manifest or fragment from the network (default: the context's, else 30 s). */
   readonly fetchTimeoutMs?: number;
   readonly onEvent?: (event: AgentEvent) => void;
 }
@@ -60,9 +56,10 @@ export interface NodeAgent {
  * version's on-chain root, pins it with the manifest, and signs a storage receipt on chain. Its
  * progress survives restarts, so a node that was down catches up.
  */
-export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
-  const { registry, ipfs, stateFile } = options;
-  const signer = await signerOf(registry);
+export async function createNodeAgent(context: ClientContext, options: NodeAgentOptions): Promise<NodeAgent> {
+  const { registry, ipfs } = context;
+  const { stateFile } = options;
+  const signer = await registry.account();
   if (signer === undefined) {
     throw new ClientError(
       "CLIENT_INVALID_INPUT",
@@ -70,24 +67,26 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
     );
   }
   const address: string = signer;
-  const fromBlock = options.fromBlock ?? 0;
+  const fromBlock = context.fromBlock ?? 0;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const fetchTimeoutMs = options.fetchTimeoutMs ?? 30_000;
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? context.timeoutMs ?? 30_000;
   const emit = options.onEvent ?? (() => undefined);
   let state: AgentState = await loadState(stateFile, fromBlock);
   const retryAt = new Map<string, { at: number; delay: number }>();
   const abort = new AbortController();
   let loop: Promise<void> | undefined;
+  // The agent's own signal and settings, not the caller's: stop() ends its work.
+  const agentContext: ClientContext = { registry, ipfs, fromBlock };
 
   async function join(): Promise<void> {
     const peerId = ipfs.peerId;
     const multiaddrs = await ipfs.addresses();
-    const info = await read(registry, () => registry.nodeInfo(address));
-    if (info.status === 0n) {
-      await transact(registry, () => registry.optIn(peerId, multiaddrs));
+    const info = await registry.nodeInfo(address);
+    if (info.status === "none") {
+      await registry.optIn(peerId, multiaddrs);
       emit({ type: "opted-in", node: address, peerId });
     } else if (info.peerId !== peerId || info.multiaddrs.join(" ") !== multiaddrs.join(" ")) {
-      await transact(registry, () => registry.updateNodeInfo(peerId, multiaddrs));
+      await registry.updateNodeInfo(peerId, multiaddrs);
       emit({ type: "info-updated", node: address, peerId });
     }
   }
@@ -95,17 +94,13 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
   async function store(task: PinTask): Promise<string> {
     const imageId = BigInt(task.imageId);
     const version = BigInt(task.version);
-    const record = await versionRecord(registry, imageId, version, { fromBlock });
     // Best effort: a holder that is down is not a source; the fetch below says if none was.
-    await dialNodes(registry, ipfs, await likelyHolders(registry, imageId, fromBlock), {
-      timeoutMs: 5000,
-      signal: abort.signal,
-      fromBlock,
-    });
-    const { manifest } = await fetchVerifiedManifest(ipfs, record, {
+    const opened = await openVersion(agentContext, imageId, version, {
       timeoutMs: fetchTimeoutMs,
+      dialTimeoutMs: 5000,
       signal: abort.signal,
     });
+    const { manifest, record } = opened;
     const entry = manifest.fragments[task.fragment];
     if (entry === undefined) {
       throw new ClientError("CLIENT_MANIFEST_MISMATCH", `the manifest has no fragment ${task.fragment}`);
@@ -120,7 +115,7 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
       throw new ClientError("CLIENT_MANIFEST_MISMATCH", `fragment ${task.fragment} does not match its leaf`);
     }
     // The slot may have changed since the task was made (replaced, or back in another slot).
-    if (!(await holdsPart(imageId, task.fragment))) {
+    if (!(await holdsPart(opened, task.fragment))) {
       throw new ClientError(
         "CLIENT_NOT_A_NODE",
         `${address} no longer keeps part ${task.fragment} of image ${imageIdHex(imageId)}`,
@@ -128,13 +123,13 @@ export async function createNodeAgent(options: NodeAgentOptions): Promise<NodeAg
     }
     await ipfs.pin(cid, reading);
     await ipfs.pin(record.manifestCid, reading);
-    await transact(registry, () => registry.confirmStorage(imageId, version));
+    await registry.confirmStorage(imageId, version);
     return entry.cid;
   }
 
   /** Whether this node keeps part `fragment` of the image now (its slot, or a replica's whole file). */
-  async function holdsPart(imageId: bigint, fragment: number): Promise<boolean> {
-    const { communityId, nodes } = await placementOf(registry, imageId);
+  async function holdsPart(opened: OpenVersion, fragment: number): Promise<boolean> {
+    const { communityId, nodes } = await placementFor(agentContext, opened.info);
     const mine = (node: string | undefined) => node?.toLowerCase() === address.toLowerCase();
     return communityId === 0n ? fragment === 0 && nodes.some(mine) : mine(nodes[fragment]);
   }

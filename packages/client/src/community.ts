@@ -1,5 +1,5 @@
+import type { ChainContext } from "./context.js";
 import { ClientError } from "./errors.js";
-import { findEvent, read, signerOf, transact, type DispRegistry } from "./registry.js";
 
 export interface Community {
   readonly communityId: bigint;
@@ -11,41 +11,37 @@ export interface Community {
  * Forms a community of `size` from the free opted-in nodes, first come first served (needs the
  * community manager role). Checked first so a short pool is one clear error, not a revert.
  */
-export async function formCommunity(registry: DispRegistry, size: number): Promise<Community> {
-  await requireManager(registry);
-  const free = await read(registry, () => registry.freeNodeCount());
+export async function formCommunity(context: ChainContext, size: number): Promise<Community> {
+  const { registry } = context;
+  await requireManager(context);
+  const free = await registry.freeNodeCount();
   if (free < BigInt(size)) {
     throw new ClientError(
       "CLIENT_NOT_ENOUGH_NODES",
       `a community of ${size} needs ${size} free opted-in nodes, there ${free === 1n ? "is" : "are"} ${free}`,
     );
   }
-  const receipt = await transact(registry, () => registry.formCommunity(size));
-  const communityId = BigInt(
-    findEvent(registry, receipt, "CommunityFormed").args.getValue("communityId") as bigint,
-  );
-  return { communityId, members: [...(await registry.communityMembers(communityId))] };
+  const { communityId } = await registry.formCommunity(size);
+  return { communityId, members: await registry.communityMembers(communityId) };
 }
 
 /** Replaces the member in `slot` by the next free node (for repair); returns the new member. */
+export async function replaceMember(
+  context: ChainContext,
+  communityId: bigint,
+  slot: number,
+): Promise<string> {
+  await requireManager(context);
+  return (await context.registry.replaceMember(communityId, slot)).newNode;
+}
+
 /** Fails with CLIENT_NOT_AUTHORIZED unless the registry's signer is a community manager. */
-async function requireManager(registry: DispRegistry): Promise<void> {
-  const account = await signerOf(registry);
-  const role = await read(registry, () => registry.COMMUNITY_MANAGER_ROLE());
-  if (account === undefined || !(await read(registry, () => registry.hasRole(role, account)))) {
+async function requireManager(context: ChainContext): Promise<void> {
+  const account = await context.registry.account();
+  if (account === undefined || !(await context.registry.isCommunityManager(account))) {
     throw new ClientError(
       "CLIENT_NOT_AUTHORIZED",
       `${account ?? "a read-only client"} lacks the community manager role: ask the registry's admin to grant it`,
     );
   }
-}
-
-export async function replaceMember(
-  registry: DispRegistry,
-  communityId: bigint,
-  slot: number,
-): Promise<string> {
-  await requireManager(registry);
-  const receipt = await transact(registry, () => registry.replaceMember(communityId, slot));
-  return String(findEvent(registry, receipt, "CommunityMemberReplaced").args.getValue("newNode"));
 }

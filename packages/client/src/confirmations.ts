@@ -1,6 +1,6 @@
 import { ClientError } from "./errors.js";
 import type { OnClientProgress } from "./progress.js";
-import type { DispRegistry } from "./registry.js";
+import type { Registry } from "./registry/index.js";
 import { imageIdHex } from "./image-id.js";
 
 export interface AwaitStorageOptions {
@@ -18,7 +18,7 @@ export interface AwaitStorageOptions {
  * for the slot (a member since replaced) does not count.
  */
 export async function awaitStorage(
-  registry: DispRegistry,
+  registry: Registry,
   imageId: bigint,
   version: bigint,
   nodes: readonly string[],
@@ -29,13 +29,8 @@ export async function awaitStorage(
   const expected = nodes.map((node) => node.toLowerCase());
   const confirmed = new Set<number>();
   for (;;) {
-    const logs = await registry.queryFilter(
-      registry.filters.StorageConfirmed(imageId, version),
-      options.fromBlock,
-    );
-    for (const log of logs) {
-      const slot = Number(log.args.slot);
-      if (expected[slot] === log.args.node.toLowerCase()) confirmed.add(slot);
+    for (const receipt of await registry.storageReceipts(imageId, version, options.fromBlock)) {
+      if (expected[receipt.slot] === receipt.node.toLowerCase()) confirmed.add(receipt.slot);
     }
     options.onProgress?.({ phase: "confirm", done: confirmed.size, total: nodes.length });
     if (confirmed.size === nodes.length) return;

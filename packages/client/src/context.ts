@@ -1,18 +1,46 @@
 import type { IpfsNode } from "@disp/ipfs";
 
-import { signerOf, type DispRegistry } from "./registry.js";
+import type { OnClientProgress } from "./progress.js";
+import type { Registry } from "./registry/index.js";
 
-/** What every client operation works with. */
+/**
+ * What every client operation works with, passed the same way to each. The registry carries the
+ * account (its signer); the optional fields are defaults that an operation's own options override.
+ */
 export interface ClientContext {
   /** The registry, connected with the user's signer (reads also work with a provider only). */
-  readonly registry: DispRegistry;
+  readonly registry: Registry;
   /** The user's own IPFS node (embedded or Kubo). */
   readonly ipfs: IpfsNode;
   /** The registry's deployment block: where log scans start (default 0). */
   readonly fromBlock?: number;
+  /** Longest wait for one network step (a manifest, a fragment, storage confirmations). */
+  readonly timeoutMs?: number;
+  readonly onProgress?: OnClientProgress;
+  readonly signal?: AbortSignal;
 }
 
-/** The account behind the registry's runner, or undefined for a read-only client. */
-export function accountOf(context: ClientContext): Promise<string | undefined> {
-  return signerOf(context.registry);
+/** The part of the context the chain-only operations (communities, access, history) need. */
+export type ChainContext = Pick<ClientContext, "registry" | "fromBlock">;
+
+/** The account behind the registry's signer, or undefined for a read-only client. */
+export function accountOf(context: Pick<ClientContext, "registry">): Promise<string | undefined> {
+  return context.registry.account();
+}
+
+/** An operation's settings: its own options first, then the context's defaults. */
+export function settingsOf(
+  context: ClientContext,
+  options: {
+    readonly timeoutMs?: number;
+    readonly onProgress?: OnClientProgress;
+    readonly signal?: AbortSignal;
+  },
+  defaultTimeoutMs: number,
+): { timeoutMs: number; onProgress?: OnClientProgress; signal?: AbortSignal } {
+  return {
+    timeoutMs: options.timeoutMs ?? context.timeoutMs ?? defaultTimeoutMs,
+    onProgress: options.onProgress ?? context.onProgress,
+    signal: options.signal ?? context.signal,
+  };
 }

@@ -1,23 +1,8 @@
-import { toBeHex, zeroPadValue, type LogDescription } from "ethers";
+import type { ChainContext } from "./context.js";
+import type { ImageEvent, ImageEventName } from "./registry/index.js";
+import { decodeCid } from "./versions.js";
 
-import { read, type DispRegistry } from "./registry.js";
-import { decodeCid, type LogRange } from "./versions.js";
-
-/** Every event that speaks of one image; together they are its audit trail. */
-export const IMAGE_EVENTS = [
-  "ImageRegistered",
-  "VersionAdded",
-  "ReplicaAssigned",
-  "StorageConfirmed",
-  "ImageOwnershipTransferred",
-  "EditorGranted",
-  "EditorRevoked",
-  "ReadGranted",
-  "ReadRevoked",
-  "ImageVisibilityChanged",
-] as const;
-
-export type ImageEventName = (typeof IMAGE_EVENTS)[number];
+export { IMAGE_EVENTS, type ImageEventName } from "./registry/index.js";
 
 /** One entry of an image's history, arguments in plain strings (JSON-ready). */
 export interface HistoryEntry {
@@ -37,56 +22,41 @@ export interface HistoryEntry {
  * assignments, storage receipts, owner transfers, editor and read grants and revocations, visibility
  * changes. One `eth_getLogs` call: the image id is topic 1 of every one of these events.
  */
-export async function imageHistory(
-  registry: DispRegistry,
-  imageId: bigint,
-  range: LogRange = {},
-): Promise<HistoryEntry[]> {
-  await read(registry, () => registry.imageInfo(imageId)); // CLIENT_UNKNOWN_IMAGE if there is none
-  const provider = registry.runner?.provider;
-  if (provider == null) throw new TypeError("the registry has no provider");
-  const topics = IMAGE_EVENTS.map((name) => registry.interface.getEvent(name).topicHash);
-  const logs = await provider.getLogs({
-    address: await registry.getAddress(),
-    fromBlock: range.fromBlock ?? 0,
-    toBlock: "latest",
-    topics: [topics, zeroPadValue(toBeHex(imageId), 32)],
-  });
+export async function imageHistory(context: ChainContext, imageId: bigint): Promise<HistoryEntry[]> {
+  const { registry } = context;
+  await registry.imageInfo(imageId); // CLIENT_UNKNOWN_IMAGE if there is none
+  const events = await registry.imageEvents(imageId, context.fromBlock ?? 0);
   const times = new Map<number, number>();
   const entries: HistoryEntry[] = [];
-  for (const log of logs) {
-    const parsed = registry.interface.parseLog(log);
-    if (parsed === null) continue;
-    if (!times.has(log.blockNumber)) {
-      times.set(log.blockNumber, (await provider.getBlock(log.blockNumber))?.timestamp ?? 0);
+  for (const event of events) {
+    if (!times.has(event.blockNumber)) {
+      times.set(event.blockNumber, await registry.blockTimestamp(event.blockNumber));
     }
     entries.push({
-      event: parsed.name as ImageEventName,
-      ...versionOf(parsed),
-      args: plainArgs(parsed),
-      blockNumber: log.blockNumber,
-      logIndex: log.index,
-      timestamp: times.get(log.blockNumber) ?? 0,
-      transactionHash: log.transactionHash,
+      event: event.name,
+      ...versionOf(event),
+      args: plainArgs(event),
+      blockNumber: event.blockNumber,
+      logIndex: event.logIndex,
+      timestamp: times.get(event.blockNumber) ?? 0,
+      transactionHash: event.transactionHash,
     });
   }
   return entries;
 }
 
-function versionOf(parsed: LogDescription): { version?: number } {
-  if (parsed.name === "ImageRegistered") return { version: 1 };
-  const index = parsed.fragment.inputs.findIndex((input) => input.name === "version");
-  return index < 0 ? {} : { version: Number(parsed.args[index]) };
+function versionOf(event: ImageEvent): { version?: number } {
+  if (event.name === "ImageRegistered") return { version: 1 };
+  const version = event.args.find((arg) => arg.name === "version");
+  return version === undefined ? {} : { version: Number(version.value) };
 }
 
-function plainArgs(parsed: LogDescription): Record<string, string | boolean> {
+function plainArgs(event: ImageEvent): Record<string, string | boolean> {
   const args: Record<string, string | boolean> = {};
-  parsed.fragment.inputs.forEach((input, i) => {
-    const value: unknown = parsed.args[i];
-    if (input.name === "imageId" || input.name === "version") return;
-    if (input.name === "manifestCid" && typeof value === "string")
-      args[input.name] = decodeCid(value).toString();
-    else args[input.name] = typeof value === "boolean" ? value : String(value);
-  });
+  for (const { name, value } of event.args) {
+    if (name === "imageId" || name === "version") continue;
+    if (name === "manifestCid" && typeof value === "string") args[name] = decodeCid(value).toString();
+    else args[name] = typeof value === "boolean" ? value : String(value);
+  }
   return args;
 }

@@ -1,15 +1,32 @@
 // DISP client: store, update, retrieve, verify, history, access, communities and the node agent.
-export type { ClientContext } from "./context.js";
+export type { ChainContext, ClientContext } from "./context.js";
 export { ClientError, isClientError, type ClientErrorCode } from "./errors.js";
 export type { ClientPhase, ClientProgress, OnClientProgress } from "./progress.js";
-export { checkRegistry, connectRegistry, type DispRegistry } from "./registry.js";
+export {
+  checkRegistry,
+  connectRegistry,
+  IMAGE_EVENTS,
+  NODE_STATUSES,
+  type ImageEvent,
+  type ImageEventName,
+  type ImageInfo,
+  type NodeInfo,
+  type NodeStatus,
+  type Registered,
+  type Registry,
+  type StorageReceipt,
+  type StoredVersion,
+  type Transacted,
+  type VersionEvent,
+} from "./registry/index.js";
 export { formCommunity, replaceMember, type Community } from "./community.js";
 export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
 export { dialNodes, type Unreachable } from "./sources.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
+export { openVersion, type OpenVersion, type OpenVersionOptions } from "./open-version.js";
 export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";
 export { verifyImage, type SlotEvidence, type VerifyReport } from "./verify.js";
-export { imageHistory, IMAGE_EVENTS, type HistoryEntry, type ImageEventName } from "./history.js";
+export { imageHistory, type HistoryEntry } from "./history.js";
 export { changeAccess, requireReadAccess, type AccessAction, type AccessChange } from "./access.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
 export { imageIdHex, imageIdOf, parseImageId } from "./image-id.js";

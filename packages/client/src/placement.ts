@@ -1,8 +1,9 @@
 import { type Kernel } from "@disp/protocol";
 import { checkKernel } from "@disp/core";
 
+import type { ChainContext } from "./context.js";
 import { ClientError } from "./errors.js";
-import { read, type DispRegistry } from "./registry.js";
+import type { ImageInfo } from "./registry/index.js";
 
 /** Who keeps what of one image: slot i of `nodes` keeps fragment i (or, replicated, the whole file). */
 export interface Placement {
@@ -13,13 +14,18 @@ export interface Placement {
 }
 
 /** Where an image's parts live now (a replaced community member is replaced here too). */
-export async function placementOf(registry: DispRegistry, imageId: bigint): Promise<Placement> {
-  const info = await read(registry, () => registry.imageInfo(imageId));
-  if (info.communityId === 0n) {
-    return { communityId: 0n, nodes: [...(await read(registry, () => registry.replicas(imageId)))] };
-  }
-  const members = await read(registry, () => registry.communityMembers(info.communityId));
-  return { communityId: info.communityId, nodes: [...members] };
+export async function placementOf(context: ChainContext, imageId: bigint): Promise<Placement> {
+  return placementFor(context, await context.registry.imageInfo(imageId));
+}
+
+/** Where the parts of the image `info` describes live now: its community's members, or its replicas. */
+export async function placementFor(
+  context: ChainContext,
+  info: Pick<ImageInfo, "imageId" | "communityId">,
+): Promise<Placement> {
+  const { registry } = context;
+  if (info.communityId === 0n) return { communityId: 0n, nodes: await registry.replicas(info.imageId) };
+  return { communityId: info.communityId, nodes: await registry.communityMembers(info.communityId) };
 }
 
 /**
@@ -42,19 +48,20 @@ export function kernelForSize(size: number): Kernel {
  * else the next free opted-in nodes.
  */
 export async function replicaNodes(
-  registry: DispRegistry,
+  context: ChainContext,
   count: number,
   communityId?: bigint,
 ): Promise<string[]> {
+  const { registry } = context;
   const nodes =
     communityId === undefined
-      ? await read(registry, () => registry.nextFreeNodes(count))
-      : (await read(registry, () => registry.communityMembers(communityId))).slice(0, count);
+      ? await registry.nextFreeNodes(count)
+      : (await registry.communityMembers(communityId)).slice(0, count);
   if (nodes.length < count) {
     throw new ClientError(
       "CLIENT_NOT_ENOUGH_NODES",
       `${count} replicas asked for, only ${nodes.length} storage nodes are available`,
     );
   }
-  return [...nodes];
+  return nodes;
 }

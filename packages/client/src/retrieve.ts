@@ -1,21 +1,18 @@
 import { type RgbaImage } from "@disp/protocol";
 import { rebuildImageFile, type CodecName } from "@disp/core";
 
-import { requireReadAccess } from "./access.js";
-import { accountOf, type ClientContext } from "./context.js";
+import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError } from "./errors.js";
 import { fetchParts } from "./fetch-parts.js";
-import { fetchVerifiedManifest } from "./manifest-check.js";
-import { placementOf } from "./placement.js";
-import { dialHolders, type Unreachable } from "./sources.js";
+import { openVersion } from "./open-version.js";
+import type { Unreachable } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
-import { resolveVersion, versionRecord } from "./versions.js";
 import { imageIdHex } from "./image-id.js";
 
 export interface RetrieveOptions {
   /** The version to read (default: the latest). */
   readonly version?: bigint;
-  /** Longest wait for the manifest and for each fragment (default 30 s). */
+  /** Longest wait for the manifest and for each fragment (default: the context's, else 30 s). */
   readonly timeoutMs?: number;
   /** The account whose read access is checked (default: the signer's). */
   readonly reader?: string;
@@ -57,31 +54,24 @@ export async function retrieveImage(
   imageId: bigint,
   options: RetrieveOptions = {},
 ): Promise<RetrieveResult> {
-  const { registry, ipfs } = context;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const { timeoutMs, onProgress, signal } = settingsOf(context, options, 30_000);
   const reader = options.reader ?? (await accountOf(context));
   if (reader === undefined) {
     throw new ClientError("CLIENT_INVALID_INPUT", "retrieve needs a reader account to check read access");
   }
-  const version = await resolveVersion(registry, imageId, options.version);
-  await requireReadAccess(registry, imageId, reader);
-  const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
-  const { nodes } = await placementOf(registry, imageId);
-  options.onProgress?.({ phase: "dial", done: 0, total: nodes.length });
-  const dialling = { signal: options.signal, fromBlock: context.fromBlock };
-  const unreachable = await dialHolders(registry, ipfs, imageId, nodes, {
-    ...dialling,
-    timeoutMs: Math.min(timeoutMs, 10_000),
-  });
-  options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
-
   // The manifest (and the content hash in it) is checked against the root's manifest leaf.
-  const { manifest } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal: options.signal });
-  const parts = await fetchParts(ipfs, manifest, {
+  const opened = await openVersion(context, imageId, options.version, {
     timeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    redial: () => dialHolders(registry, ipfs, imageId, nodes, { ...dialling, timeoutMs: 5000 }),
+    reader,
+    onProgress,
+    signal,
+  });
+  const { version, manifest, record, unreachable } = opened;
+  const parts = await fetchParts(context.ipfs, manifest, {
+    timeoutMs,
+    signal,
+    onProgress,
+    redial: () => opened.redial({ timeoutMs: 5000 }),
   });
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(
@@ -92,7 +82,7 @@ export async function retrieveImage(
   const rebuilt = await rebuildImageFile(
     manifest,
     parts.map((part) => part.bytes),
-    { onProgress: options.onProgress, signal: options.signal },
+    { onProgress, signal },
   );
   const rejected = [
     ...parts.flatMap((part) =>
@@ -112,7 +102,7 @@ export async function retrieveImage(
     missing: rebuilt.missing,
     rejected,
     estimatedPixels: rebuilt.estimatedPixels,
-    unreachable,
+    unreachable: [...unreachable],
     pixels: () => rebuilt.pixels(),
   };
 }

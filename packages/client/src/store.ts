@@ -1,17 +1,17 @@
 import { computeCid, type Kernel, type UnixFsSettings } from "@disp/protocol";
 import { encodeImageFile, type CodecChoice, type CodecName, type EncodedImage } from "@disp/core";
 import { CID, type IpfsNode } from "@disp/ipfs";
-import { hexlify, type ContractTransactionResponse } from "ethers";
+import { hexlify } from "ethers";
 
 import { awaitStorage } from "./confirmations.js";
-import { accountOf, type ClientContext } from "./context.js";
+import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError, isClientError } from "./errors.js";
 import { rootOf } from "./manifest-check.js";
-import { kernelForSize, placementOf } from "./placement.js";
+import { kernelForSize, placementFor } from "./placement.js";
 import { dialNodes } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
 import { imageIdHex, imageIdOf } from "./image-id.js";
-import { findEvent, read, transact } from "./registry.js";
+import type { Registered } from "./registry/index.js";
 
 /** How the parts of an image are kept. */
 export type StoreTarget =
@@ -72,17 +72,18 @@ export async function storeImage(
   context: ClientContext,
   bytes: Uint8Array,
   target: StoreTarget,
-  options: EncodeOptions = {},
+  given: EncodeOptions = {},
 ): Promise<StoreResult> {
   const { registry } = context;
+  const options = withDefaults(context, given);
   const nodes =
     target.mode === "disp"
-      ? [...(await read(registry, () => registry.communityMembers(target.communityId)))]
+      ? await registry.communityMembers(target.communityId)
       : await checkReplicaNodes(context, target.nodes);
   const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
   const root = rootOf(encoded.manifest, encoded.manifestBytes);
   await refuseExisting(context, root);
-  const committed = await commit(context, encoded, root, nodes, options, "ImageRegistered", (cid) =>
+  const committed = await commit(context, encoded, root, nodes, options, (cid) =>
     target.mode === "disp"
       ? registry.registerImage(target.communityId, nodes.length, root, cid)
       : registry.registerReplicatedImage(nodes, root, cid),
@@ -99,11 +100,12 @@ export async function updateImage(
   context: ClientContext,
   imageId: bigint,
   bytes: Uint8Array,
-  options: EncodeOptions = {},
+  given: EncodeOptions = {},
 ): Promise<StoreResult> {
   const { registry } = context;
+  const options = withDefaults(context, given);
   const account = await accountOf(context);
-  const info = await read(registry, () => registry.imageInfo(imageId));
+  const info = await registry.imageInfo(imageId);
   const mayEdit =
     account !== undefined &&
     (account.toLowerCase() === info.owner.toLowerCase() || (await registry.isEditor(imageId, account)));
@@ -113,14 +115,19 @@ export async function updateImage(
       `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageIdHex(imageId)}`,
     );
   }
-  const { communityId, nodes } = await placementOf(registry, imageId);
+  const { communityId, nodes } = await placementFor(context, info);
   const mode = communityId === 0n ? "replicate" : "disp";
   const encoded = await encodeFor(bytes, mode, nodes.length, options);
   const root = rootOf(encoded.manifest, encoded.manifestBytes);
-  const committed = await commit(context, encoded, root, nodes, options, "VersionAdded", (cid) =>
+  const committed = await commit(context, encoded, root, nodes, options, (cid) =>
     registry.addVersion(imageId, root, cid),
   );
   return result(encoded, mode, communityId, nodes, committed);
+}
+
+/** The call's options, with the context's timeout, progress and signal where it gives none. */
+function withDefaults(context: ClientContext, options: EncodeOptions): EncodeOptions {
+  return { ...options, ...settingsOf(context, options, DEFAULT_TIMEOUT_MS) };
 }
 
 /**
@@ -132,7 +139,7 @@ async function refuseExisting(context: ClientContext, root: string): Promise<voi
   const account = await accountOf(context);
   if (account === undefined) return; // a read-only client fails later, at the transaction
   const imageId = imageIdOf(account, root);
-  const exists = await read(context.registry, () => context.registry.imageInfo(imageId)).then(
+  const exists = await context.registry.imageInfo(imageId).then(
     () => true,
     (error: unknown) => {
       if (isClientError(error, "CLIENT_UNKNOWN_IMAGE")) return false;
@@ -166,31 +173,26 @@ async function commit(
   root: string,
   nodes: readonly string[],
   options: EncodeOptions,
-  event: "ImageRegistered" | "VersionAdded",
-  send: (manifestCid: string) => Promise<ContractTransactionResponse>,
+  send: (manifestCid: string) => Promise<Registered>,
 ): Promise<Committed> {
   const { registry } = context;
   const cids = await publish(context, encoded, nodes, options);
   options.onProgress?.({ phase: "register", done: 0, total: 1 });
-  const receipt = await transact(registry, () => send(hexlify(cids.manifest.bytes))).catch(
-    async (error: unknown) => {
-      // Refused by the registry: nothing is registered, so nothing needs to stay. Any other failure
-      // (a lost connection, a wait that timed out) may hide a registration: keep the parts then.
-      if (isClientError(error)) await unpinAll(context, cids.added);
-      throw error;
-    },
-  );
+  const registered = await send(hexlify(cids.manifest.bytes)).catch(async (error: unknown) => {
+    // Refused by the registry: nothing is registered, so nothing needs to stay. Any other failure
+    // (a lost connection, a wait that timed out) may hide a registration: keep the parts then.
+    if (isClientError(error)) await unpinAll(context, cids.added);
+    throw error;
+  });
   options.onProgress?.({ phase: "register", done: 1, total: 1 });
-  const args = findEvent(registry, receipt, event).args;
-  const imageId = BigInt(args.getValue("imageId") as bigint);
-  const version = event === "ImageRegistered" ? 1n : BigInt(args.getValue("version") as bigint);
+  const { imageId, version } = registered;
   await awaitStorage(registry, imageId, version, nodes, {
-    fromBlock: receipt.blockNumber,
+    fromBlock: registered.blockNumber,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  return { imageId, version, root, manifestCid: cids.manifest, transactionHash: receipt.hash };
+  return { imageId, version, root, manifestCid: cids.manifest, transactionHash: registered.transactionHash };
 }
 
 async function encodeFor(
@@ -264,7 +266,7 @@ async function publish(
     const manifest = await ipfs.add(encoded.manifestBytes, settings, { signal: options.signal });
     all.push(manifest);
     options.onProgress?.({ phase: "add", done: total, total });
-    const unreachable = await dialNodes(context.registry, ipfs, nodes, {
+    const unreachable = await dialNodes(context, nodes, {
       timeoutMs: 10_000,
       signal: options.signal,
     });
@@ -296,7 +298,7 @@ async function unpinAll(context: ClientContext, cids: readonly CID[]): Promise<v
 /** Replica nodes must be distinct opted-in nodes; checked here so nothing is uploaded in vain. */
 async function checkReplicaNodes(context: ClientContext, nodes: readonly string[]): Promise<string[]> {
   const { registry } = context;
-  const max = Number(await registry.MAX_REPLICAS());
+  const max = await registry.maxReplicas();
   if (nodes.length < 1 || nodes.length > max) {
     throw new ClientError("CLIENT_INVALID_INPUT", `replication needs 1 to ${max} nodes, got ${nodes.length}`);
   }
@@ -304,7 +306,7 @@ async function checkReplicaNodes(context: ClientContext, nodes: readonly string[
     throw new ClientError("CLIENT_INVALID_INPUT", "replica nodes must be distinct");
   }
   for (const node of nodes) {
-    if ((await read(registry, () => registry.nodeInfo(node))).status === 0n) {
+    if ((await registry.nodeInfo(node)).status === "none") {
       throw new ClientError("CLIENT_NOT_A_NODE", `${node} is not an opted-in storage node`);
     }
   }

@@ -1,14 +1,10 @@
 import { buildTree, merkleValues, proofFor } from "@disp/protocol";
 import { checkFragmentBytes, fileMatchesContentHash } from "@disp/core";
 
-import type { ClientContext } from "./context.js";
+import { settingsOf, type ClientContext } from "./context.js";
 import { fetchParts } from "./fetch-parts.js";
-import { fetchVerifiedManifest } from "./manifest-check.js";
-import { placementOf } from "./placement.js";
-import { dialHolders } from "./sources.js";
+import { openVersion } from "./open-version.js";
 import type { OnClientProgress } from "./progress.js";
-import { read } from "./registry.js";
-import { resolveVersion, versionRecord } from "./versions.js";
 
 /** The evidence for one slot of a version. */
 export interface SlotEvidence {
@@ -66,31 +62,20 @@ export async function verifyImage(
     readonly signal?: AbortSignal;
   } = {},
 ): Promise<VerifyReport> {
-  const { registry, ipfs } = context;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const version = await resolveVersion(registry, imageId, options.version);
-  const record = await versionRecord(registry, imageId, version, { fromBlock: context.fromBlock });
-  const { communityId, nodes } = await placementOf(registry, imageId);
-  const dialling = { signal: options.signal, fromBlock: context.fromBlock };
-  await dialHolders(registry, ipfs, imageId, nodes, { ...dialling, timeoutMs: Math.min(timeoutMs, 10_000) });
-  const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, {
+  const { registry } = context;
+  const { timeoutMs, onProgress, signal } = settingsOf(context, options, 30_000);
+  const opened = await openVersion(context, imageId, options.version, { timeoutMs, signal });
+  const { version, manifest, record } = opened;
+  const { communityId, nodes } = opened.placement;
+  const tree = buildTree(merkleValues(manifest, opened.manifestBytes));
+  const parts = await fetchParts(context.ipfs, manifest, {
     timeoutMs,
-    signal: options.signal,
+    signal,
+    onProgress,
+    redial: () => opened.redial({ timeoutMs: 5000 }),
   });
-  const tree = buildTree(merkleValues(manifest, bytes));
-  const parts = await fetchParts(ipfs, manifest, {
-    timeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    redial: () => dialHolders(registry, ipfs, imageId, nodes, { ...dialling, timeoutMs: 5000 }),
-  });
-  const receipts = await registry.queryFilter(
-    registry.filters.StorageConfirmed(imageId, version),
-    context.fromBlock ?? 0,
-  );
-  const confirmedBy = new Set(
-    receipts.map((log) => `${Number(log.args.slot)}:${log.args.node.toLowerCase()}`),
-  );
+  const receipts = await registry.storageReceipts(imageId, version, context.fromBlock ?? 0);
+  const confirmedBy = new Set(receipts.map((receipt) => `${receipt.slot}:${receipt.node.toLowerCase()}`));
 
   const slots: SlotEvidence[] = [];
   for (const [slot, node] of nodes.entries()) {
@@ -103,9 +88,7 @@ export async function verifyImage(
         ? (part.reason ?? part.status)
         : await checkFragmentBytes(manifest, fragment, part.bytes);
     const proof = proofFor(tree, fragment);
-    const provenOnChain = await read(registry, () =>
-      registry.verifyFragment(imageId, version, fragment, entry.sha256, proof),
-    );
+    const provenOnChain = await registry.verifyFragment(imageId, version, fragment, entry.sha256, proof);
     slots.push({
       slot,
       node,

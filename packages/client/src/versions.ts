@@ -2,7 +2,8 @@ import { getBytes } from "ethers";
 import { CID } from "multiformats/cid";
 
 import { ClientError } from "./errors.js";
-import { read, type DispRegistry } from "./registry.js";
+import type { ChainContext } from "./context.js";
+import type { ImageInfo } from "./registry/index.js";
 import { imageIdHex } from "./image-id.js";
 
 /** One version of an image as the chain records it. */
@@ -22,57 +23,34 @@ export interface VersionRecord {
 }
 
 /**
- * Where to start scanning logs: the registry's deployment block if known (scanning from 0 is correct
- * but slower on long chains).
- */
-export interface LogRange {
-  readonly fromBlock?: number;
-}
-
-/**
  * A version's record: the root from storage; the manifest CID and block time from its
  * event (`ImageRegistered` for version 1, `VersionAdded` after), found with `eth_getLogs` by the
  * indexed image id and version, so any standard JSON-RPC node can answer.
  */
 export async function versionRecord(
-  registry: DispRegistry,
+  context: ChainContext,
   imageId: bigint,
   version: bigint,
-  range: LogRange = {},
 ): Promise<VersionRecord> {
-  const root = await read(registry, () => registry.versionRoot(imageId, version));
-  const fromBlock = range.fromBlock ?? 0;
-  const found =
-    version === 1n
-      ? (await registry.queryFilter(registry.filters.ImageRegistered(imageId), fromBlock)).map((log) => ({
-          log,
-          editor: log.args.owner,
-          manifestCid: log.args.manifestCid,
-        }))
-      : (await registry.queryFilter(registry.filters.VersionAdded(imageId, version), fromBlock)).map(
-          (log) => ({
-            log,
-            editor: log.args.editor,
-            manifestCid: log.args.manifestCid,
-          }),
-        );
-  const event = found[0];
+  const { registry } = context;
+  const root = await registry.versionRoot(imageId, version);
+  const fromBlock = context.fromBlock ?? 0;
+  const event = await registry.versionEvent(imageId, version, fromBlock);
   if (event === undefined) {
     throw new ClientError(
       "CLIENT_UNKNOWN_VERSION",
       `image ${imageIdHex(imageId)} version ${version} has a root on chain but no event from block ${fromBlock}: is the log range right?`,
     );
   }
-  const block = await event.log.getBlock();
   return {
     imageId,
     version,
     root,
     manifestCid: decodeCid(event.manifestCid),
     editor: event.editor,
-    blockNumber: event.log.blockNumber,
-    timestamp: block.timestamp,
-    transactionHash: event.log.transactionHash,
+    blockNumber: event.blockNumber,
+    timestamp: await registry.blockTimestamp(event.blockNumber),
+    transactionHash: event.transactionHash,
   };
 }
 
@@ -93,16 +71,20 @@ export function decodeCid(bytes: string): CID {
 
 /** The version to use: `requested` when given (checked), else the latest. */
 export async function resolveVersion(
-  registry: DispRegistry,
+  context: ChainContext,
   imageId: bigint,
   requested?: bigint,
 ): Promise<bigint> {
-  const info = await read(registry, () => registry.imageInfo(imageId));
+  return versionOf(await context.registry.imageInfo(imageId), requested);
+}
+
+/** The version of `info`'s image to use: `requested` when given (checked), else the latest. */
+export function versionOf(info: ImageInfo, requested?: bigint): bigint {
   if (requested === undefined) return info.versionCount;
   if (requested < 1n || requested > info.versionCount) {
     throw new ClientError(
       "CLIENT_UNKNOWN_VERSION",
-      `image ${imageIdHex(imageId)} has no version ${requested}`,
+      `image ${imageIdHex(info.imageId)} has no version ${requested}`,
     );
   }
   return requested;

@@ -1,0 +1,431 @@
+import { toBeHex, zeroPadValue, type ContractRunner, type ContractTransactionResponse } from "ethers";
+
+import { ClientError } from "../errors.js";
+import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "../typechain/index.js";
+import type { Registry } from "./registry.js";
+import { clientErrorOf } from "./reverts.js";
+import {
+  IMAGE_EVENTS,
+  NODE_STATUSES,
+  type ImageEvent,
+  type ImageInfo,
+  type NodeInfo,
+  type Registered,
+  type StorageReceipt,
+  type StoredVersion,
+  type Transacted,
+  type VersionEvent,
+} from "./types.js";
+
+/** How long a sent transaction may take to be mined before the client gives up waiting. */
+export const TRANSACTION_TIMEOUT_MS = 300_000;
+
+/** The registry at `address`, for reads (a provider) or reads and writes (a signer). */
+export function connectRegistry(address: string, runner: ContractRunner): Registry {
+  return new ContractRegistry(address, DispRegistry__factory.connect(address, runner));
+}
+
+/**
+ * Fails with CLIENT_NO_REGISTRY unless a DISP registry answers at the registry's address: the usual
+ * cause is a wrong network or a stale address, and it is better said once than as a decode error.
+ */
+export function checkRegistry(registry: Pick<Registry, "check">): Promise<void> {
+  return registry.check();
+}
+
+class ContractRegistry implements Registry {
+  readonly address: string;
+  readonly #contract: DispRegistry;
+
+  constructor(address: string, contract: DispRegistry) {
+    this.address = address;
+    this.#contract = contract;
+  }
+
+  async account(): Promise<string | undefined> {
+    const runner = this.#contract.runner;
+    if (runner != null && "getAddress" in runner && typeof runner.getAddress === "function") {
+      return String(await runner.getAddress());
+    }
+    return undefined;
+  }
+
+  async check(): Promise<void> {
+    const provider = this.#contract.runner?.provider;
+    if (provider == null)
+      throw new ClientError("CLIENT_NO_REGISTRY", "the registry has no provider to read from");
+    const { chainId } = await provider.getNetwork();
+    const noRegistry = new ClientError(
+      "CLIENT_NO_REGISTRY",
+      `no DISP registry at ${this.address} on chain ${chainId}: check the network and the address`,
+    );
+    if ((await provider.getCode(this.address)) === "0x") throw noRegistry;
+    const supported = await this.#contract.supportsInterface(registryInterfaceId()).catch(() => false);
+    if (!supported) throw noRegistry;
+  }
+
+  async imageInfo(imageId: bigint): Promise<ImageInfo> {
+    const info = await this.#read(() => this.#contract.imageInfo(imageId));
+    return {
+      imageId,
+      owner: info.owner,
+      communityId: info.communityId,
+      fragmentCount: Number(info.fragmentCount),
+      versionCount: info.versionCount,
+      isPublic: info.isPublic,
+    };
+  }
+
+  imageIdOf(registrant: string, root: string): Promise<bigint> {
+    return this.#read(() => this.#contract.imageIdOf(registrant, root));
+  }
+
+  versionRoot(imageId: bigint, version: bigint): Promise<string> {
+    return this.#read(() => this.#contract.versionRoot(imageId, version));
+  }
+
+  async versionEvent(imageId: bigint, version: bigint, fromBlock: number): Promise<VersionEvent | undefined> {
+    const contract = this.#contract;
+    const found = await this.#read(async () =>
+      version === 1n
+        ? (await contract.queryFilter(contract.filters.ImageRegistered(imageId), fromBlock)).map((log) => ({
+            log,
+            editor: log.args.owner,
+            manifestCid: log.args.manifestCid,
+          }))
+        : (await contract.queryFilter(contract.filters.VersionAdded(imageId, version), fromBlock)).map(
+            (log) => ({ log, editor: log.args.editor, manifestCid: log.args.manifestCid }),
+          ),
+    );
+    const event = found[0];
+    if (event === undefined) return undefined;
+    return {
+      editor: event.editor,
+      manifestCid: event.manifestCid,
+      blockNumber: event.log.blockNumber,
+      transactionHash: event.log.transactionHash,
+    };
+  }
+
+  async replicas(imageId: bigint): Promise<string[]> {
+    return [...(await this.#read(() => this.#contract.replicas(imageId)))];
+  }
+
+  async maxReplicas(): Promise<number> {
+    return Number(await this.#read(() => this.#contract.MAX_REPLICAS()));
+  }
+
+  canRead(imageId: bigint, account: string): Promise<boolean> {
+    return this.#read(() => this.#contract.canRead(imageId, account));
+  }
+
+  isEditor(imageId: bigint, account: string): Promise<boolean> {
+    return this.#read(() => this.#contract.isEditor(imageId, account));
+  }
+
+  verifyFragment(
+    imageId: bigint,
+    version: bigint,
+    fragment: number,
+    digest: string,
+    proof: readonly string[],
+  ): Promise<boolean> {
+    return this.#read(() => this.#contract.verifyFragment(imageId, version, fragment, digest, [...proof]));
+  }
+
+  async storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]> {
+    const contract = this.#contract;
+    const logs = await this.#read(() =>
+      contract.queryFilter(contract.filters.StorageConfirmed(imageId, version), fromBlock),
+    );
+    return logs.map((log) => ({ node: log.args.node, slot: Number(log.args.slot) }));
+  }
+
+  async imageEvents(imageId: bigint, fromBlock: number): Promise<ImageEvent[]> {
+    const provider = this.#provider();
+    const iface = this.#contract.interface;
+    const topics = IMAGE_EVENTS.map((name) => iface.getEvent(name).topicHash);
+    const logs = await this.#read(() =>
+      provider.getLogs({
+        address: this.address,
+        fromBlock,
+        toBlock: "latest",
+        topics: [topics, zeroPadValue(toBeHex(imageId), 32)],
+      }),
+    );
+    const events: ImageEvent[] = [];
+    for (const log of logs) {
+      const parsed = iface.parseLog(log);
+      const name = IMAGE_EVENTS.find((event) => event === parsed?.name);
+      if (parsed === null || name === undefined) continue;
+      events.push({
+        name,
+        args: parsed.fragment.inputs.map((input, i): { name: string; value: unknown } => ({
+          name: input.name,
+          value: parsed.args[i],
+        })),
+        blockNumber: log.blockNumber,
+        logIndex: log.index,
+        transactionHash: log.transactionHash,
+      });
+    }
+    return events;
+  }
+
+  registerImage(
+    communityId: bigint,
+    fragmentCount: number,
+    root: string,
+    manifestCid: string,
+  ): Promise<Registered> {
+    return this.#register("ImageRegistered", () =>
+      this.#contract.registerImage(communityId, fragmentCount, root, manifestCid),
+    );
+  }
+
+  registerReplicatedImage(nodes: readonly string[], root: string, manifestCid: string): Promise<Registered> {
+    return this.#register("ImageRegistered", () =>
+      this.#contract.registerReplicatedImage([...nodes], root, manifestCid),
+    );
+  }
+
+  addVersion(imageId: bigint, root: string, manifestCid: string): Promise<Registered> {
+    return this.#register("VersionAdded", () => this.#contract.addVersion(imageId, root, manifestCid));
+  }
+
+  grantRead(imageId: bigint, account: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.grantRead(imageId, account));
+  }
+
+  revokeRead(imageId: bigint, account: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.revokeRead(imageId, account));
+  }
+
+  grantEditor(imageId: bigint, account: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.grantEditor(imageId, account));
+  }
+
+  revokeEditor(imageId: bigint, account: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.revokeEditor(imageId, account));
+  }
+
+  transferImageOwnership(imageId: bigint, newOwner: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.transferImageOwnership(imageId, newOwner));
+  }
+
+  setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted> {
+    return this.#transact(() => this.#contract.setPublic(imageId, isPublic));
+  }
+
+  confirmStorage(imageId: bigint, version: bigint): Promise<Transacted> {
+    return this.#transact(() => this.#contract.confirmStorage(imageId, version));
+  }
+
+  async nodeInfo(node: string): Promise<NodeInfo> {
+    const info = await this.#read(() => this.#contract.nodeInfo(node));
+    const status = NODE_STATUSES[Number(info.status)];
+    if (status === undefined) {
+      throw new ClientError("CLIENT_REVERTED", `the registry reports an unknown node status ${info.status}`);
+    }
+    return {
+      status,
+      communityId: info.communityId,
+      slot: Number(info.slot),
+      peerId: info.peerId,
+      multiaddrs: [...info.multiaddrs],
+    };
+  }
+
+  async lastPublishedAddresses(node: string, fromBlock: number): Promise<string[]> {
+    const contract = this.#contract;
+    const logs = await this.#read(async () => [
+      ...(await contract.queryFilter(contract.filters.NodeOptedIn(node), fromBlock)),
+      ...(await contract.queryFilter(contract.filters.NodeInfoUpdated(node), fromBlock)),
+    ]);
+    const last = logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
+    return last === undefined ? [] : [...last.args.multiaddrs];
+  }
+
+  optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
+    return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs]));
+  }
+
+  updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
+    return this.#transact(() => this.#contract.updateNodeInfo(peerId, [...multiaddrs]));
+  }
+
+  async communityMembers(communityId: bigint): Promise<string[]> {
+    return [...(await this.#read(() => this.#contract.communityMembers(communityId)))];
+  }
+
+  async replacedMembers(communityId: bigint, fromBlock: number): Promise<string[]> {
+    const contract = this.#contract;
+    const logs = await this.#read(() =>
+      contract.queryFilter(contract.filters.CommunityMemberReplaced(communityId), fromBlock),
+    );
+    return logs.map((log) => log.args.previousNode);
+  }
+
+  freeNodeCount(): Promise<bigint> {
+    return this.#read(() => this.#contract.freeNodeCount());
+  }
+
+  async nextFreeNodes(count: number): Promise<string[]> {
+    return [...(await this.#read(() => this.#contract.nextFreeNodes(count)))];
+  }
+
+  async isCommunityManager(account: string): Promise<boolean> {
+    const role = await this.#read(() => this.#contract.COMMUNITY_MANAGER_ROLE());
+    return this.#read(() => this.#contract.hasRole(role, account));
+  }
+
+  async formCommunity(size: number): Promise<Transacted & { readonly communityId: bigint }> {
+    const { transacted, event } = await this.#transactWithEvent("CommunityFormed", () =>
+      this.#contract.formCommunity(size),
+    );
+    return { ...transacted, communityId: BigInt(event.getValue("communityId") as bigint) };
+  }
+
+  async replaceMember(communityId: bigint, slot: number): Promise<Transacted & { readonly newNode: string }> {
+    const { transacted, event } = await this.#transactWithEvent("CommunityMemberReplaced", () =>
+      this.#contract.replaceMember(communityId, slot),
+    );
+    return { ...transacted, newNode: String(event.getValue("newNode")) };
+  }
+
+  async joinedCommunity(
+    communityId: bigint,
+    node: string,
+    fromBlock: number,
+    toBlock: number,
+  ): Promise<boolean> {
+    const contract = this.#contract;
+    return this.#read(
+      async () =>
+        (
+          await contract.queryFilter(
+            contract.filters.CommunityMemberAssigned(communityId, undefined, node),
+            fromBlock,
+            toBlock,
+          )
+        ).length > 0 ||
+        (
+          await contract.queryFilter(
+            contract.filters.CommunityMemberReplaced(communityId, undefined, node),
+            fromBlock,
+            toBlock,
+          )
+        ).length > 0,
+    );
+  }
+
+  async imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]> {
+    const contract = this.#contract;
+    const logs = await this.#read(() =>
+      contract.queryFilter(
+        contract.filters.ImageRegistered(undefined, undefined, communityId),
+        fromBlock,
+        toBlock,
+      ),
+    );
+    return logs.map((log) => log.args.imageId);
+  }
+
+  async versionsAddedWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<StoredVersion[]> {
+    const contract = this.#contract;
+    const logs = await this.#read(() =>
+      contract.queryFilter(
+        contract.filters.VersionAdded(undefined, undefined, communityId),
+        fromBlock,
+        toBlock,
+      ),
+    );
+    return logs.map((log) => ({ imageId: log.args.imageId, version: log.args.version }));
+  }
+
+  async replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
+    const contract = this.#contract;
+    const logs = await this.#read(() =>
+      contract.queryFilter(contract.filters.ReplicaAssigned(undefined, node), fromBlock, toBlock),
+    );
+    return logs.map((log) => log.args.imageId);
+  }
+
+  blockNumber(): Promise<number> {
+    return this.#provider().getBlockNumber();
+  }
+
+  async blockHash(blockNumber: number): Promise<string | undefined> {
+    return (await this.#provider().getBlock(blockNumber))?.hash ?? undefined;
+  }
+
+  async blockTimestamp(blockNumber: number): Promise<number> {
+    return (await this.#provider().getBlock(blockNumber))?.timestamp ?? 0;
+  }
+
+  #provider() {
+    const provider = this.#contract.runner?.provider;
+    if (provider == null) throw new TypeError("the registry has no provider");
+    return provider;
+  }
+
+  /** Runs a read; a revert becomes a ClientError. */
+  async #read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw clientErrorOf(this.#contract.interface, error);
+    }
+  }
+
+  /** Sends a transaction and waits for it; a revert becomes a ClientError naming what went wrong. */
+  async #transact(send: () => Promise<ContractTransactionResponse>): Promise<Transacted> {
+    return (await this.#mined(send)).transacted;
+  }
+
+  async #mined(send: () => Promise<ContractTransactionResponse>) {
+    try {
+      const response = await send();
+      const receipt = await response.wait(1, TRANSACTION_TIMEOUT_MS);
+      if (receipt === null)
+        throw new ClientError("CLIENT_REVERTED", `transaction ${response.hash} was dropped`);
+      const transacted: Transacted = {
+        transactionHash: receipt.hash,
+        blockNumber: receipt.blockNumber,
+        emitted: receipt.logs.length > 0,
+      };
+      return { receipt, transacted };
+    } catch (error) {
+      throw clientErrorOf(this.#contract.interface, error);
+    }
+  }
+
+  /** A transaction and the first event named `name` it emitted (a ClientError if none). */
+  async #transactWithEvent(name: string, send: () => Promise<ContractTransactionResponse>) {
+    const { receipt, transacted } = await this.#mined(send);
+    for (const log of receipt.logs) {
+      const parsed = this.#contract.interface.parseLog(log);
+      if (parsed?.name === name) return { transacted, event: parsed.args };
+    }
+    throw new ClientError("CLIENT_REVERTED", `the transaction ${receipt.hash} emitted no ${name} event`);
+  }
+
+  async #register(
+    name: "ImageRegistered" | "VersionAdded",
+    send: () => Promise<ContractTransactionResponse>,
+  ): Promise<Registered> {
+    const { transacted, event } = await this.#transactWithEvent(name, send);
+    const imageId = BigInt(event.getValue("imageId") as bigint);
+    const version = name === "ImageRegistered" ? 1n : BigInt(event.getValue("version") as bigint);
+    return { ...transacted, imageId, version };
+  }
+}
+
+/** ERC-165 id of the registry's image side (what a client relies on): XOR of its selectors. */
+function registryInterfaceId(): string {
+  let id = 0n;
+  IImageRegistry__factory.createInterface().forEachFunction((fragment) => {
+    id ^= BigInt(fragment.selector);
+  });
+  return `0x${id.toString(16).padStart(8, "0")}`;
+}
