@@ -1,5 +1,5 @@
 import { computeCid, type Kernel, type UnixFsSettings } from "@disp/protocol";
-import { encodeImageFile, type CodecChoice, type CodecName, type EncodedImage } from "@disp/core";
+import { codecNamed, encodeImageFile, type CodecChoice, type CodecName, type EncodedImage } from "@disp/core";
 import { CID, type IpfsNode } from "@disp/ipfs";
 import { hexlify } from "ethers";
 
@@ -211,13 +211,14 @@ async function encodeFor(
       `a ${kernel.height}x${kernel.width} kernel makes ${kernel.height * kernel.width} fragments but the community has ${slots} slots`,
     );
   }
-  if (options.codec === "file") {
+  const choice = options.codec ?? "auto";
+  if (choice !== "auto" && !codecNamed(choice).pools) {
     throw new ClientError(
       "CLIENT_INVALID_INPUT",
-      `the "file" codec is for replication (--mode replicate), not for a community`,
+      `the "${choice}" codec is for replication (--mode replicate), not for a community`,
     );
   }
-  return encodeImageFile(bytes, { ...common(options), kernel, codec: options.codec ?? "auto" });
+  return encodeImageFile(bytes, { ...common(options), kernel, codec: choice });
 }
 
 function common(options: EncodeOptions) {

@@ -91,6 +91,11 @@ export interface RebuiltImage {
  */
 export interface Codec<S extends ManifestCodec = ManifestCodec> {
   readonly name: S["name"];
+  /**
+   * Whether it pools by a kernel into fragments for a community's slots (png, jpeg), or keeps the
+   * whole file as one fragment (file: classic replication, the opt-out of DISP).
+   */
+  readonly pools: boolean;
   /** Why this codec cannot take a file with this (size-checked) header; undefined when it can. */
   refuses(header: ImageHeader): string | undefined;
   /** The fragments, their CIDs and the canonical manifest of `bytes`. */

@@ -9,6 +9,7 @@ import { describeFragments, fileHashedImage } from "../manifest.js";
 /** Whole-file replication: one fragment, the file itself, kernel 1x1. */
 export const fileCodec: Codec<SectionOf<"file">> = {
   name: "file",
+  pools: false,
   refuses: () => undefined,
   /** The file codec does not decode: the header says it is an image of an allowed size, and that is all it needs. */
   async split(bytes, header, options) {

@@ -9,6 +9,7 @@ import { rebuildJpeg } from "./rebuild.js";
 /** The JPEG coefficient codec: baseline JPEGs pooled on their MCUs, fragments are JPEGs. */
 export const jpegCodec: Codec<SectionOf<"jpeg">> = {
   name: "jpeg",
+  pools: true,
   refuses: (header) =>
     header.format === "jpeg"
       ? undefined

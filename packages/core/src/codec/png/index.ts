@@ -11,6 +11,7 @@ import { splitImageFile } from "./split.js";
 /** The pixel codec: any image jimp decodes, pooled on its RGBA pixels, fragments written as PNGs. */
 export const pngCodec: Codec<SectionOf<"png">> = {
   name: "png",
+  pools: true,
   refuses: () => undefined,
   async split(bytes, _header, options) {
     checkKernel(options.kernel);
