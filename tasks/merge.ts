@@ -2,7 +2,8 @@ import { extname, join } from "node:path";
 
 import { DispError, fragmentExtension, parseManifest, rebuildImageFile } from "@disp/core";
 
-import { cliAction, readInput, readOptional, required, writeOutputs } from "./cli.js";
+import { cliAction, readInput, readOptional, writeOutputs } from "./cli.js";
+import { required } from "./options.js";
 import { progressBar } from "./progress-bar.js";
 
 interface MergeArgs {
