@@ -3,7 +3,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction } from "../cli.js";
 import { imageIdOption, lookUp } from "../options.js";
-import { openSession } from "./session.js";
+import { addressOf, openSession } from "./session.js";
 
 export interface AccessArgs {
   id: string | undefined;
@@ -32,7 +32,9 @@ export function accessAction(kind: "grant" | "revoke") {
     const action = lookUp(args.role, kind === "grant" ? GRANTS : REVOCATIONS, "role");
     const imageId = imageIdOption(args.id, "id");
     const session = await openSession(hre, args);
-    const change = await changeAccess(session.registry, action, imageId, args.account);
+    const account =
+      args.account === undefined ? undefined : await addressOf(session.connection, args.account, "account");
+    const change = await changeAccess(session.registry, action, imageId, account);
     if (args.json) {
       console.log(JSON.stringify({ ...change, imageId: imageIdHex(imageId) }));
       return;

@@ -79,6 +79,19 @@ export async function signerOf(
   return signerFor(connection, accountOption(value, option), option);
 }
 
+/**
+ * The address an option such as --account names: one of the network's accounts by index, or any
+ * address (a grantee need not be an account of this network).
+ */
+export async function addressOf(
+  connection: NetworkConnection,
+  value: string,
+  option: string,
+): Promise<string> {
+  const account = accountOption(value, option);
+  return "index" in account ? (await signerFor(connection, account, option)).address : account.address;
+}
+
 async function signerFor(
   connection: NetworkConnection,
   account: AccountOption,
