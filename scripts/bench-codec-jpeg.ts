@@ -7,14 +7,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 
-import {
-  encodeImageFile,
-  inspectJpeg,
-  mergeJpeg,
-  rebuildImageFile,
-  sniffFormat,
-  splitJpeg,
-} from "@disp/core";
+import { encodeImageFile, inspectJpeg, mergeJpeg, rebuildImageFile, sniffFormat, splitJpeg } from "@disp/core";
 import type { Kernel } from "@disp/protocol";
 import { Jimp } from "jimp";
 

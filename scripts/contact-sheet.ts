@@ -8,17 +8,7 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 
 import { type RgbaImage } from "@disp/protocol";
-import {
-  composeContactSheet,
-  decodeImage,
-  formatKernel,
-  merge,
-  parseKernel,
-  psnr,
-  recover,
-  split,
-  type SheetPanel,
-} from "@disp/core";
+import { composeContactSheet, decodeImage, formatKernel, merge, parseKernel, psnr, recover, split, type SheetPanel } from "@disp/core";
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,7 @@ import { hugePagesAdvice } from "@disp/ipfs";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult } from "hardhat/utils/result";
 
-/** A user mistake at the command line (missing option, unreadable file, bad number). */
+/** A user mistake at the command line (missing option, unreadable file, bad value). */
 export class TaskInputError extends DispError {
   constructor(message: string, options?: ErrorOptions) {
     super("TASK_INPUT", message, options);
@@ -34,21 +34,6 @@ export function cliAction<ArgsT>(
       return errorResult(error);
     }
   };
-}
-
-/** The option's value, or a TaskInputError naming the missing option. */
-export function required(value: string | undefined, option: string): string {
-  if (value === undefined || value === "") throw new TaskInputError(`missing --${option}`);
-  return value;
-}
-
-/** A positive integer option written in decimal. */
-export function positiveInteger(value: string, option: string): number {
-  const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < 1) {
-    throw new TaskInputError(`--${option} must be a positive integer, got "${value}"`);
-  }
-  return parsed;
 }
 
 function describeFsError(error: unknown): string {

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 import {
-  DEFAULT_DEFLATE_LEVEL,
-  DEFAULT_PNG_FILTER,
   chooseColorType,
   composeContactSheet,
   decodeImage,
+  DEFAULT_DEFLATE_LEVEL,
+  DEFAULT_PNG_FILTER,
   encodePng,
   formatKernel,
   parseKernel,

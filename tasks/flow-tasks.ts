@@ -2,75 +2,87 @@ import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-const optional = { type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined } as const;
+import {
+  optionalBigint,
+  optionalFile,
+  optionalInt,
+  optionalString,
+  requiredFile,
+  requiredString,
+} from "./option-specs.js";
+
 const json = { name: "json", description: "Print the result as JSON on the last line" } as const;
-const registry = {
-  name: "registry",
-  description: "DispRegistry address (default: from .disp/<network>.json)",
-  ...optional,
-} as const;
-const ipfs = {
-  name: "ipfs",
-  description:
-    "Your IPFS node: a Kubo RPC URL (http://127.0.0.1:5001) or a directory for an embedded node (default: .disp/<network>/ipfs)",
-  ...optional,
-} as const;
+const registry = optionalString("registry", "DispRegistry address (default: from .disp/<network>.json)");
+const ipfs = optionalString(
+  "ipfs",
+  "Your IPFS node: a Kubo RPC URL (http://127.0.0.1:5001) or a directory for an embedded node (default: .disp/<network>/ipfs)",
+);
 const from = {
   name: "from",
-  description: "Account to act as: an address or an index into the network's accounts (default 0)",
-  ...optional,
+  description: "Account to act as: an address or an index into the network's accounts",
+  defaultValue: "0",
 } as const;
-const imageId = { name: "id", description: "Image id", ...optional } as const;
+const imageId = requiredString("id", "Image id: 0x and hex digits, as disp:store prints it, or decimal");
 
-const kernel = {
-  name: "kernel",
-  description: "Pooling kernel (default: from the community size)",
-  ...optional,
+const kernel = optionalString("kernel", "Pooling kernel <rows>x<columns> (default: from the community size)");
+const codec = {
+  name: "codec",
+  description: "auto | png | jpeg, for a community; --mode replicate always stores the whole file",
+  defaultValue: "auto",
 } as const;
-const codec = { name: "codec", description: "auto | png | jpeg", defaultValue: "auto" } as const;
 const receiptTimeout = {
   name: "timeout",
   description: "Seconds to wait for every storage receipt",
-  defaultValue: "120",
+  type: ArgumentType.INT,
+  defaultValue: 120,
 } as const;
-const imageVersion = {
-  name: "imageVersion",
-  description: "Image version (default: the latest)",
-  ...optional,
-} as const;
+const imageVersion = optionalBigint("imageVersion", "Image version; -1: the latest");
 const fetchTimeout = {
   name: "timeout",
   description: "Seconds to wait for each fragment",
-  defaultValue: "30",
+  type: ArgumentType.INT,
+  defaultValue: 30,
 } as const;
 
 /** The tasks of the whole flow: nodes, communities, images, access, and the local devnet and demo. */
 export const flowTasks: TaskDefinition[] = [
   task("disp:demo", "Run the whole product on the in-process network with embedded IPFS nodes")
-    .addOption({
-      name: "image",
-      description: "Photograph to store (default: test/fixtures/rocket.jpg)",
-      ...optional,
-    })
+    .addOption(optionalFile("image", "Photograph to store (default: test/fixtures/rocket.jpg)"))
     .addOption({
       name: "kernel",
       description: "Pooling kernel <rows>x<columns>: the community size",
       defaultValue: "2x2",
     })
-    .addOption({ name: "out", description: "Output directory for the pictures", defaultValue: "demo-out" })
+    .addOption({
+      name: "out",
+      description: "Output directory for the pictures",
+      type: ArgumentType.FILE,
+      defaultValue: "demo-out",
+    })
     .setAction(() => import("./demo.js"))
     .build(),
   task("disp:bench:flow", "Benchmark store and retrieve: DISP against full replication and plain IPFS")
-    .addOption({
-      name: "image",
-      description: "Image to store (default: $DISP_BENCH_IMAGE, else a 12-megapixel JPEG from a fixture)",
-      ...optional,
-    })
+    .addOption(
+      optionalFile(
+        "image",
+        "Image to store (default: $DISP_BENCH_IMAGE, else a 12-megapixel JPEG from a fixture)",
+      ),
+    )
     .setAction(() => import("../scripts/bench-flow.js"))
     .build(),
   task("disp:devnet", "Deploy to a local chain, start storage nodes with their agents and form a community")
-    .addOption({ name: "nodes", description: "Community size (number of storage nodes)", defaultValue: "4" })
-    .addOption({ name: "dir", description: "Where the nodes keep their state", defaultValue: ".disp/devnet" })
+    .addOption({
+      name: "nodes",
+      description: "Community size (number of storage nodes)",
+      type: ArgumentType.INT,
+      defaultValue: 4,
+    })
+    .addOption({
+      name: "dir",
+      description: "Where the nodes keep their state",
+      type: ArgumentType.FILE,
+      defaultValue: ".disp/devnet",
+    })
     .addFlag({
       name: "once",
       description: "Set everything up, print it and exit instead of serving until Ctrl-C",
@@ -92,33 +104,31 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(registry)
     .addOption(ipfs)
     .addOption(from)
-    .addOption({
-      name: "state",
-      description: "Agent state file (default: .disp/<network>/agent-<address>.json)",
-      ...optional,
-    })
+    .addOption(optionalFile("state", "Agent state file (default: .disp/<network>/agent-<address>.json)"))
     .setAction(() => import("./flow/node-run.js"))
     .build(),
   task("disp:community:form", "Form a community from the free opted-in nodes (community manager only)")
     .addOption(registry)
     .addOption(from)
-    .addOption({ name: "size", description: "Community size (2..64)", defaultValue: "4" })
+    .addOption({
+      name: "size",
+      description: "Community size (2..64)",
+      type: ArgumentType.INT,
+      defaultValue: 4,
+    })
     .addFlag(json)
     .setAction(() => import("./flow/community-form.js"))
     .build(),
   task("disp:store", "Store an image with a community (DISP) or by full replication")
-    .addOption({ name: "image", description: "Image file", ...optional })
-    .addOption({
-      name: "community",
-      description: "Community id (default: from .disp/<network>.json)",
-      ...optional,
-    })
+    .addOption(requiredFile("image", "Image file"))
+    .addOption(optionalBigint("community", "Community id; -1: the one in .disp/<network>.json"))
     .addOption({ name: "mode", description: "disp | replicate", defaultValue: "disp" })
-    .addOption({
-      name: "replicas",
-      description: "replicate: how many nodes keep the whole file",
-      ...optional,
-    })
+    .addOption(
+      optionalInt(
+        "replicas",
+        "How many nodes keep the whole file (required with --mode replicate; -1: not given)",
+      ),
+    )
     .addOption(kernel)
     .addOption(codec)
     .addOption(receiptTimeout)
@@ -130,7 +140,7 @@ export const flowTasks: TaskDefinition[] = [
     .build(),
   task("disp:update", "Add a version to an image (owner or editor)")
     .addOption(imageId)
-    .addOption({ name: "image", description: "Image file of the new version", ...optional })
+    .addOption(requiredFile("image", "Image file of the new version"))
     .addOption(kernel)
     .addOption(codec)
     .addOption(receiptTimeout)
@@ -143,11 +153,9 @@ export const flowTasks: TaskDefinition[] = [
   task("disp:retrieve", "Fetch, verify and rebuild an image version from the network")
     .addOption(imageId)
     .addOption(imageVersion)
-    .addOption({
-      name: "out",
-      description: "Output file (its extension follows the codec if omitted)",
-      ...optional,
-    })
+    .addOption(
+      optionalFile("out", "Output file (default: named after the image, its extension after the codec)"),
+    )
     .addOption(fetchTimeout)
     .addOption(registry)
     .addOption(ipfs)
@@ -160,11 +168,7 @@ export const flowTasks: TaskDefinition[] = [
     "Check every slot of a version: receipt, fragment fetched and valid, proof accepted on chain",
   )
     .addOption(imageId)
-    .addOption({
-      name: "file",
-      description: "A file to prove is this version's content (its SHA-256 or pixel hash)",
-      ...optional,
-    })
+    .addOption(optionalFile("file", "A file to prove is this version's content (its SHA-256 or pixel hash)"))
     .addOption(imageVersion)
     .addOption(fetchTimeout)
     .addOption(registry)
@@ -181,7 +185,12 @@ export const flowTasks: TaskDefinition[] = [
     .build(),
   task("disp:grant", "Grant read or edit access, transfer ownership, or make an image public (owner only)")
     .addOption(imageId)
-    .addOption({ name: "account", description: "Account to grant to (or the new owner)", ...optional })
+    .addOption(
+      optionalString(
+        "account",
+        "Account to grant to (or the new owner): an address or an index into the network's accounts; not with --role public",
+      ),
+    )
     .addOption({ name: "role", description: "read | editor | owner | public", defaultValue: "read" })
     .addOption(registry)
     .addOption(from)
@@ -190,7 +199,12 @@ export const flowTasks: TaskDefinition[] = [
     .build(),
   task("disp:revoke", "Revoke read or edit access, or make a public image private again (owner only)")
     .addOption(imageId)
-    .addOption({ name: "account", description: "Account to revoke", ...optional })
+    .addOption(
+      optionalString(
+        "account",
+        "Account to revoke: an address or an index into the network's accounts; not with --role public",
+      ),
+    )
     .addOption({ name: "role", description: "read | editor | public", defaultValue: "read" })
     .addOption(registry)
     .addOption(from)

@@ -3,7 +3,8 @@ import { extname, join } from "node:path";
 import { DispError } from "@disp/protocol";
 import { fragmentExtension, parseManifest, rebuildImageFile } from "@disp/core";
 
-import { cliAction, readInput, readOptional, required, writeOutputs } from "./cli.js";
+import { cliAction, readInput, readOptional, writeOutputs } from "./cli.js";
+import { required } from "./options.js";
 import { progressBar } from "./progress-bar.js";
 
 interface MergeArgs {

@@ -2,16 +2,10 @@ import { mkdir, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 import { buildTree, DEFAULT_UNIXFS, merkleValues } from "@disp/protocol";
-import {
-  CODEC_CHOICES,
-  encodeImageFile,
-  formatKernel,
-  fragmentExtension,
-  parseKernel,
-  type CodecChoice,
-} from "@disp/core";
+import { encodeImageFile, formatKernel, fragmentExtension, parseKernel } from "@disp/core";
 
-import { TaskInputError, cliAction, positiveInteger, readInput, required, writeOutputs } from "./cli.js";
+import { TaskInputError, cliAction, readInput, writeOutputs } from "./cli.js";
+import { codecOption, positive, required } from "./options.js";
 import { progressBar } from "./progress-bar.js";
 
 interface SplitArgs {
@@ -19,7 +13,7 @@ interface SplitArgs {
   kernel: string;
   codec: string;
   out: string | undefined;
-  chunkSize: string | undefined;
+  chunkSize: number;
   json: boolean;
 }
 
@@ -31,9 +25,8 @@ export default cliAction(async (args: SplitArgs) => {
   const imagePath = required(args.image, "image");
   const outDir = required(args.out, "out");
   const kernel = parseKernel(args.kernel);
-  const codec = parseCodec(args.codec);
-  const chunkSize =
-    args.chunkSize === undefined ? DEFAULT_UNIXFS.chunkSize : positiveInteger(args.chunkSize, "chunk-size");
+  const codec = codecOption(args.codec);
+  const chunkSize = positive(args.chunkSize, "chunk-size");
   const bytes = await readInput(imagePath);
 
   const bar = progressBar();
@@ -105,14 +98,6 @@ export default cliAction(async (args: SplitArgs) => {
   console.log(`merkle root ${summary.merkleRoot}`);
   console.log(`manifest    ${summary.manifest}`);
 });
-
-function parseCodec(value: string): CodecChoice {
-  const choice = CODEC_CHOICES.find((name) => name === value);
-  if (choice === undefined) {
-    throw new TaskInputError(`--codec must be one of ${CODEC_CHOICES.join(", ")}, got "${value}"`);
-  }
-  return choice;
-}
 
 /** Creates the output directory if needed; true when this run created it (so it may remove it). */
 async function ensureDirectory(path: string): Promise<boolean> {

@@ -1,15 +1,16 @@
 import { changeAccess, type AccessAction, imageIdHex } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction } from "../cli.js";
-import { imageIdOption, openSession } from "./session.js";
+import { cliAction } from "../cli.js";
+import { imageIdOption, lookUp } from "../options.js";
+import { addressOf, openSession } from "./session.js";
 
 export interface AccessArgs {
   id: string | undefined;
   account: string | undefined;
   role: string;
   registry: string | undefined;
-  from: string | undefined;
+  from: string;
   json: boolean;
 }
 
@@ -28,16 +29,12 @@ const REVOCATIONS: Record<string, AccessAction> = {
 /** The action of disp:grant (`grant`) or disp:revoke: thin over the client's changeAccess. */
 export function accessAction(kind: "grant" | "revoke") {
   return cliAction(async (args: AccessArgs, hre: HardhatRuntimeEnvironment) => {
-    const actions = kind === "grant" ? GRANTS : REVOCATIONS;
-    const action = actions[args.role];
-    if (action === undefined) {
-      throw new TaskInputError(
-        `--role must be one of ${Object.keys(actions).join(", ")}, got "${args.role}"`,
-      );
-    }
+    const action = lookUp(args.role, kind === "grant" ? GRANTS : REVOCATIONS, "role");
     const imageId = imageIdOption(args.id, "id");
     const session = await openSession(hre, args);
-    const change = await changeAccess(session, action, imageId, args.account);
+    const account =
+      args.account === undefined ? undefined : await addressOf(session.connection, args.account, "account");
+    const change = await changeAccess(session, action, imageId, account);
     if (args.json) {
       console.log(JSON.stringify({ ...change, imageId: imageIdHex(imageId) }));
       return;

@@ -1,19 +1,20 @@
 import { formCommunity } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction, positiveInteger } from "../cli.js";
+import { cliAction } from "../cli.js";
+import { positive } from "../options.js";
 import { openSession } from "./session.js";
 
 interface FormArgs {
   registry: string | undefined;
-  from: string | undefined;
-  size: string;
+  from: string;
+  size: number;
   json: boolean;
 }
 
 /** disp:community:form — a community of `size` from the free nodes, first come first served. */
 export default cliAction(async (args: FormArgs, hre: HardhatRuntimeEnvironment) => {
-  const size = positiveInteger(args.size, "size");
+  const size = positive(args.size, "size");
   const session = await openSession(hre, args);
   const community = await formCommunity(session, size);
   if (args.json) {

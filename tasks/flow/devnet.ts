@@ -3,13 +3,14 @@ import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, adviseHugePages, cliAction, positiveInteger, untilInterrupted } from "../cli.js";
+import { TaskInputError, adviseHugePages, cliAction, untilInterrupted } from "../cli.js";
 import { startWorld } from "../lib/world.js";
+import { positive } from "../options.js";
 import { writeDeployment } from "./deployment.js";
 import { describeAgentEvent } from "./node-run.js";
 
 interface DevnetArgs {
-  nodes: string;
+  nodes: number;
   dir: string;
   once: boolean;
   json: boolean;
@@ -21,7 +22,7 @@ interface DevnetArgs {
  * other tasks find it. Serves until Ctrl-C (or exits at once with --once).
  */
 export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment) => {
-  const size = positiveInteger(args.nodes, "nodes");
+  const size = positive(args.nodes, "nodes");
   const connection = await hre.network.create();
   if (connection.networkConfig.type === "edr-simulated" && !args.once) {
     throw new TaskInputError(

@@ -2,7 +2,8 @@ import { imageHistory } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction } from "../cli.js";
-import { imageIdOption, openSession } from "./session.js";
+import { imageIdOption } from "../options.js";
+import { openSession } from "./session.js";
 
 interface HistoryArgs {
   id: string | undefined;

@@ -8,7 +8,7 @@ import { openIpfs, openSession } from "./session.js";
 interface JoinArgs {
   registry: string | undefined;
   ipfs: string | undefined;
-  from: string | undefined;
+  from: string;
   json: boolean;
 }
 

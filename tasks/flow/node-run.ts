@@ -9,7 +9,7 @@ import { openIpfs, openSession, type Session } from "./session.js";
 interface RunArgs {
   registry: string | undefined;
   ipfs: string | undefined;
-  from: string | undefined;
+  from: string;
   state: string | undefined;
 }
 

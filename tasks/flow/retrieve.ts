@@ -1,25 +1,27 @@
 import { retrieveImage, imageIdHex } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction, positiveInteger, writeOutputs } from "../cli.js";
-import { idOption, imageIdOption, openSession, withClient } from "./session.js";
+import { cliAction, writeOutputs } from "../cli.js";
+import { given } from "../option-specs.js";
+import { imageIdOption, positive } from "../options.js";
+import { openSession, withClient } from "./session.js";
 
 interface RetrieveArgs {
   id: string | undefined;
-  imageVersion: string | undefined;
+  imageVersion: bigint;
   out: string | undefined;
-  timeout: string;
+  timeout: number;
   registry: string | undefined;
   ipfs: string | undefined;
-  from: string | undefined;
+  from: string;
   json: boolean;
 }
 
 /** disp:retrieve — fetch, verify and rebuild an image version; write it to a file. */
 export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironment) => {
   const imageId = imageIdOption(args.id, "id");
-  const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
-  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const version = given(args.imageVersion);
+  const timeoutMs = positive(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
     retrieveImage(client, imageId, { version, timeoutMs, onProgress }),

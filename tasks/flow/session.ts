@@ -6,7 +6,6 @@ import {
   type ClientContext,
   type Registry,
   type OnClientProgress,
-  parseImageId,
 } from "@disp/client";
 import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -15,11 +14,13 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { TaskInputError } from "../cli.js";
+import { accountOption, type AccountOption } from "../options.js";
 import { progressBar } from "../progress-bar.js";
 import { readDeployment, type Deployment } from "./deployment.js";
 
 export interface SessionArgs {
   registry?: string;
+  /** An address or an index into the network's accounts (default 0). */
   from?: string;
 }
 
@@ -59,7 +60,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
       `.disp/${networkName}.json was written for chain ${recorded.chainId}, but "${networkName}" is chain ${chainId} now (restarted node?): run disp:devnet again`,
     );
   }
-  const account = await pickAccount(connection, args.from);
+  const account = await signerOf(connection, args.from ?? "0", "from");
   const registry = connectRegistry(address, account);
   await checkRegistry(registry);
   const deployment: Deployment =
@@ -69,21 +70,44 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
   return { connection, networkName, account, registry, deployment, fromBlock: deployment.fromBlock };
 }
 
-async function pickAccount(
+/** The network's account that --from (or another option, named `option`) names: by index or address. */
+export async function signerOf(
   connection: NetworkConnection,
-  from: string | undefined,
+  value: string,
+  option: string,
+): Promise<HardhatEthersSigner> {
+  return signerFor(connection, accountOption(value, option), option);
+}
+
+/**
+ * The address an option such as --account names: one of the network's accounts by index, or any
+ * address (a grantee need not be an account of this network).
+ */
+export async function addressOf(
+  connection: NetworkConnection,
+  value: string,
+  option: string,
+): Promise<string> {
+  const account = accountOption(value, option);
+  return "index" in account ? (await signerFor(connection, account, option)).address : account.address;
+}
+
+async function signerFor(
+  connection: NetworkConnection,
+  account: AccountOption,
+  option: string,
 ): Promise<HardhatEthersSigner> {
   const signers = await connection.ethers.getSigners();
-  if (from === undefined || /^\d+$/.test(from)) {
-    const signer = signers[Number(from ?? 0)];
+  if ("index" in account) {
+    const signer = signers[account.index];
     if (signer === undefined)
-      throw new TaskInputError(`--from ${from ?? 0}: the network has ${signers.length} accounts`);
+      throw new TaskInputError(`--${option} ${account.index}: the network has ${signers.length} accounts`);
     return signer;
   }
-  if (!isAddress(from))
-    throw new TaskInputError(`--from must be an address or an account index, got "${from}"`);
-  const signer = signers.find((candidate) => candidate.address.toLowerCase() === from.toLowerCase());
-  if (signer === undefined) throw new TaskInputError(`${from} is not one of the network's accounts`);
+  const address = account.address.toLowerCase();
+  const signer = signers.find((candidate) => candidate.address.toLowerCase() === address);
+  if (signer === undefined)
+    throw new TaskInputError(`${account.address} is not one of the network's accounts`);
   return signer;
 }
 
@@ -115,22 +139,4 @@ export async function withClient<T>(
     bar.stop();
     await ipfs.stop();
   }
-}
-
-/** Parses a decimal id option. */
-/** An image id as users see it (0x and 64 hex digits) or in decimal. */
-export function imageIdOption(value: string | undefined, option: string): bigint {
-  const id = value === undefined ? undefined : parseImageId(value);
-  if (id === undefined) {
-    throw new TaskInputError(
-      `--${option} must be an image id (0x and up to 64 hex digits, as disp:store prints it), got ${value ?? "nothing"}`,
-    );
-  }
-  return id;
-}
-
-export function idOption(value: string | undefined, option: string): bigint {
-  if (value === undefined || !/^\d+$/.test(value))
-    throw new TaskInputError(`--${option} must be a whole number, got ${value ?? "nothing"}`);
-  return BigInt(value);
 }

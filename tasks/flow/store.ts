@@ -1,4 +1,4 @@
-import { parseKernel, type CodecChoice } from "@disp/core";
+import { parseKernel } from "@disp/core";
 import {
   imageIdHex,
   replicaNodes,
@@ -9,20 +9,22 @@ import {
 } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction, positiveInteger, readInput, required } from "../cli.js";
-import { idOption, openSession, withClient } from "./session.js";
+import { TaskInputError, cliAction, readInput } from "../cli.js";
+import { given } from "../option-specs.js";
+import { codecOption, oneOf, positive, required } from "../options.js";
+import { openSession, withClient } from "./session.js";
 
 interface StoreArgs {
   image: string | undefined;
-  community: string | undefined;
+  community: bigint;
   mode: string;
-  replicas: string | undefined;
+  replicas: number;
   kernel: string | undefined;
   codec: string;
-  timeout: string;
+  timeout: number;
   registry: string | undefined;
   ipfs: string | undefined;
-  from: string | undefined;
+  from: string;
   json: boolean;
 }
 
@@ -31,7 +33,7 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   const bytes = await readInput(required(args.image, "image"));
   const codec = codecOption(args.codec);
   const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
-  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const timeoutMs = positive(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
   const target = await targetOf(args, session, session.deployment.communityId);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
@@ -40,29 +42,23 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   printStored(result, bytes.length, args.json);
 });
 
-export function codecOption(value: string): CodecChoice {
-  if (value === "auto" || value === "png" || value === "jpeg") return value;
-  throw new TaskInputError(`--codec must be auto, png or jpeg, got "${value}"`);
-}
+const MODES = ["disp", "replicate"] as const;
 
 async function targetOf(
   args: StoreArgs,
   session: ChainContext,
   recordedCommunity: string | undefined,
 ): Promise<StoreTarget> {
-  if (args.mode === "disp") {
-    return { mode: "disp", communityId: idOption(args.community ?? recordedCommunity, "community") };
+  const mode = oneOf(args.mode, MODES, "mode");
+  const community =
+    given(args.community) ?? (recordedCommunity === undefined ? undefined : BigInt(recordedCommunity));
+  if (mode === "disp") {
+    if (community === undefined)
+      throw new TaskInputError("missing --community (none is recorded for this network by disp:devnet)");
+    return { mode, communityId: community };
   }
-  if (args.mode !== "replicate")
-    throw new TaskInputError(`--mode must be disp or replicate, got "${args.mode}"`);
-  const replicas = positiveInteger(required(args.replicas, "replicas"), "replicas");
-  const community = args.community ?? recordedCommunity;
-  const nodes = await replicaNodes(
-    session,
-    replicas,
-    community === undefined ? undefined : idOption(community, "community"),
-  );
-  return { mode: "replicate", nodes };
+  const replicas = positive(required(given(args.replicas), "replicas"), "replicas");
+  return { mode, nodes: await replicaNodes(session, replicas, community) };
 }
 
 export function printStored(result: StoreResult, sourceBytes: number, json: boolean): void {

@@ -2,19 +2,20 @@ import { parseKernel } from "@disp/core";
 import { updateImage } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction, positiveInteger, readInput, required } from "../cli.js";
-import { imageIdOption, openSession, withClient } from "./session.js";
-import { codecOption, printStored } from "./store.js";
+import { cliAction, readInput } from "../cli.js";
+import { codecOption, imageIdOption, positive, required } from "../options.js";
+import { openSession, withClient } from "./session.js";
+import { printStored } from "./store.js";
 
 interface UpdateArgs {
   id: string | undefined;
   image: string | undefined;
   kernel: string | undefined;
   codec: string;
-  timeout: string;
+  timeout: number;
   registry: string | undefined;
   ipfs: string | undefined;
-  from: string | undefined;
+  from: string;
   json: boolean;
 }
 
@@ -24,7 +25,7 @@ export default cliAction(async (args: UpdateArgs, hre: HardhatRuntimeEnvironment
   const bytes = await readInput(required(args.image, "image"));
   const codec = codecOption(args.codec);
   const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
-  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const timeoutMs = positive(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
     updateImage(client, imageId, bytes, { kernel, codec, timeoutMs, onProgress }),

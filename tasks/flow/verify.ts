@@ -2,25 +2,27 @@ import { verifyImage, imageIdHex } from "@disp/client";
 import { DispError } from "@disp/protocol";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { cliAction, positiveInteger, readInput } from "../cli.js";
-import { idOption, imageIdOption, openSession, withClient } from "./session.js";
+import { cliAction, readInput } from "../cli.js";
+import { given } from "../option-specs.js";
+import { imageIdOption, positive } from "../options.js";
+import { openSession, withClient } from "./session.js";
 
 interface VerifyArgs {
   id: string | undefined;
   file: string | undefined;
-  imageVersion: string | undefined;
-  timeout: string;
+  imageVersion: bigint;
+  timeout: number;
   registry: string | undefined;
   ipfs: string | undefined;
-  from: string | undefined;
+  from: string;
   json: boolean;
 }
 
 /** disp:verify — the evidence per slot, without rebuilding; exits non-zero unless every slot holds. */
 export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment) => {
   const imageId = imageIdOption(args.id, "id");
-  const version = args.imageVersion === undefined ? undefined : idOption(args.imageVersion, "image-version");
-  const timeoutMs = positiveInteger(args.timeout, "timeout") * 1000;
+  const version = given(args.imageVersion);
+  const timeoutMs = positive(args.timeout, "timeout") * 1000;
   const file = args.file === undefined ? undefined : await readInput(args.file);
   const session = await openSession(hre, args);
   const report = await withClient(hre, session, args.ipfs, (client, onProgress) =>

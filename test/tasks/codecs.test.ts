@@ -160,6 +160,19 @@ describe("disp:split --codec and disp:merge across codecs", function () {
       expect(existsSync(dir)).to.equal(false);
     });
 
+    it("disp:store refuses an unknown codec with the line disp:split prints", async () => {
+      const split = expectOneLineError(
+        await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--codec", "webp", "--out", work),
+        "TASK_INPUT",
+      );
+      const store = expectOneLineError(
+        await hardhat("disp:store", "--image", fixturePath("rocket.jpg"), "--codec", "webp"),
+        "TASK_INPUT",
+      );
+      expect(store).to.equal(split);
+      expect(split).to.include("auto, png, jpeg, file");
+    });
+
     it("--codec file refuses a file that is not an image", async () => {
       const text = join(work, "notes.txt");
       await writeFile(text, "not an image");

@@ -5,9 +5,10 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { pixelHash } from "@disp/protocol";
+import { DEFAULT_UNIXFS, pixelHash } from "@disp/protocol";
 import { decodeImage, parseManifest } from "@disp/core";
 
+import { dispTasks } from "../../tasks/index.js";
 import { fixturePath } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
 
@@ -96,6 +97,48 @@ describe("disp:split and disp:merge", function () {
     });
     expect(merge.stderr).to.match(/fragment 1 rejected: does not match its CID/);
     expect((await decodeImage(await readFile(out))).width).to.equal(600);
+  });
+
+  describe("options", () => {
+    it("--help says which options are required", async () => {
+      const split = await hardhat("disp:split", "--help");
+      expect(split.code, split.stderr).to.equal(0);
+      expect(split.stdout).to.match(/^ {2}--image +.*\(required\)$/m);
+      expect(split.stdout).to.match(/^ {2}--out +.*\(required\)$/m);
+      expect(split.stdout).to.match(/^ {2}--chunk-size +.*\(default: 262144\)$/m);
+      const merge = await hardhat("disp:merge", "--help");
+      expect(merge.stdout).to.match(/^ {2}--dir +.*\(required\)$/m);
+      expect(merge.stdout).to.match(/^ {2}--out +.*\(required\)$/m);
+    });
+
+    it("--chunk-size defaults to the chunk size of @disp/core", () => {
+      const split = dispTasks.find((definition) => definition.id.join(" ") === "disp:split");
+      const option = split !== undefined && "options" in split ? split.options.chunkSize : undefined;
+      expect(option?.defaultValue).to.equal(DEFAULT_UNIXFS.chunkSize);
+    });
+
+    it("--chunk-size is a Hardhat INT: anything else is Hardhat's error, without a stack trace", async () => {
+      const dir = join(work, "out");
+      const run = await hardhat(
+        "disp:split",
+        "--image",
+        fixturePath("coffee.png"),
+        "--out",
+        dir,
+        "--chunk-size",
+        "abc",
+      );
+      expect(run.code, run.stderr).to.equal(1);
+      expect(run.stderr).to.match(
+        /^Error HHE500: Invalid value "abc" for argument "chunkSize" of type "INT"$/m,
+      );
+      expect(run.stderr).to.not.match(/^\s+at /m);
+      expectOneLineError(
+        await hardhat("disp:split", "--image", fixturePath("coffee.png"), "--out", dir, "--chunk-size", "0"),
+        "TASK_INPUT",
+      );
+      expect(existsSync(dir)).to.equal(false);
+    });
   });
 
   describe("on bad input: one line on stderr, exit code 1, no output", () => {

@@ -23,7 +23,6 @@ export {
   codecOf,
   fileMatchesContentHash,
   fragmentExtension,
-  parseCodecChoice,
 } from "./registry.js";
 export { rebuildImage, type RebuildOptions, type RebuildResult } from "./png/rebuild.js";
 export { splitImageFile, type SplitImageOptions, type SplitImageResult } from "./png/split.js";

@@ -1,6 +1,5 @@
 import type { ManifestCodec } from "../manifest/schema.js";
 import type { Codec, CodecChoice, CodecName, SectionOf } from "./codec.js";
-import { CodecError } from "./errors.js";
 import { fileCodec } from "./file/index.js";
 import { jpegCodec } from "./jpeg/index.js";
 import { pngCodec } from "./png/index.js";
@@ -21,15 +20,6 @@ export function codecNamed<N extends CodecName>(name: N): Registry[N] {
 /** The codec that wrote a manifest's codec section. */
 export function codecOf(section: ManifestCodec): Codec {
   return codecNamed(section.name);
-}
-
-/** Parses a codec choice as a user types it: "auto" or a codec's name (CODEC_UNKNOWN otherwise). */
-export function parseCodecChoice(text: string): CodecChoice {
-  const choice = CODEC_CHOICES.find((name) => name === text.trim().toLowerCase());
-  if (choice === undefined) {
-    throw new CodecError("CODEC_UNKNOWN", `unknown codec "${text}": use one of ${CODEC_CHOICES.join(", ")}`);
-  }
-  return choice;
 }
 
 /** File name extension of a manifest's fragment files: png, jpg, or the replicated file's own. */
