@@ -152,7 +152,6 @@ console.log(
   `load average before: ${load()} (${cpus().length} cores; other work on the machine skews every figure)`,
 );
 console.log(`GLIBC_TUNABLES: ${process.env["GLIBC_TUNABLES"] ?? "(not set)"}`);
-console.log(`block store: ${process.env["DISP_BENCH_BLOCKSTORE"] ?? "pack"}`);
 console.log(`memory write speed, 64 MiB: ${JSON.stringify(memoryWriteRates())}`);
 try {
   // Warm up the code paths (JIT) before timing anything.

@@ -26,18 +26,6 @@ import { collectGarbage } from "./gc.js";
 import { importFile } from "./import.js";
 import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
 import { PackBlockstore } from "./pack-blockstore.js";
-import { LevelBlockstore } from "blockstore-level";
-import type { Blockstore } from "interface-blockstore";
-
-/** A block store the node opens and closes. */
-type NodeBlockstore = Blockstore & { open(): Promise<void>; close(): Promise<void> };
-
-/** bench:ipfs only: DISP_BENCH_BLOCKSTORE=level puts the blocks in blockstore-level instead. */
-function benchBlockstore(directory: string): NodeBlockstore {
-  return process.env["DISP_BENCH_BLOCKSTORE"] === "level"
-    ? new LevelBlockstore(join(directory, "blocks-level"))
-    : new PackBlockstore(join(directory, "blocks"));
-}
 import { PinRecords } from "./pins.js";
 
 export interface EmbeddedNodeOptions {
@@ -79,7 +67,7 @@ type HeliaNode = Helia & { libp2p: Libp2p };
 export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<IpfsNode> {
   const listen = [...(options.listen ?? LOOPBACK_LISTEN)];
   await mkdir(options.directory, { recursive: true });
-  const blockstore = benchBlockstore(options.directory);
+  const blockstore = new PackBlockstore(join(options.directory, "blocks"));
   const datastore = new ClosingFsDatastore(join(options.directory, "datastore"));
   await blockstore.open();
   try {
@@ -109,7 +97,7 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
 
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
 function offlineHelia(
-  blockstore: NodeBlockstore,
+  blockstore: PackBlockstore,
   datastore: ClosingFsDatastore,
   listen: string[],
 ): HeliaNode {
@@ -130,14 +118,14 @@ function offlineHelia(
   return withBitswap(withNet);
 }
 
-function publicHelia(blockstore: NodeBlockstore, datastore: ClosingFsDatastore, listen: string[]): HeliaNode {
+function publicHelia(blockstore: PackBlockstore, datastore: ClosingFsDatastore, listen: string[]): HeliaNode {
   return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
 }
 
 class EmbeddedNode implements IpfsNode {
   readonly peerId: string;
   readonly #helia: HeliaNode;
-  readonly #blockstore: NodeBlockstore;
+  readonly #blockstore: PackBlockstore;
   readonly #stores: { close(): Promise<void> }[];
   readonly #timeoutMs: number;
   readonly #concurrency: number;
@@ -148,7 +136,7 @@ class EmbeddedNode implements IpfsNode {
 
   constructor(
     helia: HeliaNode,
-    blockstore: NodeBlockstore,
+    blockstore: PackBlockstore,
     datastore: ClosingFsDatastore,
     options: EmbeddedNodeOptions,
   ) {
@@ -202,10 +190,7 @@ class EmbeddedNode implements IpfsNode {
           concurrency: this.#concurrency,
           maxBytes: options.maxBytes,
           stallMs: STALL_MS,
-          readInto:
-            held && blockstore instanceof PackBlockstore
-              ? (block, target) => blockstore.readInto(block, target)
-              : undefined,
+          readInto: held ? (block, target) => blockstore.readInto(block, target) : undefined,
         });
       }),
     );
