@@ -21,8 +21,9 @@ export interface CollectOptions {
  * Helia's own `gc()` keeps only what its per-block pin records name, and the embedded node's pins
  * are one record per root (see `PinRecords`), so the node routes Helia's `gc()` here instead.
  * Blocks are matched by multihash, as the stores key them: the raw and dag-pb CIDs of the same
- * bytes are one block. A block of a pinned DAG that is missing or not dag-pb is kept and not
- * followed; a dag-pb block that does not decode fails the collection before anything is deleted.
+ * bytes are one block. Under a pinned root, a missing block is skipped and a block of another
+ * codec is kept but not followed; a dag-pb block that does not decode fails the collection before
+ * anything is deleted.
  */
 export async function collectGarbage(
   blockstore: Blockstore,
