@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { createEmbeddedNode, isIpfsError, isLoopback } from "@disp/ipfs";
@@ -126,7 +127,7 @@ describe("embedded node", function () {
         expect(addresses).to.have.length(1);
         expect(isLoopback(addresses[0] ?? ""), addresses[0]).to.equal(true);
         // Bootstrap, mDNS and routing would act within the first seconds.
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        await sleep(3_000);
         expect(attempts).to.deep.equal([]);
         expect(udpSockets).to.equal(0);
         expect(await node.peers()).to.deep.equal([]);

@@ -1,7 +1,7 @@
 import { computeCid } from "@disp/protocol";
 import { expect } from "chai";
 
-import type { GetBlock } from "../../packages/ipfs/src/dag.js";
+import type { GetBlock } from "../../packages/ipfs/src/node.js";
 import { retryStalled } from "../../packages/ipfs/src/stall.js";
 
 /** A block source that never answers its first `lost` requests (as when bitswap loses a message). */

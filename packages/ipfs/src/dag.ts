@@ -3,8 +3,11 @@ import { createHash } from "node:crypto";
 import * as dagPb from "@ipld/dag-pb";
 import { UnixFS } from "ipfs-unixfs";
 import type { CID } from "multiformats/cid";
+import PQueue from "p-queue";
+import { equals } from "uint8arrays/equals";
 
 import { IpfsError, messageOf } from "./errors.js";
+import type { GetBlock } from "./node.js";
 import { retryStalled } from "./stall.js";
 
 /**
@@ -14,9 +17,6 @@ import { retryStalled } from "./stall.js";
  * blocks it imports: a flipped bit on disk would be served as content. So both node implementations
  * read through this walker, which accepts no byte it has not hashed.
  */
-
-/** Fetches one block's bytes (from the local store, or from peers). */
-export type GetBlock = (cid: CID, signal: AbortSignal) => Promise<Uint8Array>;
 
 const RAW = 0x55;
 const DAG_PB = 0x70;
@@ -39,13 +39,9 @@ export function verifyBlock(cid: CID, bytes: Uint8Array): void {
   assertReadable(cid);
   const { code, digest } = cid.multihash;
   const actual = code === SHA2_256 ? createHash("sha256").update(bytes).digest() : bytes;
-  if (!equalBytes(actual, digest)) {
+  if (!equals(actual, digest)) {
     throw new IpfsError("IPFS_INTEGRITY", `block ${cid} does not hash to its CID (${bytes.length} bytes)`);
   }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 interface FileNode {
@@ -118,7 +114,9 @@ export type ReadBlockInto = (cid: CID, target: Uint8Array, signal: AbortSignal) 
 async function walkFile(root: CID, getBlock: GetBlock, options: WalkOptions, sink: Sink): Promise<void> {
   const failure = new AbortController();
   const signal = AbortSignal.any([options.signal, failure.signal]);
-  const slot = semaphore(options.concurrency);
+  // FIFO with a concurrency cap: the same p-queue Helia and libp2p use for their own limits.
+  const queue = new PQueue({ concurrency: options.concurrency });
+  const slot = <T>(task: () => Promise<T>): Promise<T> => queue.add(task);
   const guard = options.stallMs === undefined ? undefined : retryStalled(getBlock, options.stallMs);
   const get = guard?.getBlock ?? getBlock;
 
@@ -240,21 +238,4 @@ export async function holdsFile(
     return true;
   };
   return holds(root);
-}
-
-/** Runs at most `limit` tasks at a time, in the order they asked. */
-function semaphore(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running < limit) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing task hands its slot over
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next === undefined) running--;
-      else next();
-    }
-  };
 }

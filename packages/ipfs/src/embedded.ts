@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -5,7 +6,7 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { withBitswap } from "@helia/bitswap";
-import type { Helia } from "@helia/interface";
+import type { GCOptions, Helia } from "@helia/interface";
 import { withLibp2pLight } from "@helia/libp2p";
 import { identify } from "@libp2p/identify";
 import { KEEP_ALIVE } from "@libp2p/interface";
@@ -13,6 +14,7 @@ import { tcp } from "@libp2p/tcp";
 import { ClosingFsDatastore } from "./closing-datastore.js";
 import { createHelia, createHeliaLight } from "helia";
 import type { Libp2p } from "libp2p";
+import createMortice, { type Mortice } from "mortice";
 import type { CID } from "multiformats/cid";
 
 import { parseMultiaddr } from "./address.js";
@@ -20,6 +22,7 @@ import { concatChunks as collect } from "./bytes.js";
 import { fetchFile, holdsFile, readFile } from "./dag.js";
 import { failed, withDeadline, type ReadOptions } from "./deadline.js";
 import { IpfsError, messageOf } from "./errors.js";
+import { collectGarbage } from "./gc.js";
 import { importFile } from "./import.js";
 import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
 import { PackBlockstore } from "./pack-blockstore.js";
@@ -98,7 +101,8 @@ function offlineHelia(
   datastore: ClosingFsDatastore,
   listen: string[],
 ): HeliaNode {
-  // No GC lock: this layer never runs Helia's garbage collector (see PinRecords).
+  // No cross-process GC lock: one process owns a node's directory (blocks/LOCK), and the node
+  // serialises its own garbage collection with its writes (see `EmbeddedNode.#collectGarbage`).
   const light = createHeliaLight({ blockstore, datastore, holdGcLock: false });
   const withNet = withLibp2pLight(light, {
     addresses: { listen },
@@ -126,6 +130,8 @@ class EmbeddedNode implements IpfsNode {
   readonly #timeoutMs: number;
   readonly #concurrency: number;
   readonly #pins: PinRecords;
+  /** Writes that a pin record will cover (add, pin) and reads hold it shared; a collection, alone. */
+  readonly #gcLock: Mortice;
   #stopped: Promise<void> | undefined;
 
   constructor(
@@ -141,6 +147,9 @@ class EmbeddedNode implements IpfsNode {
     this.#concurrency = options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY;
     this.peerId = helia.libp2p.peerId.toString();
     this.#pins = new PinRecords(helia.datastore);
+    this.#gcLock = createMortice({ name: `disp-gc-${randomUUID()}`, singleProcess: true });
+    // Helia's own gc() keeps only blocks its per-block pin records name: none of ours.
+    helia.gc = async (gcOptions) => this.#collectGarbage(gcOptions);
   }
 
   async add(
@@ -152,8 +161,11 @@ class EmbeddedNode implements IpfsNode {
     let root: CID;
     try {
       options.signal?.throwIfAborted();
-      root = await importFile(bytes, helia.blockstore, settings, BLOCK_WRITE_CONCURRENCY);
-      if (options.pin ?? true) await this.#pins.add(root);
+      root = await this.#outsideGc(options.signal, async () => {
+        const imported = await importFile(bytes, helia.blockstore, settings, BLOCK_WRITE_CONCURRENCY);
+        if (options.pin ?? true) await this.#pins.add(imported);
+        return imported;
+      });
     } catch (error) {
       if (options.signal?.aborted === true) throw new IpfsError("IPFS_ABORTED", "add: aborted by the caller");
       throw classifyHelia("add")(error);
@@ -164,18 +176,14 @@ class EmbeddedNode implements IpfsNode {
   /**
    * A file held here whole is read from the block store with each raw leaf read straight into the
    * result and verified there, instead of read into a buffer of its own and copied (measured on a
-   * 64 MiB file: 346–454 ms against 437–721). Otherwise blocks are fetched as they are walked.
-   * (Fetching first and then reading from the store was tried for bitswap reads: no faster.)
+   * 64 MiB file: 346–454 ms against 437–721). Otherwise blocks are fetched as they are walked:
+   * fetching a whole file first and then reading it from the store is no faster over bitswap.
    */
   async cat(cid: CID, options: CatOptions = {}): Promise<Uint8Array> {
     const getBlock = this.#getBlock();
     const blockstore = this.#blockstore;
-    return withDeadline(
-      `cat ${cid}`,
-      options,
-      this.#timeoutMs,
-      classifyHelia(`cat ${cid}`),
-      async (signal) => {
+    return withDeadline(`cat ${cid}`, options, this.#timeoutMs, classifyHelia(`cat ${cid}`), async (signal) =>
+      this.#outsideGc(signal, async () => {
         const held = await this.has(cid);
         return readFile(cid, getBlock, {
           signal,
@@ -184,23 +192,19 @@ class EmbeddedNode implements IpfsNode {
           stallMs: STALL_MS,
           readInto: held ? (block, target) => blockstore.readInto(block, target) : undefined,
         });
-      },
+      }),
     );
   }
 
   async pin(cid: CID, options: ReadOptions = {}): Promise<void> {
     const getBlock = this.#getBlock();
     if (await this.#pins.has(cid)) return;
-    await withDeadline(
-      `pin ${cid}`,
-      options,
-      this.#timeoutMs,
-      classifyHelia(`pin ${cid}`),
-      async (signal) => {
+    await withDeadline(`pin ${cid}`, options, this.#timeoutMs, classifyHelia(`pin ${cid}`), async (signal) =>
+      this.#outsideGc(signal, async () => {
         // Every block is fetched (from peers if need be) and verified before the pin is recorded.
         await fetchFile(cid, getBlock, { signal, concurrency: this.#concurrency, stallMs: STALL_MS });
         await this.#pins.add(cid);
-      },
+      }),
     );
   }
 
@@ -257,8 +261,36 @@ class EmbeddedNode implements IpfsNode {
     this.#stopped ??= (async () => {
       await this.#helia.stop();
       await Promise.all(this.#stores.map((store) => store.close()));
+      this.#gcLock.finalize();
     })();
     await this.#stopped;
+  }
+
+  /** Runs `work` with no garbage collection under way, so what it writes or reads stays. */
+  async #outsideGc<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    const release = await this.#gcLock.readLock({ signal });
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * What Helia's `gc()` runs on this node: with no add, pin or cat under way, deletes every block
+   * not reachable from a pinned root (ours, or one pinned through Helia's own `pins`).
+   */
+  async #collectGarbage(options: GCOptions = {}): Promise<void> {
+    const helia = this.#live();
+    const release = await this.#gcLock.writeLock({ signal: options.signal });
+    try {
+      await collectGarbage(this.#blockstore, await this.#pins.list(), {
+        signal: options.signal,
+        keep: async (cid) => helia.pins.isPinned(cid, { signal: options.signal }),
+      });
+    } finally {
+      release();
+    }
   }
 
   /** Reads a block through Helia: from the block store, or from connected peers over bitswap. */
@@ -267,10 +299,19 @@ class EmbeddedNode implements IpfsNode {
     return (block, signal) => collect(helia.blockstore.get(block, { signal }));
   }
 
+  static heliaOf(node: IpfsNode): Helia | undefined {
+    return #helia in node ? node.#helia : undefined;
+  }
+
   #live(): HeliaNode {
     if (this.#stopped !== undefined) throw new IpfsError("IPFS_STOPPED", `node ${this.peerId} is stopped`);
     return this.#helia;
   }
+}
+
+/** The Helia instance behind an embedded node, or undefined for any other node (tests reach its gc). */
+export function heliaOf(node: IpfsNode): Helia | undefined {
+  return EmbeddedNode.heliaOf(node);
 }
 
 function classifyHelia(what: string): (error: unknown) => IpfsError {

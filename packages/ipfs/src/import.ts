@@ -7,11 +7,9 @@ import { IpfsError } from "./errors.js";
 /**
  * Imports `bytes` as one UnixFS file into `blockstore` with `settings` (through `importerOptions()`,
  * the definition `computeCid()` uses too) and returns the root CID. `blockWriteConcurrency` blocks
- * are written at once; it does not change the CID.
- *
- * Tried and dropped: hashing leaves with WebCrypto on the thread pool (to use both cores) made a
- * 64 MiB add slower here (about 210 ms against 165 ms), as the hash jobs copy their input and queue
- * behind the block writes on the same four libuv threads.
+ * are written at once; it does not change the CID. Leaves are hashed on this thread: hashing them
+ * with WebCrypto on the thread pool copies their input and queues behind the block writes on the
+ * same libuv threads, which is slower (figures in docs/benchmarks.md).
  */
 export async function importFile(
   bytes: Uint8Array,

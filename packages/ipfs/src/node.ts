@@ -3,6 +3,9 @@ import type { CID } from "multiformats/cid";
 
 import type { ReadOptions } from "./deadline.js";
 
+/** Fetches one block's bytes (from the local store, or from peers). */
+export type GetBlock = (cid: CID, signal: AbortSignal) => Promise<Uint8Array>;
+
 export interface AddOptions {
   /** Keep the content pinned on this node (default true, as `ipfs add` does). */
   readonly pin?: boolean;

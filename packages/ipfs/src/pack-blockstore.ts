@@ -53,8 +53,8 @@ export interface PackBlockstoreOptions {
  *   is visible to `get` and `has` only once its write has completed, and a put or delete of a key
  *   waits for the write of that key in flight. A failed write is truncated away and fails every
  *   put in it.
- * - `delete` appends a tombstone; the space is not reclaimed (nothing in DISP deletes blocks yet:
- *   the node never garbage-collects).
+ * - `delete` appends a tombstone; the space is not reclaimed (only a garbage collection deletes
+ *   blocks, and a pack file keeps its bytes: compaction is not written).
  * - What a crash leaves at the end of a pack is cut off when the store opens; a damaged header
  *   anywhere else stops the open with `IPFS_INTEGRITY` rather than losing the blocks after it.
  *   Damaged block bytes are caught where every read is checked: the DAG reader re-hashes each

@@ -9,9 +9,9 @@ const NOTHING = new Uint8Array(0);
  * block of the DAG has been verified and stored.
  *
  * Helia's own pinning writes a record per block (a 64 MiB file: 257 file writes, plus a second
- * read of every block), which measured at more than twice the cost of the import itself. This
- * layer never runs Helia's garbage collector, so a block stays until it is deleted on purpose; a
- * future collector would mark the DAGs under these roots and sweep the rest.
+ * read of every block), which measured at more than twice the cost of the import itself. Helia's
+ * `gc()` sees only those per-block records, so the embedded node replaces it with a mark and sweep
+ * from these roots (`collectGarbage` in gc.ts).
  */
 export class PinRecords {
   readonly #datastore: Datastore;

@@ -1,4 +1,6 @@
-import type { GetBlock } from "./dag.js";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import type { GetBlock } from "./node.js";
 
 /** Pause between giving up on a stalled request and asking again, so the cancel goes out first. */
 const RETRY_PAUSE_MS = 100;
@@ -42,7 +44,7 @@ export function retryStalled(getBlock: GetBlock, stallMs: number): { getBlock: G
           return bytes;
         } catch (error) {
           if (signal.aborted || !current.signal.aborted) throw error;
-          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          await sleep(RETRY_PAUSE_MS, undefined, { signal }).catch(() => undefined);
           signal.throwIfAborted();
         }
       }
