@@ -62,8 +62,9 @@ module.exports = {
     {
       name: "only-hardhat-config-imports-tasks",
       severity: "error",
-      comment: "Tasks are entry points: nothing but hardhat.config.ts (and tasks themselves) imports them.",
-      from: { path: "^", pathNot: "^(hardhat\\.config\\.ts$|tasks/)" },
+      comment:
+        "Tasks are entry points: nothing but hardhat.config.ts, tasks themselves and their own unit tests (test/tasks/) imports them.",
+      from: { path: "^", pathNot: "^(hardhat\\.config\\.ts$|tasks/|test/tasks/)" },
       to: { path: "^tasks/" },
     },
     {
