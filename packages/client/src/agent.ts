@@ -1,3 +1,5 @@
+import { setTimeout as delay } from "node:timers/promises";
+
 import { sha256Hex } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
@@ -195,7 +197,8 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
             // The chain or the node may be down for a while: say so and try again next pass.
             if (!abort.signal.aborted) emit({ type: "error", reason: messageOf(error) });
           }
-          await sleep(pollIntervalMs, abort.signal);
+          // Stopping ends the wait at once.
+          await delay(pollIntervalMs, undefined, { signal: abort.signal }).catch(() => undefined);
         }
       })();
     },
@@ -204,18 +207,4 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       await loop;
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from "node:timers/promises";
+
 import { ClientError } from "./errors.js";
 import type { OnClientProgress } from "./progress.js";
 import type { Registry } from "./registry/index.js";
@@ -43,6 +45,7 @@ export async function awaitStorage(
           `had not confirmed storage: are those nodes' agents running and reachable?`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    // An abort ends the wait at once; the next pass reports it.
+    await delay(pollMs, undefined, { signal: options.signal }).catch(() => undefined);
   }
 }
