@@ -110,3 +110,5 @@ export {
 export * from "./jpeg/index.js";
 
 export * from "./codec/index.js";
+
+export * from "./parity/index.js";
