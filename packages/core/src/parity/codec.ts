@@ -8,7 +8,7 @@ import {
   parityParamsSchema,
   type ParityParams,
 } from "./scheme.js";
-import { WASM_RESULT_OK, instantiateWasm, type ReedSolomonWasm, type WasmSource } from "./wasm.js";
+import { instantiateWasm, type ReedSolomonWasm, type WasmSource } from "./wasm.js";
 
 /** The m parity shards of k data shards, and the record that rebuilds them. */
 export interface ParityResult {
@@ -90,7 +90,7 @@ class WasmParityCodec implements ParityCodec {
     }
     const buffer = new Uint8Array(shardLength * (k + m));
     dataShards.forEach((shard, i) => buffer.set(shard, i * shardLength));
-    this.#check(this.#rs.encode(buffer, k, m), "encode");
+    this.#rs.encode(buffer, k, m);
     const parity = Array.from({ length: m }, (_, p) =>
       buffer.slice((k + p) * shardLength, (k + p + 1) * shardLength),
     );
@@ -132,14 +132,11 @@ class WasmParityCodec implements ParityCodec {
     shards.forEach((shard, i) => {
       if (shard) buffer.set(shard, i * shardLength);
     });
-    this.#check(
-      this.#rs.reconstruct(
-        buffer,
-        k,
-        m,
-        shards.map((shard) => shard !== undefined),
-      ),
-      "reconstruct",
+    this.#rs.reconstruct(
+      buffer,
+      k,
+      m,
+      shards.map((shard) => shard !== undefined),
     );
     const data = shards.slice(0, k).map((shard, i) => {
       if (shard) return shard;
@@ -164,7 +161,7 @@ class WasmParityCodec implements ParityCodec {
     m: number,
     shardLength: number,
   ): void {
-    this.#check(this.#rs.encode(buffer, k, m), "encode");
+    this.#rs.encode(buffer, k, m);
     for (let p = 0; p < m; p++) {
       const given = shards[k + p];
       if (given === undefined) continue;
@@ -174,11 +171,6 @@ class WasmParityCodec implements ParityCodec {
         throw inconsistent(`${shardName(k + p, k)} disagrees with the other shards`);
       }
     }
-  }
-
-  #check(result: number, operation: string): void {
-    // Every input the library refuses is refused above first; reaching this is a bug.
-    if (result !== WASM_RESULT_OK) throw new Error(`reed-solomon-erasure ${operation} returned ${result}`);
   }
 }
 

@@ -1,26 +1,66 @@
-import { ReedSolomonErasure } from "@digitaldefiance/reed-solomon-erasure.wasm";
+/**
+ * Calls the library's WebAssembly binary (rust-rse reed-solomon-erasure, from
+ * @digitaldefiance/reed-solomon-erasure.wasm) directly rather than through the package's JS class:
+ * that class frees the shard-flags buffer after `reconstruct`, which the Rust side has already
+ * freed, and the double free corrupts the allocator, so every later `reconstruct` on the instance
+ * reads clobbered flags (it then refuses, or rebuilds the wrong shards). Here the flags are handed
+ * over and never freed by us, and the shard buffer is allocated once per instance and reused, as
+ * the allocator (wee_alloc) otherwise grows its heap on every call.
+ */
 
-/** The compiled library (Rust reed-solomon-erasure built to WebAssembly), as this package uses it. */
-export type ReedSolomonWasm = Pick<ReedSolomonErasure, "encode" | "reconstruct">;
+/** The part of the WebAssembly JS API used here (TypeScript declares it only in its DOM lib). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+type WasmExports = Record<string, unknown>;
+declare const WebAssembly: {
+  compile(bytes: ArrayBuffer | Uint8Array): Promise<object>;
+  Instance: new (module: object) => { readonly exports: WasmExports };
+  Memory: abstract new (...args: never[]) => WasmMemory;
+};
 
-/** The library's code for success; any other code after our own checks would be a bug. */
-export const WASM_RESULT_OK = ReedSolomonErasure.RESULT_OK;
+/** The binary's exports (wasm-bindgen ABI of the pinned version). */
+interface RsExports {
+  memory: WasmMemory;
+  encode(shards: number, length: number, dataShards: number, parityShards: number): number;
+  reconstruct(
+    shards: number,
+    length: number,
+    dataShards: number,
+    parityShards: number,
+    flags: number,
+    flagCount: number,
+  ): number;
+  __wbindgen_malloc(length: number): number;
+}
+
+/** The library's result code for success; any other after our own checks would be a bug. */
+const RESULT_OK = 0;
+
+/** An instance holding more than this is dropped after its call, so its memory can be freed. */
+const RETAINED_BYTES = 64 * 2 ** 20;
 
 /** Where the WebAssembly binary comes from when the default location does not fit (a bundler). */
 export type WasmSource = ArrayBuffer | Uint8Array | Response | Promise<Response>;
 
+/** Reed–Solomon over contiguous k + m shards of equal length, in place, as the library does it. */
+export interface ReedSolomonWasm {
+  /** Fills the last m shards with parity over the first k. */
+  encode(shards: Uint8Array, k: number, m: number): void;
+  /** Rebuilds the first k shards where `present[i]` is false, from the shards present. */
+  reconstruct(shards: Uint8Array, k: number, m: number, present: readonly boolean[]): void;
+}
+
 const WASM_SPECIFIER = "@digitaldefiance/reed-solomon-erasure.wasm/wasm";
 
 /**
- * Instantiates the library. By default the binary is found next to the package: read from disk in
- * Node (the package's own loader uses `__dirname`, which ES modules lack), fetched in a browser.
+ * Compiles the library. By default the binary is found next to the package: read from disk in Node
+ * (the package's own loader uses `__dirname`, which ES modules lack), fetched in a browser.
  */
 export async function instantiateWasm(source?: WasmSource): Promise<ReedSolomonWasm> {
-  const bytesOrResponse = source ?? (await defaultSource());
-  if (bytesOrResponse instanceof Promise || isResponse(bytesOrResponse)) {
-    return ReedSolomonErasure.fromResponse(bytesOrResponse);
-  }
-  return ReedSolomonErasure.fromBytes(bytesOrResponse);
+  const resolved = await (source ?? defaultSource());
+  const bytes = isResponse(resolved) ? await resolved.arrayBuffer() : resolved;
+  return new WasmReedSolomon(await WebAssembly.compile(bytes));
 }
 
 async function defaultSource(): Promise<ArrayBuffer | Uint8Array | Response> {
@@ -28,11 +68,61 @@ async function defaultSource(): Promise<ArrayBuffer | Uint8Array | Response> {
   if (url.protocol === "file:") {
     // Imported only here so that a browser bundle never needs node:fs.
     const { readFile } = await import("node:fs/promises");
-    return readFile(url);
+    return new Uint8Array(await readFile(url));
   }
   return fetch(url);
 }
 
-function isResponse(value: WasmSource): value is Response {
+function isResponse(value: ArrayBuffer | Uint8Array | Response): value is Response {
   return typeof Response !== "undefined" && value instanceof Response;
+}
+
+function isRsExports(exports: WasmExports): exports is WasmExports & RsExports {
+  return (
+    exports.memory instanceof WebAssembly.Memory &&
+    ["encode", "reconstruct", "__wbindgen_malloc"].every((name) => typeof exports[name] === "function")
+  );
+}
+
+class WasmReedSolomon implements ReedSolomonWasm {
+  readonly #module: object;
+  #current: { exports: RsExports; region: number; capacity: number } | undefined;
+
+  constructor(module: object) {
+    this.#module = module;
+  }
+
+  encode(shards: Uint8Array, k: number, m: number): void {
+    const shardLength = shards.length / (k + m);
+    this.#run(shards, k * shardLength, shards.length, (rs, region) => rs.encode(region, shards.length, k, m));
+  }
+
+  reconstruct(shards: Uint8Array, k: number, m: number, present: readonly boolean[]): void {
+    const shardLength = shards.length / (k + m);
+    this.#run(shards, 0, k * shardLength, (rs, region) => {
+      // Ownership of the flags passes to the Rust side, which frees them.
+      const flags = rs.__wbindgen_malloc(present.length);
+      new Uint8Array(rs.memory.buffer, flags, present.length).set(present.map((p) => (p ? 1 : 0)));
+      return rs.reconstruct(region, shards.length, k, m, flags, present.length);
+    });
+  }
+
+  /** Copies `shards` in, runs `call`, copies bytes [from, to) back out. */
+  #run(shards: Uint8Array, from: number, to: number, call: (rs: RsExports, region: number) => number): void {
+    const slot = this.#slot(shards.length);
+    this.#current = undefined; // a trap mid-call leaves the instance unusable: only a clean call returns it
+    new Uint8Array(slot.exports.memory.buffer, slot.region, shards.length).set(shards);
+    const result = call(slot.exports, slot.region);
+    if (result !== RESULT_OK) throw new Error(`reed-solomon-erasure returned ${result} for checked input`);
+    shards.set(new Uint8Array(slot.exports.memory.buffer, slot.region + from, to - from), from);
+    if (slot.capacity <= RETAINED_BYTES) this.#current = slot;
+  }
+
+  #slot(length: number): { exports: RsExports; region: number; capacity: number } {
+    if (this.#current && this.#current.capacity >= length) return this.#current;
+    const exports = new WebAssembly.Instance(this.#module).exports;
+    if (!isRsExports(exports)) throw new Error("reed-solomon-erasure binary lacks the expected exports");
+    const capacity = Math.max(length, 1024);
+    return { exports, region: exports.__wbindgen_malloc(capacity), capacity };
+  }
 }
