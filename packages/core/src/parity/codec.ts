@@ -8,7 +8,7 @@ import {
   parityParamsSchema,
   type ParityParams,
 } from "./scheme.js";
-import { instantiateWasm, type ReedSolomonWasm, type WasmSource } from "./wasm.js";
+import { instantiateWasm, type ReedSolomonWasm, type ShardBuffer, type WasmSource } from "./wasm.js";
 
 /** The m parity shards of k data shards, and the record that rebuilds them. */
 export interface ParityResult {
@@ -88,12 +88,11 @@ class WasmParityCodec implements ParityCodec {
         `${k + m} shards of ${shardLength} bytes exceed the ${MAX_PARITY_BYTES}-byte limit`,
       );
     }
-    const buffer = new Uint8Array(shardLength * (k + m));
-    dataShards.forEach((shard, i) => buffer.set(shard, i * shardLength));
-    this.#rs.encode(buffer, k, m);
-    const parity = Array.from({ length: m }, (_, p) =>
-      buffer.slice((k + p) * shardLength, (k + p + 1) * shardLength),
-    );
+    const parity = this.#rs.withShards(k, m, shardLength, (buffer) => {
+      dataShards.forEach((shard, i) => place(buffer.shard(i), shard));
+      buffer.encode();
+      return Array.from({ length: m }, (_, p) => buffer.shard(k + p).slice());
+    });
     return { params: { scheme: PARITY_SCHEME, k, m, shardLength, dataLengths }, parity };
   }
 
@@ -128,50 +127,48 @@ class WasmParityCodec implements ParityCodec {
     const given = shards.slice(0, k).filter((shard) => shard !== undefined);
     if (given.length === k) return given;
 
-    const buffer = new Uint8Array(shardLength * (k + m));
-    shards.forEach((shard, i) => {
-      if (shard) buffer.set(shard, i * shardLength);
+    return this.#rs.withShards(k, m, shardLength, (buffer) => {
+      shards.forEach((shard, i) => {
+        if (shard) place(buffer.shard(i), shard);
+      });
+      buffer.reconstruct(shards.map((shard) => shard !== undefined));
+      const data = shards.slice(0, k).map((shard, i) => {
+        if (shard) return shard;
+        const rebuilt = buffer.shard(i);
+        const length = dataLengths[i] ?? 0;
+        // The padding of a rebuilt shard is zero unless the shards used do not belong together.
+        if (rebuilt.subarray(length).some((byte) => byte !== 0)) {
+          throw inconsistent(`rebuilt ${shardName(i, k)} has non-zero padding`);
+        }
+        return rebuilt.slice(0, length);
+      });
+      // Fewer than m lost: more than k shards present, so the spare ones can be checked.
+      if (lost.length < m) checkSpareParity(buffer, shards, k, m);
+      return data;
     });
-    this.#rs.reconstruct(
-      buffer,
-      k,
-      m,
-      shards.map((shard) => shard !== undefined),
-    );
-    const data = shards.slice(0, k).map((shard, i) => {
-      if (shard) return shard;
-      const start = i * shardLength;
-      const end = start + (dataLengths[i] ?? 0);
-      // The padding of a rebuilt shard is zero unless the shards used do not belong together.
-      if (buffer.subarray(end, start + shardLength).some((byte) => byte !== 0)) {
-        throw inconsistent(`rebuilt ${shardName(i, k)} has non-zero padding`);
-      }
-      return buffer.slice(start, end);
-    });
-    // Fewer than m lost: more than k shards present, so the spare ones can be checked.
-    if (lost.length < m) this.#checkSpareParity(buffer, shards, k, m, shardLength);
-    return data;
   }
+}
 
-  /** With more than k shards present the rest must agree with the data rebuilt from the first k. */
-  #checkSpareParity(
-    buffer: Uint8Array,
-    shards: readonly (Uint8Array | undefined)[],
-    k: number,
-    m: number,
-    shardLength: number,
-  ): void {
-    this.#rs.encode(buffer, k, m);
-    for (let p = 0; p < m; p++) {
-      const given = shards[k + p];
-      if (given === undefined) continue;
-      const start = (k + p) * shardLength;
-      const computed = buffer.subarray(start, start + shardLength);
-      if (!equalBytes(given, computed)) {
-        throw inconsistent(`${shardName(k + p, k)} disagrees with the other shards`);
-      }
+/** With more than k shards present the rest must agree with the data rebuilt from the first k. */
+function checkSpareParity(
+  buffer: ShardBuffer,
+  shards: readonly (Uint8Array | undefined)[],
+  k: number,
+  m: number,
+): void {
+  buffer.encode();
+  for (let p = 0; p < m; p++) {
+    const given = shards[k + p];
+    if (given !== undefined && !equalBytes(given, buffer.shard(k + p))) {
+      throw inconsistent(`${shardName(k + p, k)} disagrees with the other shards`);
     }
   }
+}
+
+/** Writes a data shard into its slot, zero-padded: the slot holds whatever the last call left. */
+function place(slot: Uint8Array, shard: Uint8Array): void {
+  slot.set(shard);
+  slot.fill(0, shard.length);
 }
 
 function validParams(params: ParityParams): ParityParams {

@@ -43,12 +43,22 @@ const RETAINED_BYTES = 64 * 2 ** 20;
 /** Where the WebAssembly binary comes from when the default location does not fit (a bundler). */
 export type WasmSource = ArrayBuffer | Uint8Array | Response | Promise<Response>;
 
-/** Reed–Solomon over contiguous k + m shards of equal length, in place, as the library does it. */
-export interface ReedSolomonWasm {
+/**
+ * k + m shards of equal length in the library's memory, so shards are copied in and out once. Views
+ * from `shard` are valid until the next `encode` or `reconstruct` (either may grow the memory).
+ */
+export interface ShardBuffer {
+  shard(index: number): Uint8Array;
   /** Fills the last m shards with parity over the first k. */
-  encode(shards: Uint8Array, k: number, m: number): void;
+  encode(): void;
   /** Rebuilds the first k shards where `present[i]` is false, from the shards present. */
-  reconstruct(shards: Uint8Array, k: number, m: number, present: readonly boolean[]): void;
+  reconstruct(present: readonly boolean[]): void;
+}
+
+/** Reed–Solomon over GF(2^8) as the library computes it. */
+export interface ReedSolomonWasm {
+  /** Runs `work` over a buffer of k + m shards of `shardLength` bytes (contents undefined). */
+  withShards<T>(k: number, m: number, shardLength: number, work: (shards: ShardBuffer) => T): T;
 }
 
 const WASM_SPECIFIER = "@digitaldefiance/reed-solomon-erasure.wasm/wasm";
@@ -92,30 +102,27 @@ class WasmReedSolomon implements ReedSolomonWasm {
     this.#module = module;
   }
 
-  encode(shards: Uint8Array, k: number, m: number): void {
-    const shardLength = shards.length / (k + m);
-    this.#run(shards, k * shardLength, shards.length, (rs, region) => rs.encode(region, shards.length, k, m));
-  }
-
-  reconstruct(shards: Uint8Array, k: number, m: number, present: readonly boolean[]): void {
-    const shardLength = shards.length / (k + m);
-    this.#run(shards, 0, k * shardLength, (rs, region) => {
-      // Ownership of the flags passes to the Rust side, which frees them.
-      const flags = rs.__wbindgen_malloc(present.length);
-      new Uint8Array(rs.memory.buffer, flags, present.length).set(present.map((p) => (p ? 1 : 0)));
-      return rs.reconstruct(region, shards.length, k, m, flags, present.length);
+  withShards<T>(k: number, m: number, shardLength: number, work: (shards: ShardBuffer) => T): T {
+    const length = (k + m) * shardLength;
+    const slot = this.#slot(length);
+    // Only a call that ends normally gives the instance back: a trap would leave it unusable.
+    this.#current = undefined;
+    const { exports: rs, region } = slot;
+    const check = (result: number): void => {
+      if (result !== RESULT_OK) throw new Error(`reed-solomon-erasure returned ${result} for checked input`);
+    };
+    const result = work({
+      shard: (index) => new Uint8Array(rs.memory.buffer, region + index * shardLength, shardLength),
+      encode: () => check(rs.encode(region, length, k, m)),
+      reconstruct: (present) => {
+        // Ownership of the flags passes to the Rust side, which frees them.
+        const flags = rs.__wbindgen_malloc(present.length);
+        new Uint8Array(rs.memory.buffer, flags, present.length).set(present.map((p) => (p ? 1 : 0)));
+        check(rs.reconstruct(region, length, k, m, flags, present.length));
+      },
     });
-  }
-
-  /** Copies `shards` in, runs `call`, copies bytes [from, to) back out. */
-  #run(shards: Uint8Array, from: number, to: number, call: (rs: RsExports, region: number) => number): void {
-    const slot = this.#slot(shards.length);
-    this.#current = undefined; // a trap mid-call leaves the instance unusable: only a clean call returns it
-    new Uint8Array(slot.exports.memory.buffer, slot.region, shards.length).set(shards);
-    const result = call(slot.exports, slot.region);
-    if (result !== RESULT_OK) throw new Error(`reed-solomon-erasure returned ${result} for checked input`);
-    shards.set(new Uint8Array(slot.exports.memory.buffer, slot.region + from, to - from), from);
     if (slot.capacity <= RETAINED_BYTES) this.#current = slot;
+    return result;
   }
 
   #slot(length: number): { exports: RsExports; region: number; capacity: number } {
