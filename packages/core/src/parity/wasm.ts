@@ -2,10 +2,10 @@
  * Calls the library's WebAssembly binary (rust-rse reed-solomon-erasure, from
  * @digitaldefiance/reed-solomon-erasure.wasm) directly rather than through the package's JS class:
  * that class frees the shard-flags buffer after `reconstruct`, which the Rust side has already
- * freed, and the double free corrupts the allocator, so every later `reconstruct` on the instance
- * reads clobbered flags (it then refuses, or rebuilds the wrong shards). Here the flags are handed
- * over and never freed by us, and the shard buffer is allocated once per instance and reused, as
- * the allocator (wee_alloc) otherwise grows its heap on every call.
+ * freed, and the double free corrupts the allocator, so later `reconstruct` calls on the instance
+ * read clobbered flags and refuse ("too few shards present" with one shard lost). Here the flags
+ * are handed over and never freed by us, and the shard buffer is allocated once per instance and
+ * reused, as the allocator (wee_alloc) otherwise grows its heap on every call.
  */
 
 /** The part of the WebAssembly JS API used here (TypeScript declares it only in its DOM lib). */
