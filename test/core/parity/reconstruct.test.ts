@@ -113,6 +113,16 @@ describe("parity reconstruct", () => {
     expectSameShards(await reconstructData(params, withLost(data, parity, [0, 3])), data);
   });
 
+  it("rebuilds exactly call after call on one codec (the package's own JS class fails from its second reconstruct)", () => {
+    const data = unequalChunks("rocket.jpg", 4);
+    const { params, parity } = codec.encode(data, 1);
+    for (let round = 0; round < 3; round++) {
+      for (let lost = 0; lost < 5; lost++) {
+        expectSameShards(codec.reconstruct(params, withLost(data, parity, [lost])), data);
+      }
+    }
+  });
+
   it("stays exact on one codec across calls above and below the memory it keeps between calls", () => {
     const big = [pseudoRandomBytes(24 * 2 ** 20, 7), pseudoRandomBytes(24 * 2 ** 20 - 5, 8)];
     const small = unequalChunks("rocket.jpg", 4);
