@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
 import { expect } from "chai";
 
 import { createParityCodec, type ParityCodec } from "@disp/core";
@@ -49,6 +52,19 @@ describe("parity compatibility with klauspost/reedsolomon", () => {
 
   before(async () => {
     codec = await createParityCodec();
+  });
+
+  it("gives the same parity with the binary handed in as bytes or as a Response (how a bundle loads it)", async () => {
+    const coreRequire = createRequire(new URL("../../../packages/core/package.json", import.meta.url));
+    const bytes = new Uint8Array(
+      readFileSync(coreRequire.resolve("@digitaldefiance/reed-solomon-erasure.wasm/wasm")),
+    );
+    const vector = KLAUSPOST_VECTORS[1];
+    if (!vector) throw new Error("vector missing");
+    for (const wasm of [bytes, new Response(bytes, { headers: { "content-type": "application/wasm" } })]) {
+      const loaded = await createParityCodec({ wasm });
+      expect(loaded.encode(vectorData(vector.k), vector.m).parity.map(hex)).to.deep.equal(vector.parity);
+    }
   });
 
   for (const { k, m, parity } of KLAUSPOST_VECTORS) {

@@ -74,7 +74,15 @@ export async function instantiateWasm(source?: WasmSource): Promise<ReedSolomonW
 }
 
 async function defaultSource(): Promise<ArrayBuffer | Uint8Array | Response> {
-  const url = new URL(import.meta.resolve(WASM_SPECIFIER));
+  let url: URL;
+  try {
+    url = new URL(import.meta.resolve(WASM_SPECIFIER));
+  } catch (error) {
+    // A page without an import map (or a bundler that drops import.meta.resolve) cannot find it.
+    throw new Error(`cannot locate ${WASM_SPECIFIER}: pass its bytes or a fetch() as options.wasm`, {
+      cause: error,
+    });
+  }
   if (url.protocol === "file:") {
     // Imported only here so that a browser bundle never needs node:fs.
     const { readFile } = await import("node:fs/promises");
