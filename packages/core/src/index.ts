@@ -63,3 +63,5 @@ export type { OnProgress, ProgressEvent, ProgressPhase } from "./progress.js";
 export * from "./jpeg/index.js";
 
 export * from "./codec/index.js";
+
+export * from "./parity/index.js";
