@@ -1,11 +1,12 @@
-import { toBeHex, zeroPadValue, type ContractRunner, type ContractTransactionResponse } from "ethers";
+import type { ContractRunner, ContractTransactionResponse } from "ethers";
 
 import { ClientError } from "../errors.js";
 import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "../typechain/index.js";
 import type { Registry } from "./registry.js";
+import * as logs from "./logs.js";
+import type { Read } from "./logs.js";
 import { clientErrorOf } from "./reverts.js";
 import {
-  IMAGE_EVENTS,
   NODE_STATUSES,
   type ImageEvent,
   type ImageInfo,
@@ -36,6 +37,9 @@ export function checkRegistry(registry: Pick<Registry, "check">): Promise<void> 
 class ContractRegistry implements Registry {
   readonly address: string;
   readonly #contract: DispRegistry;
+
+  /** Runs a read through the revert decoding (handed to the log queries). */
+  readonly #reader: Read = (call) => this.#read(call);
 
   constructor(address: string, contract: DispRegistry) {
     this.address = address;
@@ -84,27 +88,8 @@ class ContractRegistry implements Registry {
     return this.#read(() => this.#contract.versionRoot(imageId, version));
   }
 
-  async versionEvent(imageId: bigint, version: bigint, fromBlock: number): Promise<VersionEvent | undefined> {
-    const contract = this.#contract;
-    const found = await this.#read(async () =>
-      version === 1n
-        ? (await contract.queryFilter(contract.filters.ImageRegistered(imageId), fromBlock)).map((log) => ({
-            log,
-            editor: log.args.owner,
-            manifestCid: log.args.manifestCid,
-          }))
-        : (await contract.queryFilter(contract.filters.VersionAdded(imageId, version), fromBlock)).map(
-            (log) => ({ log, editor: log.args.editor, manifestCid: log.args.manifestCid }),
-          ),
-    );
-    const event = found[0];
-    if (event === undefined) return undefined;
-    return {
-      editor: event.editor,
-      manifestCid: event.manifestCid,
-      blockNumber: event.log.blockNumber,
-      transactionHash: event.log.transactionHash,
-    };
+  versionEvent(imageId: bigint, version: bigint, fromBlock: number): Promise<VersionEvent | undefined> {
+    return logs.versionEvent(this.#contract, this.#reader, imageId, version, fromBlock);
   }
 
   async replicas(imageId: bigint): Promise<string[]> {
@@ -133,43 +118,12 @@ class ContractRegistry implements Registry {
     return this.#read(() => this.#contract.verifyFragment(imageId, version, fragment, digest, [...proof]));
   }
 
-  async storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]> {
-    const contract = this.#contract;
-    const logs = await this.#read(() =>
-      contract.queryFilter(contract.filters.StorageConfirmed(imageId, version), fromBlock),
-    );
-    return logs.map((log) => ({ node: log.args.node, slot: Number(log.args.slot) }));
+  storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]> {
+    return logs.storageReceipts(this.#contract, this.#reader, imageId, version, fromBlock);
   }
 
-  async imageEvents(imageId: bigint, fromBlock: number): Promise<ImageEvent[]> {
-    const provider = this.#provider();
-    const iface = this.#contract.interface;
-    const topics = IMAGE_EVENTS.map((name) => iface.getEvent(name).topicHash);
-    const logs = await this.#read(() =>
-      provider.getLogs({
-        address: this.address,
-        fromBlock,
-        toBlock: "latest",
-        topics: [topics, zeroPadValue(toBeHex(imageId), 32)],
-      }),
-    );
-    const events: ImageEvent[] = [];
-    for (const log of logs) {
-      const parsed = iface.parseLog(log);
-      const name = IMAGE_EVENTS.find((event) => event === parsed?.name);
-      if (parsed === null || name === undefined) continue;
-      events.push({
-        name,
-        args: parsed.fragment.inputs.map((input, i): { name: string; value: unknown } => ({
-          name: input.name,
-          value: parsed.args[i],
-        })),
-        blockNumber: log.blockNumber,
-        logIndex: log.index,
-        transactionHash: log.transactionHash,
-      });
-    }
-    return events;
+  imageEvents(imageId: bigint, fromBlock: number): Promise<ImageEvent[]> {
+    return logs.imageEvents(this.#contract, this.#reader, imageId, fromBlock);
   }
 
   registerImage(
@@ -236,14 +190,8 @@ class ContractRegistry implements Registry {
     };
   }
 
-  async lastPublishedAddresses(node: string, fromBlock: number): Promise<string[]> {
-    const contract = this.#contract;
-    const logs = await this.#read(async () => [
-      ...(await contract.queryFilter(contract.filters.NodeOptedIn(node), fromBlock)),
-      ...(await contract.queryFilter(contract.filters.NodeInfoUpdated(node), fromBlock)),
-    ]);
-    const last = logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
-    return last === undefined ? [] : [...last.args.multiaddrs];
+  lastPublishedAddresses(node: string, fromBlock: number): Promise<string[]> {
+    return logs.lastPublishedAddresses(this.#contract, this.#reader, node, fromBlock);
   }
 
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
@@ -258,12 +206,8 @@ class ContractRegistry implements Registry {
     return [...(await this.#read(() => this.#contract.communityMembers(communityId)))];
   }
 
-  async replacedMembers(communityId: bigint, fromBlock: number): Promise<string[]> {
-    const contract = this.#contract;
-    const logs = await this.#read(() =>
-      contract.queryFilter(contract.filters.CommunityMemberReplaced(communityId), fromBlock),
-    );
-    return logs.map((log) => log.args.previousNode);
+  replacedMembers(communityId: bigint, fromBlock: number): Promise<string[]> {
+    return logs.replacedMembers(this.#contract, this.#reader, communityId, fromBlock);
   }
 
   freeNodeCount(): Promise<bigint> {
@@ -293,62 +237,20 @@ class ContractRegistry implements Registry {
     return { ...transacted, newNode: String(event.getValue("newNode")) };
   }
 
-  async joinedCommunity(
-    communityId: bigint,
-    node: string,
-    fromBlock: number,
-    toBlock: number,
-  ): Promise<boolean> {
-    const contract = this.#contract;
-    return this.#read(
-      async () =>
-        (
-          await contract.queryFilter(
-            contract.filters.CommunityMemberAssigned(communityId, undefined, node),
-            fromBlock,
-            toBlock,
-          )
-        ).length > 0 ||
-        (
-          await contract.queryFilter(
-            contract.filters.CommunityMemberReplaced(communityId, undefined, node),
-            fromBlock,
-            toBlock,
-          )
-        ).length > 0,
-    );
+  joinedCommunity(communityId: bigint, node: string, fromBlock: number, toBlock: number): Promise<boolean> {
+    return logs.joinedCommunity(this.#contract, this.#reader, communityId, node, fromBlock, toBlock);
   }
 
-  async imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]> {
-    const contract = this.#contract;
-    const logs = await this.#read(() =>
-      contract.queryFilter(
-        contract.filters.ImageRegistered(undefined, undefined, communityId),
-        fromBlock,
-        toBlock,
-      ),
-    );
-    return logs.map((log) => log.args.imageId);
+  imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]> {
+    return logs.imagesRegisteredWith(this.#contract, this.#reader, communityId, fromBlock, toBlock);
   }
 
-  async versionsAddedWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<StoredVersion[]> {
-    const contract = this.#contract;
-    const logs = await this.#read(() =>
-      contract.queryFilter(
-        contract.filters.VersionAdded(undefined, undefined, communityId),
-        fromBlock,
-        toBlock,
-      ),
-    );
-    return logs.map((log) => ({ imageId: log.args.imageId, version: log.args.version }));
+  versionsAddedWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<StoredVersion[]> {
+    return logs.versionsAddedWith(this.#contract, this.#reader, communityId, fromBlock, toBlock);
   }
 
-  async replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
-    const contract = this.#contract;
-    const logs = await this.#read(() =>
-      contract.queryFilter(contract.filters.ReplicaAssigned(undefined, node), fromBlock, toBlock),
-    );
-    return logs.map((log) => log.args.imageId);
+  replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
+    return logs.replicaAssignments(this.#contract, this.#reader, node, fromBlock, toBlock);
   }
 
   blockNumber(): Promise<number> {
