@@ -8,7 +8,6 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 
 import {
-  composeContactSheet,
   decodeImage,
   formatKernel,
   merge,
@@ -17,8 +16,8 @@ import {
   recover,
   split,
   type RgbaImage,
-  type SheetPanel,
 } from "@disp/core";
+import { composeContactSheet, type SheetPanel } from "@disp/devkit";
 
 const { values } = parseArgs({
   options: {

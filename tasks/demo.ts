@@ -6,17 +6,16 @@ import {
   DEFAULT_DEFLATE_LEVEL,
   DEFAULT_PNG_FILTER,
   chooseColorType,
-  composeContactSheet,
   decodeImage,
   encodePng,
   formatKernel,
   parseKernel,
 } from "@disp/core";
 import { imageIdHex } from "@disp/client";
+import { composeContactSheet, runDemo, type DemoOutcome } from "@disp/devkit";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput, writeOutputs } from "./cli.js";
-import { runDemo, type DemoOutcome } from "./demo/scenario.js";
 import { progressBar } from "./progress-bar.js";
 
 interface DemoArgs {

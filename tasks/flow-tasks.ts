@@ -66,7 +66,7 @@ export const flowTasks: TaskDefinition[] = [
       description: "Image to store (default: $DISP_BENCH_IMAGE, else a 12-megapixel JPEG from a fixture)",
       ...optional,
     })
-    .setAction(() => import("../scripts/bench-flow.js"))
+    .setAction(() => import("./bench-flow.js"))
     .build(),
   task("disp:devnet", "Deploy to a local chain, start storage nodes with their agents and form a community")
     .addOption({ name: "nodes", description: "Community size (number of storage nodes)", defaultValue: "4" })

@@ -2,12 +2,12 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { chooseColorType, decodeImage, encodePng, isDispError } from "@disp/core";
+import { startWorld, type World } from "@disp/devkit";
 import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { DispRegistry } from "@disp/client";
 
-import { startWorld, type World } from "../../tasks/lib/world.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
 
 export const FIXTURES = join(import.meta.dirname, "..", "fixtures");

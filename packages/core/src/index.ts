@@ -1,7 +1,6 @@
-// Pure DISP codec: pooling split/merge/recovery, manifest, Merkle leaves, pixel hash, contact sheet.
+// Pure DISP codec: pooling split/merge/recovery, manifest, Merkle leaves, pixel hash.
 // No Hardhat, ethers or IPFS node imports: plain data in, data out.
 export {
-  ContactSheetError,
   DispError,
   ImageError,
   ManifestError,
@@ -44,17 +43,6 @@ export {
 export { split, type SplitResult } from "./pooling/split.js";
 export { merge } from "./pooling/merge.js";
 export { recover, type RecoveryResult } from "./pooling/recover.js";
-
-export {
-  DEFAULT_MAX_PANEL_WIDTH,
-  MAX_SHEET_WIDTH,
-  composeContactSheet,
-  planContactSheet,
-  type ContactSheetOptions,
-  type ContactSheetPlan,
-  type PanelPlacement,
-  type SheetPanel,
-} from "./contact-sheet.js";
 
 export { PIXEL_HASH_ALGORITHM, pixelHash, sha256Hex } from "./pixel-hash.js";
 export { psnr } from "./metrics.js";

@@ -1,4 +1,4 @@
-import type { RgbaImage } from "./image/types.js";
+import type { RgbaImage } from "@disp/core";
 
 /** Where one panel and its label go on the sheet; the panel rectangle excludes its border. */
 export interface PanelPlacement {

@@ -1,20 +1,16 @@
 import { expect } from "chai";
 
+import { decodeImage, merge, recover, split, type RgbaImage } from "@disp/core";
 import {
   ContactSheetError,
   MAX_SHEET_WIDTH,
   composeContactSheet,
-  decodeImage,
-  merge,
   planContactSheet,
-  recover,
-  split,
   type PanelPlacement,
-  type RgbaImage,
   type SheetPanel,
-} from "@disp/core";
+} from "@disp/devkit";
 
-import { fixtureBytes } from "./helpers.js";
+import { fixtureBytes } from "../core/helpers.js";
 
 /** Original, its 2x2 fragments, the exact merge and the recovery without fragment 1. */
 async function storyPanels(fixture: string): Promise<SheetPanel[]> {

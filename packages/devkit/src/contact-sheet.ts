@@ -1,11 +1,10 @@
 import { Jimp, loadFont, measureText, type JimpInstance } from "jimp";
 import { SANS_16_BLACK, SANS_16_WHITE, SANS_32_BLACK, SANS_32_WHITE } from "jimp/fonts";
 
+import { chooseColorType, DEFAULT_DEFLATE_LEVEL, encodePng, type RgbaImage } from "@disp/core";
+
 import { BORDER, layoutContactSheet, type ContactSheetPlan } from "./contact-sheet-layout.js";
 import { ContactSheetError } from "./errors.js";
-import type { RgbaImage } from "./image/types.js";
-import { chooseColorType, encodePng } from "./png/encode.js";
-import { DEFAULT_DEFLATE_LEVEL } from "./png/settings.js";
 
 export { MAX_SHEET_WIDTH, type ContactSheetPlan, type PanelPlacement } from "./contact-sheet-layout.js";
 
