@@ -38,7 +38,15 @@ export async function registeredImages(registry: DispRegistry): Promise<bigint[]
 export async function testWorld(size = 4): Promise<{ world: World; close: () => Promise<void> }> {
   const directory = await tempDir("flow");
   const connection = await network.create();
-  const world = await startWorld(connection, { directory, communitySize: size, fetchTimeoutMs: 5000 });
+  let world: World;
+  try {
+    world = await startWorld(connection, { directory, communitySize: size, fetchTimeoutMs: 5000 });
+  } catch (error) {
+    // startWorld stopped what it started; leave nothing else behind for the next file's tests.
+    await connection.close();
+    await removeDir(directory);
+    throw error;
+  }
   return {
     world,
     close: async () => {
