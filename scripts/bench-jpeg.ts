@@ -1,6 +1,6 @@
-// Benchmark of the JPEG coefficient codec on the 4000x3000 photo of makeJpegPhoto (@disp/devkit), against jimp
-// decoding the same file to pixels in the same run. Also the recovery PSNR on the fixture itself
-// with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
+// Benchmark of the JPEG coefficient codec on the 4000x3000 photo of devkit's makeJpegPhoto, against
+// jimp decoding the same file to pixels in the same run. Also the recovery PSNR on the fixture
+// itself with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
 //   pnpm bench:jpeg        (tsx scripts/bench-jpeg.ts)
 import { readFileSync } from "node:fs";
 
