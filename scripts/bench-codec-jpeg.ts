@@ -16,7 +16,7 @@ import {
   splitJpeg,
   type JpegKernel,
 } from "@disp/core";
-import { JPEG_PHOTO_FIXTURE, makeJpegPhoto } from "@disp/devkit";
+import { JPEG_PHOTO_FIXTURE, makeJpegPhoto } from "@disp/devkit/jpeg-photo";
 import { Jimp } from "jimp";
 
 export type JpegReport =

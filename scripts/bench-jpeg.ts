@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 
 import { mergeJpeg, psnr as corePsnr, recoverJpeg, splitJpeg } from "@disp/core";
-import { JPEG_PHOTO_FIXTURE, JPEG_PHOTO_HEIGHT, JPEG_PHOTO_WIDTH, makeJpegPhoto } from "@disp/devkit";
+import {
+  JPEG_PHOTO_FIXTURE,
+  JPEG_PHOTO_HEIGHT,
+  JPEG_PHOTO_WIDTH,
+  makeJpegPhoto,
+} from "@disp/devkit/jpeg-photo";
 import { Jimp } from "jimp";
 
 const WIDTH = JPEG_PHOTO_WIDTH;
