@@ -13,7 +13,9 @@ const ROCKET = join(import.meta.dirname, "..", "fixtures", "rocket.jpg");
 const CHAIN_STARTED = /Started HTTP and WebSocket JSON-RPC server at (http:\/\/127\.0\.0\.1:\d+)\//;
 
 describe("the flow's tasks, as a user runs them", function () {
-  this.timeout(300_000);
+  // Each `hardhat` run is a fresh process that loads Hardhat and its plugins: about 16 s each on a
+  // 2-core machine other work keeps busy (the devnet test below makes a dozen of them in 190 s).
+  this.timeout(600_000);
   let directory: string;
 
   before(async function () {
