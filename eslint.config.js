@@ -13,6 +13,7 @@ export default tseslint.config(
       "out/",
       ".disp/",
       "**/dist/",
+      ".dependency-cruiser.cjs",
     ],
   },
   js.configs.recommended,

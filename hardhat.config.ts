@@ -34,6 +34,9 @@ export default defineConfig({
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // A local chain elsewhere (another port when 8545 is taken, as in the tests):
+    // DISP_LOCAL_RPC_URL=http://127.0.0.1:8546 pnpm hardhat <task> --network local
+    local: { type: "http", chainType: "l1", url: configVariable("DISP_LOCAL_RPC_URL") },
     sepolia: {
       type: "http",
       chainType: "l1",

@@ -7,7 +7,19 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { pixelHash, type RgbaImage } from "@disp/protocol";
-import { chooseColorType, decodeImage, DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER, encodePng, merge, psnr, recover, split, type Fragment, type PngSettings } from "@disp/core";
+import {
+  chooseColorType,
+  decodeImage,
+  DEFAULT_DEFLATE_LEVEL,
+  DEFAULT_PNG_FILTER,
+  encodePng,
+  merge,
+  psnr,
+  recover,
+  split,
+  type Fragment,
+  type PngSettings,
+} from "@disp/core";
 
 export interface PipelineReport {
   width: number;

@@ -2,16 +2,22 @@
  * The JPEG half of bench-codec.ts, in its own child process: the coefficient codec (splitJpeg,
  * mergeJpeg, and the codec layer's encodeImageFile / rebuildImageFile with CIDs and verification)
  * against jimp decoding the same JPEG to pixels, interleaved in the same run. Prints one JSON line.
- *   generate <out>   writes the 4000x3000 photo of jpeg-photo.ts
+ *   generate <out>   writes the 4000x3000 photo of makeJpegPhoto (@disp/devkit)
  *   measure <file>   measures a JPEG (reports { supported: false } for one the codec cannot take)
  */
 import { readFile, writeFile } from "node:fs/promises";
 
-import { encodeImageFile, inspectJpeg, mergeJpeg, rebuildImageFile, sniffFormat, splitJpeg } from "@disp/core";
+import {
+  encodeImageFile,
+  inspectJpeg,
+  mergeJpeg,
+  rebuildImageFile,
+  sniffFormat,
+  splitJpeg,
+} from "@disp/core";
 import type { Kernel } from "@disp/protocol";
+import { JPEG_PHOTO_FIXTURE, makeJpegPhoto } from "@disp/devkit/jpeg-photo";
 import { Jimp } from "jimp";
-
-import { FIXTURE, makeJpegPhoto } from "./jpeg-photo.js";
 
 export type JpegReport =
   | { supported: false; reason: string }
@@ -52,7 +58,7 @@ async function measure(file: string): Promise<JpegReport> {
   const kernel = KERNEL;
 
   // Warm-up on the small fixture so the timed runs measure compiled code.
-  const fixture = new Uint8Array(await readFile(FIXTURE));
+  const fixture = new Uint8Array(await readFile(JPEG_PHOTO_FIXTURE));
   const small = await encodeImageFile(fixture, { kernel, codec: "jpeg" });
   await rebuildImageFile(
     small.manifest,

@@ -3,9 +3,9 @@
  * image (decode, split, fragment PNG encode, merge, recovery) next to two references measured in
  * the same run: a plain copy of a buffer the size of the RGBA pixels, and sharp decoding the same
  * file and encoding the whole image as PNG. Then the JPEG coefficient codec (keys `jpeg*`) on the
- * image if it is a JPEG the codec takes, else on the 4000 × 3000 JPEG photo of jpeg-photo.ts made in
- * the run, against jimp decoding that same JPEG (`jimpJpegDecodeMs`). The last stdout line is one
- * JSON object.
+ * image if it is a JPEG the codec takes, else on the 4000 × 3000 JPEG photo of devkit's
+ * makeJpegPhoto made in the run, against jimp decoding that same JPEG (`jimpJpegDecodeMs`). The last
+ * stdout line is one JSON object.
  *
  * Without --image a 12-megapixel PNG is generated in the run: by default a 8 × 6 mosaic of
  * astronaut.png (4096 × 3072, tiles mirrored so edges meet), which keeps a real photograph's detail

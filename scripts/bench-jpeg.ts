@@ -1,16 +1,20 @@
-// Benchmark of the JPEG coefficient codec on the 4000x3000 photo of jpeg-photo.ts, against jimp
-// decoding the same file to pixels in the same run. Also the recovery PSNR on the fixture itself
-// with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
+// Benchmark of the JPEG coefficient codec on the 4000x3000 photo of devkit's makeJpegPhoto, against
+// jimp decoding the same file to pixels in the same run. Also the recovery PSNR on the fixture
+// itself with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
 //   pnpm bench:jpeg        (tsx scripts/bench-jpeg.ts)
 import { readFileSync } from "node:fs";
 
 import { mergeJpeg, psnr as corePsnr, recoverJpeg, splitJpeg } from "@disp/core";
+import {
+  JPEG_PHOTO_FIXTURE,
+  JPEG_PHOTO_HEIGHT,
+  JPEG_PHOTO_WIDTH,
+  makeJpegPhoto,
+} from "@disp/devkit/jpeg-photo";
 import { Jimp } from "jimp";
 
-import { FIXTURE, PHOTO_HEIGHT, PHOTO_WIDTH, makeJpegPhoto } from "./jpeg-photo.js";
-
-const WIDTH = PHOTO_WIDTH;
-const HEIGHT = PHOTO_HEIGHT;
+const WIDTH = JPEG_PHOTO_WIDTH;
+const HEIGHT = JPEG_PHOTO_HEIGHT;
 const KERNEL = { height: 2, width: 2 };
 const RUNS = 3;
 
@@ -70,7 +74,7 @@ for (const side of [1, 3, 4, 8]) {
   ratioByKernel[`${side}x${side}`] = Math.round((bytes / source.length) * 10000) / 10000;
 }
 
-const fixture = new Uint8Array(readFileSync(FIXTURE));
+const fixture = new Uint8Array(readFileSync(JPEG_PHOTO_FIXTURE));
 const result = {
   width: WIDTH,
   height: HEIGHT,

@@ -8,7 +8,8 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 
 import { type RgbaImage } from "@disp/protocol";
-import { composeContactSheet, decodeImage, formatKernel, merge, parseKernel, psnr, recover, split, type SheetPanel } from "@disp/core";
+import { decodeImage, formatKernel, merge, parseKernel, psnr, recover, split } from "@disp/core";
+import { composeContactSheet, type SheetPanel } from "@disp/devkit";
 
 const { values } = parseArgs({
   options: {

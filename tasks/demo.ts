@@ -4,7 +4,6 @@ import { join, resolve } from "node:path";
 
 import {
   chooseColorType,
-  composeContactSheet,
   decodeImage,
   DEFAULT_DEFLATE_LEVEL,
   DEFAULT_PNG_FILTER,
@@ -13,10 +12,10 @@ import {
   parseKernel,
 } from "@disp/core";
 import { imageIdHex } from "@disp/client";
+import { composeContactSheet, runDemo, type DemoOutcome } from "@disp/devkit";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput, writeOutputs } from "./cli.js";
-import { runDemo, type DemoOutcome } from "./demo/scenario.js";
 import { progressBar } from "./progress-bar.js";
 
 interface DemoArgs {

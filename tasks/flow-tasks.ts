@@ -68,7 +68,7 @@ export const flowTasks: TaskDefinition[] = [
         "Image to store (default: $DISP_BENCH_IMAGE, else a 12-megapixel JPEG from a fixture)",
       ),
     )
-    .setAction(() => import("../scripts/bench-flow.js"))
+    .setAction(() => import("./bench-flow.js"))
     .build(),
   task("disp:devnet", "Deploy to a local chain, start storage nodes with their agents and form a community")
     .addOption({

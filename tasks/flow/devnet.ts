@@ -1,10 +1,10 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
+import { startWorld } from "@disp/devkit";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { TaskInputError, adviseHugePages, cliAction, untilInterrupted } from "../cli.js";
-import { startWorld } from "../lib/world.js";
 import { positive } from "../options.js";
 import { writeDeployment } from "./deployment.js";
 import { describeAgentEvent } from "./node-run.js";

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { startWorld, type World } from "../../tasks/lib/world.js";
+import { startWorld, type World } from "@disp/devkit";
 import { fixture } from "../flow/support.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
 import { countingProvider, type RpcCounts } from "./support/rpc-counter.js";

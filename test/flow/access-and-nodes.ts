@@ -11,9 +11,9 @@ import {
   verifyImage,
 } from "@disp/client";
 import { sha256Hex } from "@disp/protocol";
+import type { World } from "@disp/devkit";
 import { expect } from "chai";
 
-import type { World } from "../../tasks/lib/world.js";
 import { confirmedBy, expectCode, fixture, registeredImages, testWorld, variant } from "./support.js";
 
 describe("access, bad input, and the storage nodes over time", function () {

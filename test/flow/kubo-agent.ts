@@ -2,12 +2,12 @@ import { join } from "node:path";
 
 import { retrieveImage, storeImage, verifyImage } from "@disp/client";
 import { sha256Hex } from "@disp/protocol";
+import { startWorld, type World } from "@disp/devkit";
 import { CID, createKuboNode } from "@disp/ipfs";
 import { startKuboRpcTestServer, type KuboRpcTestServer } from "@disp/kubo-rpc-test-server";
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { startWorld, type World } from "../../tasks/lib/world.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
 import { fixture } from "./support.js";
 

@@ -9,10 +9,10 @@ import {
   verifyImage,
   type StoreResult,
 } from "@disp/client";
-import { CID, tamperWithStoredBlock, tampered } from "@disp/ipfs";
+import { embeddedBlockStore, tamperWithStoredBlock, tampered, type World } from "@disp/devkit";
+import { CID } from "@disp/ipfs";
 import { expect } from "chai";
 
-import type { World } from "../../tasks/lib/world.js";
 import { fixture, testWorld } from "./support.js";
 
 describe("the whole flow: store, retrieve, verify, versions", function () {
@@ -100,8 +100,10 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     const part = stored.parts[2];
     if (owner === undefined || node === undefined || part === undefined) throw new Error("setup");
     const bytes = await node.ipfs.cat(CID.parse(part.cid));
-    expect(await tamperWithStoredBlock(node.directory, bytes)).to.equal(1);
+    // Restored in the finally, so a failure here never leaves a tampered copy for the next test.
+    const tampering = await tamperWithStoredBlock(embeddedBlockStore(node.directory), bytes);
     try {
+      expect(tampering.copies).to.equal(1);
       const client = world.client(owner, await world.startIpfs("reader-tampered"));
       const result = await retrieveImage(client, stored.imageId, { timeoutMs: 3000 });
       expect(result.exact).to.equal(false);
@@ -118,7 +120,7 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
         await world.registry.verifyFragment(stored.imageId, 1n, 2, sha256Hex(tampered(bytes)), []),
       ).to.equal(false);
     } finally {
-      await tamperWithStoredBlock(node.directory, tampered(bytes));
+      await tampering.restore();
     }
   });
 

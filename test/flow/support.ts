@@ -3,12 +3,12 @@ import { join } from "node:path";
 
 import { isDispError } from "@disp/protocol";
 import { chooseColorType, decodeImage, encodePng } from "@disp/core";
+import { startWorld, type World } from "@disp/devkit";
 import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { startWorld, type World } from "../../tasks/lib/world.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
 
 export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
@@ -56,7 +56,15 @@ export async function confirmedBy(
 export async function testWorld(size = 4): Promise<{ world: World; close: () => Promise<void> }> {
   const directory = await tempDir("flow");
   const connection = await network.create();
-  const world = await startWorld(connection, { directory, communitySize: size, fetchTimeoutMs: 5000 });
+  let world: World;
+  try {
+    world = await startWorld(connection, { directory, communitySize: size, fetchTimeoutMs: 5000 });
+  } catch (error) {
+    // startWorld stopped what it started; leave nothing else behind for the next file's tests.
+    await connection.close();
+    await removeDir(directory);
+    throw error;
+  }
   connections.set(world, connection);
   return {
     world,

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
 import { DEFAULT_UNIXFS } from "@disp/protocol";
-import { createEmbeddedNode, createLocalNetwork, type IpfsNode, type LocalNetwork } from "@disp/ipfs";
+import { createLocalNetwork, type LocalNetwork } from "@disp/devkit";
+import { createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
 import { expect } from "chai";
 
 import { expectIpfsError } from "./support/behaviour.js";

@@ -11,9 +11,12 @@ import { removeDir, tempDir } from "../ipfs/support/files.js";
 import { expectOneLineError, hardhat, hardhatCli, lastJsonLine } from "./helpers.js";
 
 const ROCKET = join(import.meta.dirname, "..", "fixtures", "rocket.jpg");
+const CHAIN_STARTED = /Started HTTP and WebSocket JSON-RPC server at (http:\/\/127\.0\.0\.1:\d+)\//;
 
 describe("the flow's tasks, as a user runs them", function () {
-  this.timeout(300_000);
+  // Each `hardhat` run is a fresh process that loads Hardhat and its plugins: about 16 s each on a
+  // 2-core machine other work keeps busy (the devnet test below makes a dozen of them in 190 s).
+  this.timeout(600_000);
   let directory: string;
 
   before(async function () {
@@ -45,16 +48,19 @@ describe("the flow's tasks, as a user runs them", function () {
   });
 
   describe("against a local chain with disp:devnet", function () {
-    const port = "8545";
+    // The chain listens on a port the system picks (never 8545, which the user's own chain may
+    // hold); the tasks reach it as the `local` network, whose URL comes from DISP_LOCAL_RPC_URL.
+    const network = ["--network", "local"];
+    const urlBefore = process.env.DISP_LOCAL_RPC_URL;
     let chain: Started | undefined;
     let devnet: Started | undefined;
 
     before(async function () {
-      chain = await startUntil(["node", "--port", port, "--hostname", "127.0.0.1"], /Started HTTP/);
-      devnet = await startUntil(
-        ["disp:devnet", "--network", "localhost", "--dir", join(directory, "devnet")],
-        /serving/,
-      );
+      chain = await startUntil(["node", "--port", "0", "--hostname", "127.0.0.1"], CHAIN_STARTED);
+      const url = CHAIN_STARTED.exec(chain.output())?.[1];
+      if (url === undefined) throw new Error(`no URL in the chain's output: ${chain.output()}`);
+      process.env.DISP_LOCAL_RPC_URL = url; // inherited by every hardhat process started from here
+      devnet = await startUntil(["disp:devnet", ...network, "--dir", join(directory, "devnet")], /serving/);
     });
 
     after(async function () {
@@ -64,10 +70,11 @@ describe("the flow's tasks, as a user runs them", function () {
           await new Promise((resolve) => child.once("close", resolve));
         }
       }
+      if (urlBefore === undefined) delete process.env.DISP_LOCAL_RPC_URL;
+      else process.env.DISP_LOCAL_RPC_URL = urlBefore;
     });
 
     it("stores, retrieves, verifies and lists the history from other terminals", async function () {
-      const network = ["--network", "localhost"];
       const store = ["disp:store", ...network, "--image", ROCKET, "--ipfs", join(directory, "uploader")];
       const stored = await hardhat(...store, "--json");
       expect(stored.code, stored.stderr).to.equal(0);
@@ -125,7 +132,6 @@ describe("the flow's tasks, as a user runs them", function () {
     });
 
     it("lets an operator opt a node in and run its agent, and refuses community changes it may not make", async function () {
-      const network = ["--network", "localhost"];
       const operator = ["--from", "15", "--ipfs", join(directory, "operator")];
       const joined = await hardhat("disp:node:join", ...network, ...operator, "--json");
       expect(joined.code, joined.stderr).to.equal(0);

@@ -1,13 +1,7 @@
 // DISP's codecs: pooling split/merge/recovery on pixels, JPEG-native pooling on DCT coefficients,
 // whole-file replication, and the manifest's codec sections. Formats live in @disp/protocol.
 // No Hardhat, ethers or IPFS node imports: plain data in, data out.
-export {
-  ContactSheetError,
-  ImageError,
-  PoolingError,
-  type ImageErrorCode,
-  type PoolingErrorCode,
-} from "./errors.js";
+export { ImageError, PoolingError, type ImageErrorCode, type PoolingErrorCode } from "./errors.js";
 
 export {
   DEFAULT_MAX_PIXELS,
@@ -30,17 +24,6 @@ export {
 export { split, type SplitResult } from "./pooling/split.js";
 export { merge } from "./pooling/merge.js";
 export { recover, type RecoveryResult } from "./pooling/recover.js";
-
-export {
-  DEFAULT_MAX_PANEL_WIDTH,
-  MAX_SHEET_WIDTH,
-  composeContactSheet,
-  planContactSheet,
-  type ContactSheetOptions,
-  type ContactSheetPlan,
-  type PanelPlacement,
-  type SheetPanel,
-} from "./contact-sheet.js";
 
 export { psnr } from "./metrics.js";
 

@@ -6,7 +6,6 @@ export { IpfsError, isIpfsError, type IpfsErrorCode } from "./errors.js";
 export { isLoopback } from "./address.js";
 export { createEmbeddedNode, LOOPBACK_LISTEN, type EmbeddedNodeOptions } from "./embedded.js";
 export { createKuboNode, KUBO_MAX_CHILDREN_PER_NODE, type KuboClient, type KuboNodeOptions } from "./kubo.js";
-export { createLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "./network.js";
 export { LOCK_FILE } from "./dir-lock.js";
 export {
   DEFAULT_PACKS,
@@ -14,5 +13,4 @@ export {
   packFileName,
   type PackBlockstoreOptions,
 } from "./pack-blockstore.js";
-export { tamperWithStoredBlock, tampered } from "./tamper.js";
 export { currentMemorySetup, HUGE_PAGES_TUNABLE, hugePagesAdvice, type MemorySetup } from "./huge-pages.js";

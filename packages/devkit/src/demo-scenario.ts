@@ -1,4 +1,4 @@
-import { CID, isIpfsError, tamperWithStoredBlock, tampered } from "@disp/ipfs";
+import { CID, isIpfsError } from "@disp/ipfs";
 import { buildTree, merkleValues, proofFor, sha256Hex, type Kernel, type RgbaImage } from "@disp/protocol";
 import { parseManifest, psnr } from "@disp/core";
 import {
@@ -13,7 +13,8 @@ import {
 } from "@disp/client";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { startWorld, type World } from "../lib/world.js";
+import { embeddedBlockStore, tamperWithStoredBlock, tampered } from "./tamper.js";
+import { startWorld, type World } from "./world.js";
 
 export interface DemoOptions {
   readonly image: Uint8Array;
@@ -181,8 +182,8 @@ async function tamperStep(
     0,
     stored.parts[slot] === undefined ? 0 : Math.min(original.length, 262_144),
   );
-  const changed = await tamperWithStoredBlock(node.directory, block);
-  if (changed === 0) throw new Error(`no stored block of fragment ${slot} found on node ${slot}`);
+  const tampering = await tamperWithStoredBlock(embeddedBlockStore(node.directory), block);
+  if (tampering.copies === 0) throw new Error(`no stored block of fragment ${slot} found on node ${slot}`);
   options.say(`node of slot ${slot} now serves a tampered copy of fragment ${slot}`);
   let result: RetrieveResult;
   let ownCopyRefused: boolean;
@@ -199,7 +200,7 @@ async function tamperStep(
         (error: unknown) => isIpfsError(error, "IPFS_INTEGRITY"),
       );
   } finally {
-    await tamperWithStoredBlock(node.directory, tampered(block)); // flips the byte back
+    await tampering.restore();
   }
   const manifestBytes = await node.ipfs.cat(CID.parse(stored.manifestCid));
   const tree = buildTree(merkleValues(parseManifest(manifestBytes), manifestBytes));

@@ -1,11 +1,11 @@
-import { type RgbaImage } from "@disp/protocol";
 import { Jimp, loadFont, measureText, type JimpInstance } from "jimp";
 import { SANS_16_BLACK, SANS_16_WHITE, SANS_32_BLACK, SANS_32_WHITE } from "jimp/fonts";
 
+import { chooseColorType, DEFAULT_DEFLATE_LEVEL, encodePng } from "@disp/core";
+import type { RgbaImage } from "@disp/protocol";
+
 import { BORDER, layoutContactSheet, type ContactSheetPlan } from "./contact-sheet-layout.js";
 import { ContactSheetError } from "./errors.js";
-import { chooseColorType, encodePng } from "./png/encode.js";
-import { DEFAULT_DEFLATE_LEVEL } from "./png/settings.js";
 
 export { MAX_SHEET_WIDTH, type ContactSheetPlan, type PanelPlacement } from "./contact-sheet-layout.js";
 

@@ -14,7 +14,9 @@ import { createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import DispModule from "../../deploy/modules/Disp.js";
+// The world deploys through the same Ignition module users deploy with (the deploy module is the
+// fixture); it lives with the contracts at the repository root.
+import DispModule from "../../../deploy/modules/Disp.js";
 
 /** One storage node: an account, its IPFS node and its agent. */
 export interface StorageNode {

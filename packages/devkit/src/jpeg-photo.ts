@@ -4,13 +4,13 @@ import { readFileSync } from "node:fs";
 
 import { Jimp } from "jimp";
 
-export const FIXTURE = new URL("../test/fixtures/rocket.jpg", import.meta.url);
-export const PHOTO_WIDTH = 4000;
-export const PHOTO_HEIGHT = 3000;
+export const JPEG_PHOTO_FIXTURE = new URL("../../../test/fixtures/rocket.jpg", import.meta.url);
+export const JPEG_PHOTO_WIDTH = 4000;
+export const JPEG_PHOTO_HEIGHT = 3000;
 
 export async function makeJpegPhoto(): Promise<Uint8Array> {
-  const image = await Jimp.read(readFileSync(FIXTURE));
-  image.resize({ w: PHOTO_WIDTH, h: PHOTO_HEIGHT });
+  const image = await Jimp.read(readFileSync(JPEG_PHOTO_FIXTURE));
+  image.resize({ w: JPEG_PHOTO_WIDTH, h: JPEG_PHOTO_HEIGHT });
   const data = image.bitmap.data;
   let seed = 0x9e3779b9;
   for (let i = 0; i < data.length; i++) {

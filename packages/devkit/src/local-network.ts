@@ -1,8 +1,6 @@
 import { join } from "node:path";
 
-import { createEmbeddedNode, type EmbeddedNodeOptions } from "./embedded.js";
-import { IpfsError } from "./errors.js";
-import type { IpfsNode } from "./node.js";
+import { createEmbeddedNode, IpfsError, type EmbeddedNodeOptions, type IpfsNode } from "@disp/ipfs";
 
 export interface LocalNetworkOptions extends Omit<EmbeddedNodeOptions, "directory"> {
   /** Node i keeps its state in `<directory>/node-<i>`, so a network restarted there keeps its peer ids. */

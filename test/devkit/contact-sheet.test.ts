@@ -1,20 +1,17 @@
 import { expect } from "chai";
 
 import { type RgbaImage } from "@disp/protocol";
+import { decodeImage, merge, recover, split } from "@disp/core";
 import {
-  composeContactSheet,
   ContactSheetError,
-  decodeImage,
+  composeContactSheet,
   MAX_SHEET_WIDTH,
-  merge,
   planContactSheet,
-  recover,
-  split,
   type PanelPlacement,
   type SheetPanel,
-} from "@disp/core";
+} from "@disp/devkit";
 
-import { fixtureBytes } from "./helpers.js";
+import { fixtureBytes } from "../core/helpers.js";
 
 /** Original, its 2x2 fragments, the exact merge and the recovery without fragment 1. */
 async function storyPanels(fixture: string): Promise<SheetPanel[]> {

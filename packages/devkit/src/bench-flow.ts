@@ -1,14 +1,12 @@
 /**
- * `pnpm bench:flow [--image <file>]` (the task disp:bench:flow; `DISP_BENCH_IMAGE=<file>` works too):
- * the whole product against the classic way, in one run over the same 4 embedded storage nodes on
- * the in-process network. Default image: the 12-megapixel JPEG of scripts/jpeg-photo.ts.
+ * The flow benchmark behind `pnpm bench:flow` (the task disp:bench:flow): the whole product against
+ * the classic way, in one run over the same 4 embedded storage nodes on one network connection.
  * - DISP: a fresh user node stores the image with the community; the uploader's node is stopped;
  *   a fresh reader node that never saw the upload retrieves it (bit-exact, content hash checked);
  * - full replication of the same file on the 4 nodes, stored and read likewise;
  * - plain IPFS: add the file to one fresh node, `cat` it from another fresh node connected to it.
  * Store times run from the call to the last storage receipt on chain; retrieve times from the call
- * to the rebuilt, verified file. Progress lines go to stderr; the last stdout line is one JSON object.
- * Where the store time goes (per onProgress phase) rides in the JSON as `*PhasesMs`.
+ * to the rebuilt, verified file. Where the store time goes (per onProgress phase) is in `*PhasesMs`.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -24,22 +22,17 @@ import {
   type StoreTarget,
 } from "@disp/client";
 import { sha256Hex } from "@disp/protocol";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NetworkConnection } from "hardhat/types/network";
 
-import { cliAction, readInput } from "../tasks/cli.js";
-import { startWorld, type World } from "../tasks/lib/world.js";
-import { makeJpegPhoto } from "./jpeg-photo.js";
-import { phaseTimer, type PhaseTimes } from "./lib/phase-timer.js";
-
-interface BenchArgs {
-  image: string | undefined;
-}
+import { phaseTimer, type PhaseTimes } from "./phase-timer.js";
+import { startWorld, type World } from "./world.js";
 
 const NODES = 4;
 /** The goal of issue 5: DISP at most this many times slower than full replication. */
 const MAX_RATIO = 3;
 
-const say = (line: string) => console.error(`• ${line}`);
+type Say = (line: string) => void;
+
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 interface Measured<T> {
@@ -69,7 +62,12 @@ interface Round {
  * nodes, then retrieves it as another account on another fresh node. The read grant is outside the
  * timings: it is the owner's business, not part of either path.
  */
-async function storeThenRetrieve(world: World, image: Uint8Array, target: StoreTarget): Promise<Round> {
+async function storeThenRetrieve(
+  world: World,
+  image: Uint8Array,
+  target: StoreTarget,
+  say: Say,
+): Promise<Round> {
   const [owner, reader] = world.users;
   if (owner === undefined || reader === undefined) throw new Error("the network needs two user accounts");
   const uploader = await world.startIpfs(`${target.mode}-uploader`);
@@ -96,7 +94,7 @@ async function storeThenRetrieve(world: World, image: Uint8Array, target: StoreT
 }
 
 /** Plain IPFS, no chain and no agents: add on one fresh node, read from another connected to it. */
-async function plain(world: World, image: Uint8Array) {
+async function plain(world: World, image: Uint8Array, say: Say) {
   const adder = await world.startIpfs("plain-adder");
   const reader = await world.startIpfs("plain-reader");
   let started = performance.now();
@@ -116,11 +114,11 @@ async function plain(world: World, image: Uint8Array) {
   return { addMs, connectMs, catMs, exact };
 }
 
-async function measure(world: World, image: Uint8Array) {
-  const disp = await storeThenRetrieve(world, image, { mode: "disp", communityId: world.communityId });
+async function measure(world: World, image: Uint8Array, say: Say) {
+  const disp = await storeThenRetrieve(world, image, { mode: "disp", communityId: world.communityId }, say);
   const replicas = world.nodes.map((node) => node.account.address);
-  const replicate = await storeThenRetrieve(world, image, { mode: "replicate", nodes: replicas });
-  const raw = await plain(world, image);
+  const replicate = await storeThenRetrieve(world, image, { mode: "replicate", nodes: replicas }, say);
+  const raw = await plain(world, image, say);
   const storeRatio = disp.store.ms / replicate.store.ms;
   const retrieveRatio = disp.retrieve.ms / replicate.retrieve.ms;
   const storedBytesRatio = disp.store.value.storedBytes / image.length;
@@ -152,36 +150,32 @@ async function measure(world: World, image: Uint8Array) {
   };
 }
 
-/** disp:bench:flow — see the file comment. */
-export default cliAction(async (args: BenchArgs, hre: HardhatRuntimeEnvironment) => {
-  const imagePath = args.image ?? process.env.DISP_BENCH_IMAGE;
-  say(
-    imagePath === undefined
-      ? "making the 12-megapixel JPEG from test/fixtures/rocket.jpg"
-      : `image: ${imagePath}`,
-  );
-  const image = imagePath === undefined ? await makeJpegPhoto() : await readInput(imagePath);
+/** What benchFlow measured; `exact`, `replicateExact` and `plainExact` say whether the reads were right. */
+export type FlowBenchResult = Awaited<ReturnType<typeof measure>>;
+
+/**
+ * Deploys the registry on `connection`, starts 4 storage nodes with their agents in a temporary
+ * directory (removed afterwards), and measures the three ways of storing and reading `image`.
+ * Progress lines go to `say`.
+ */
+export async function benchFlow(
+  connection: NetworkConnection,
+  image: Uint8Array,
+  say: Say,
+): Promise<FlowBenchResult> {
   const directory = await mkdtemp(join(tmpdir(), "disp-bench-flow-"));
   try {
-    const connection = await hre.network.create();
     say(`deploying and starting ${NODES} storage nodes with their agents (source ${image.length} bytes)`);
     const world = await startWorld(connection, { directory, communitySize: NODES });
-    let result: Awaited<ReturnType<typeof measure>>;
     try {
-      result = await measure(world, image);
+      return await measure(world, image, say);
     } finally {
       await world.stop();
-      await connection.close();
     }
-    if (!result.exact || !result.replicateExact || !result.plainExact) {
-      say("a retrieval was NOT exact: the timings below do not describe a correct read");
-      process.exitCode = 1;
-    }
-    console.log(JSON.stringify(result));
   } finally {
     await removeDirectory(directory);
   }
-});
+}
 
 /**
  * Removes the nodes' directory. An embedded node's stop() resolves while libp2p may still write a

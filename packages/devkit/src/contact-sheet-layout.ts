@@ -1,3 +1,5 @@
+import type { RgbaImage } from "@disp/protocol";
+
 /** Where one panel and its label go on the sheet; the panel rectangle excludes its border. */
 export interface PanelPlacement {
   readonly label: string;
@@ -152,4 +154,3 @@ function fit(text: string, limit: number, measure: (text: string) => number): st
   while (kept > 0 && measure(`${text.slice(0, kept)}...`) > limit) kept--;
   return `${text.slice(0, kept)}...`;
 }
-import { type RgbaImage } from "@disp/protocol";
