@@ -123,8 +123,27 @@ describe("the flow's tasks, as a user runs them", function () {
         await hardhat("disp:retrieve", ...network, "--id", imageId, "--from", "19", ...reader),
         "CLIENT_NO_READ_GRANT",
       );
+      // --account takes an account index as --from does: 19 is granted and can then read.
+      expectOneLineError(
+        await hardhat("disp:grant", ...network, "--id", imageId, "--account", "bob", "--json"),
+        "TASK_INPUT",
+      );
       const granted = await hardhat("disp:grant", ...network, "--id", imageId, "--account", "19", "--json");
-      expectOneLineError(granted, "CLIENT_INVALID_INPUT");
+      expect(granted.code, granted.stderr).to.equal(0);
+      const grantedOut = join(directory, "granted.jpg");
+      const readBack = await hardhat(
+        "disp:retrieve",
+        ...network,
+        "--id",
+        imageId,
+        "--from",
+        "19",
+        "--out",
+        grantedOut,
+        ...reader,
+      );
+      expect(readBack.code, readBack.stderr).to.equal(0);
+      expect(sha256Hex(await readFile(grantedOut))).to.equal(sha256Hex(await readFile(ROCKET)));
       expectOneLineError(
         await hardhat("disp:store", ...network, "--image", join(directory, "missing.png")),
         "TASK_INPUT",
