@@ -175,8 +175,8 @@ const SIDES = 5;
 
 /**
  * Interpolates along one axis, linearly between the nearest known pixels at distances dn (before)
- * and dp (after), or takes the lone neighbour at a border. (Catmull-Rom cubic through the next
- * known pixels was tried: within ±0.4 dB on the fixtures, so the simpler linear form stays.)
+ * and dp (after), or takes the lone neighbour at a border. Linear, because a Catmull-Rom cubic
+ * through the next known pixels gains nothing measurable (within ±0.4 dB on the fixtures).
  */
 function axis(out: Uint32Array, at: number, step: number, dn: number, dp: number, into: Float64Array): void {
   into[SIDES] = (dn > 0 ? 1 : 0) + (dp > 0 ? 1 : 0);
