@@ -11,6 +11,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 
 import { createParityCodec } from "@disp/core";
+import { pseudoRandomBytes } from "@disp/devkit/random";
 
 const { values } = parseArgs({
   options: {
@@ -25,18 +26,6 @@ const m = Number(values.m);
 const shardBytes = Math.round(Number(values["shard-mib"]) * 2 ** 20);
 const rounds = Number(values.rounds);
 const REPEATS = 4; // calls per timed round, so a round is well above timer resolution
-
-function pseudoRandom(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    out[i] = state & 255;
-  }
-  return out;
-}
 
 interface Sample {
   wallMs: number;
@@ -58,7 +47,7 @@ function median(values: number[]): number {
 }
 
 const codec = await createParityCodec();
-const data = Array.from({ length: k }, (_, i) => pseudoRandom(shardBytes, i + 1));
+const data = Array.from({ length: k }, (_, i) => pseudoRandomBytes(shardBytes, i + 1));
 const whole = new Uint8Array(k * shardBytes);
 data.forEach((shard, i) => whole.set(shard, i * shardBytes));
 const copy = new Uint8Array(whole.length);

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+import { pseudoRandomBytes } from "@disp/devkit/random";
 import type { RgbaImage } from "@disp/protocol";
+
+export { pseudoRandomBytes };
 
 /** Every fixture photograph (copied from ../shared/fixtures, see test/fixtures/LICENSES.md). */
 export const FIXTURES = ["astronaut.png", "camera.png", "chelsea.png", "coffee.png", "rocket.jpg"] as const;
@@ -12,20 +15,6 @@ export function fixturePath(name: string): string {
 
 export function fixtureBytes(name: string): Uint8Array {
   return readFileSync(fixturePath(name));
-}
-
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-export function pseudoRandomBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    out[i] = state & 255;
-  }
-  return out;
 }
 
 /** An RGBA image of random pixels (alpha included). */
