@@ -14,10 +14,30 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `hardhat <args>` as a user would, in the project root. */
+/**
+ * The environment of a user at a terminal: without the variables by which Hardhat recognises a CI
+ * service (it then prints a stack trace under each of its own errors).
+ */
+const CI_MARKERS = new Set([
+  "CI",
+  "CONTINUOUS_INTEGRATION",
+  "BUILD_NUMBER",
+  "RUN_ID",
+  "GITHUB_ACTIONS",
+  "NOW",
+  "DEPLOYMENT_ID",
+  "CODEBUILD_BUILD_NUMBER",
+]);
+const userEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !CI_MARKERS.has(name)));
+
+/** Runs `hardhat <args>` as a user would, at a terminal in the project root. */
 export function hardhat(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [hardhatCli, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: userEnv(),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -111,7 +111,7 @@ describe("disp:split and disp:merge", function () {
       expect(merge.stdout).to.match(/^ {2}--out +.*\(required\)$/m);
     });
 
-    it("--chunk-size defaults to the chunk size of @disp/core", () => {
+    it("--chunk-size defaults to the chunk size of @disp/protocol", () => {
       const split = dispTasks.find((definition) => definition.id.join(" ") === "disp:split");
       const option = split !== undefined && "options" in split ? split.options.chunkSize : undefined;
       expect(option?.defaultValue).to.equal(DEFAULT_UNIXFS.chunkSize);
