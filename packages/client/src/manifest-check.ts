@@ -1,4 +1,4 @@
-import { buildTree, merkleValues } from "@disp/protocol";
+import { buildTree, MAX_MANIFEST_BYTES, merkleValues } from "@disp/protocol";
 import { parseManifest, type Manifest } from "@disp/core";
 import type { IpfsNode } from "@disp/ipfs";
 import type { CID } from "multiformats/cid";
@@ -68,5 +68,3 @@ async function fetchManifestBytes(
   }
 }
 
-/** Manifests are small JSON documents; a larger "manifest" is refused before it is read whole. */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;

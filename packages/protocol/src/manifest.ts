@@ -14,8 +14,11 @@ export const MANIFEST_SCHEMA = "disp/manifest@2";
 export const MANIFEST_SCHEMAS = ["disp/manifest@1", MANIFEST_SCHEMA] as const;
 export type ManifestSchemaName = (typeof MANIFEST_SCHEMAS)[number];
 
-/** A manifest is one raw block: nothing bigger is fetched or parsed. */
-export const MAX_MANIFEST_BYTES = 1_048_576;
+/**
+ * The largest manifest fetched or parsed: a JPEG's layout carries its original header and trailer
+ * (EXIF, ICC profiles, a phone's appended preview), so a manifest can reach megabytes.
+ */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 const HEX32 = /^0x[0-9a-f]{64}$/;
 /** Typed as the 0x-hex the hashing helpers return, so a digest read back is a bytes32 again. */
