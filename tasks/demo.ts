@@ -8,8 +8,10 @@ import {
   DEFAULT_DEFLATE_LEVEL,
   DEFAULT_PNG_FILTER,
   encodePng,
+  FORMAT_EXTENSIONS,
   formatKernel,
   parseKernel,
+  sniffFormat,
 } from "@disp/core";
 import { imageIdHex } from "@disp/client";
 import { composeContactSheet, runDemo, type DemoOutcome } from "@disp/devkit";
@@ -79,7 +81,6 @@ async function writePictures(
   kernel: string,
 ): Promise<string[]> {
   const extension = outcome.exact.extension;
-  const fragmentExtension = outcome.stored.codec === "jpeg" ? "jpg" : "png";
   const original = await decodeImage(image);
   const fragmentPixels = await Promise.all(outcome.fragments.map((bytes) => decodeImage(bytes)));
   const sheet = await composeContactSheet(
@@ -96,7 +97,7 @@ async function writePictures(
   );
   const files = [
     ...outcome.fragments.map((bytes, i) => ({
-      path: join(out, `fragment-${i}.${fragmentExtension}`),
+      path: join(out, `fragment-${i}.${FORMAT_EXTENSIONS[sniffFormat(bytes) ?? "png"]}`),
       bytes,
     })),
     { path: join(out, `rebuilt.${extension}`), bytes: outcome.exact.bytes },

@@ -1,6 +1,6 @@
 import { extname, join } from "node:path";
 
-import { DispError } from "@disp/protocol";
+import { DispError, PIXEL_HASH_ALGORITHM } from "@disp/protocol";
 import { fragmentExtension, parseManifest, rebuildImageFile } from "@disp/core";
 
 import { cliAction, readInput, readOptional, writeOutputs } from "./cli.js";
@@ -34,10 +34,11 @@ export default cliAction(async (args: MergeArgs) => {
   } finally {
     bar.stop();
   }
+  const pixelHashed = manifest.contentHash.algorithm === PIXEL_HASH_ALGORITHM;
   if (result.exact && !result.contentHashVerified) {
     // Every fragment matched the manifest yet the result does not: the manifest contradicts itself.
     throw new DispError(
-      result.codec === "png" ? "PIXEL_HASH_MISMATCH" : "CONTENT_HASH_MISMATCH",
+      pixelHashed ? "PIXEL_HASH_MISMATCH" : "CONTENT_HASH_MISMATCH",
       "all fragments verified but the rebuilt image does not match the manifest's content hash",
     );
   }
@@ -65,7 +66,7 @@ export default cliAction(async (args: MergeArgs) => {
   // The size without decoding the original file again (its pixels are only needed for a PNG result).
   const { width, height } = result.extension === "png" ? await result.pixels() : manifest.image;
   if (result.exact) {
-    const what = result.codec === "png" ? "pixel hash verified" : "the original file, SHA-256 verified";
+    const what = pixelHashed ? "pixel hash verified" : "the original file, SHA-256 verified";
     console.log(`${outPath}: ${width} × ${height}, exact, ${what}`);
   } else {
     console.log(
