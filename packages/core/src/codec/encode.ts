@@ -5,7 +5,7 @@ import type { ImageHeader } from "../image/types.js";
 import { JpegInvalidError, JpegUnsupportedError } from "../jpeg/errors.js";
 import type { EncodeImageOptions, EncodedImage, SplitOptions } from "./codec.js";
 import { CodecError } from "./errors.js";
-import { checkUnixFs } from "./png/split.js";
+import { checkUnixFs } from "./manifest.js";
 import { codecNamed } from "./registry.js";
 
 /**

@@ -1,5 +1,7 @@
 import {
   computeCid,
+  DispError,
+  unixFsSchema,
   MANIFEST_SCHEMA,
   PADDING_RULE,
   RGBA_BIT_DEPTH,
@@ -70,4 +72,18 @@ export function fileHashedImage(parts: FileCodecParts): EncodedImage {
     contentHash: manifest.contentHash.digest,
     sourceBytes: parts.source.length,
   };
+}
+
+/** Refuses settings the manifest could not record, before any work is done. */
+export function checkUnixFs(settings: UnixFsSettings): UnixFsSettings {
+  const result = unixFsSchema.safeParse(settings);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue === undefined ? "" : `${issue.path.join(".")}: `;
+    throw new DispError(
+      "UNIXFS_SETTINGS_INVALID",
+      `invalid UnixFS settings: ${where}${issue?.message ?? "rejected"}`,
+    );
+  }
+  return settings;
 }

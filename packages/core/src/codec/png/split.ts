@@ -1,27 +1,23 @@
 import {
-  computeCid,
   DEFAULT_UNIXFS,
-  DispError,
   MANIFEST_SCHEMA,
   PIXEL_HASH_ALGORITHM,
   pixelHash,
   RGBA_BIT_DEPTH,
   RGBA_CHANNELS,
-  sha256Hex,
-  unixFsSchema,
   type Kernel,
   type UnixFsSettings,
 } from "@disp/protocol";
 
 import { decodeImage, type DecodedImage } from "../../image/decode.js";
 import { serializeManifest } from "../../manifest/manifest.js";
-
 import type { Manifest } from "../../manifest/schema.js";
 import { chooseColorType, encodePng } from "../../png/encode.js";
 import { DEFAULT_DEFLATE_LEVEL, DEFAULT_PNG_FILTER, type PngSettings } from "../../png/settings.js";
 import { split } from "../../pooling/split.js";
 import type { OnProgress } from "../../progress.js";
 import type { EncodedFragment } from "../codec.js";
+import { checkUnixFs, describeFragments } from "../manifest.js";
 
 export interface SplitImageOptions {
   readonly kernel: Kernel;
@@ -78,13 +74,7 @@ export async function splitImageFile(
     }),
   );
 
-  const stored: EncodedFragment[] = [];
-  for (const [index, file] of files.entries()) {
-    signal?.throwIfAborted();
-    const cid = await computeCid(file, unixfs);
-    stored.push({ index, bytes: file, cid: cid.toString(), sha256: sha256Hex(file) });
-    onProgress?.({ phase: "cid", done: index + 1, total });
-  }
+  const stored = await describeFragments(files, unixfs, onProgress, signal);
 
   const manifest: Manifest = {
     schema: MANIFEST_SCHEMA,
@@ -110,18 +100,4 @@ export async function splitImageFile(
     proofs: null,
   };
   return { manifest, manifestBytes: serializeManifest(manifest), fragments: stored, image };
-}
-
-/** Refuses settings the manifest could not record, before any work is done. */
-export function checkUnixFs(settings: UnixFsSettings): UnixFsSettings {
-  const result = unixFsSchema.safeParse(settings);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue === undefined ? "" : `${issue.path.join(".")}: `;
-    throw new DispError(
-      "UNIXFS_SETTINGS_INVALID",
-      `invalid UnixFS settings: ${where}${issue?.message ?? "rejected"}`,
-    );
-  }
-  return settings;
 }
