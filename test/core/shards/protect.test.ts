@@ -20,6 +20,7 @@ import {
   encodeParity,
   parseManifest,
   restoreFragments,
+  restoreShard,
   serializeManifest,
   validateManifest,
   type Manifest,
@@ -104,6 +105,27 @@ describe("shards: parity in the manifest and the version root", function () {
       const shard = image.parityShards[1];
       expect(verifyLeaf(tree.root, 5, shard?.sha256 ?? "", proofFor(tree, 5))).to.equal(true);
       expect(verifyLeaf(tree.root, 4, shard?.sha256 ?? "", proofFor(tree, 4))).to.equal(false);
+    });
+  });
+
+  describe("restoreShard, for a repair", () => {
+    it("rebuilds any one shard, data or parity, exactly, from the others with m lost", async () => {
+      const shards = allShards(image);
+      for (const [index, original] of shards.entries()) {
+        const other = (index + 3) % shards.length;
+        const given = shards.map((bytes, i) => (i === index || i === other ? undefined : bytes));
+        expect(
+          sameBytes(await restoreShard(image.manifest, given, index), original),
+          `shard ${index}`,
+        ).to.equal(true);
+      }
+    });
+
+    it("refuses with more than m lost rather than estimate", async () => {
+      const given = allShards(image).map((bytes, i) => (i < 3 ? undefined : bytes));
+      expect((await refusal(restoreShard(image.manifest, given, 0), ParityError)).code).to.equal(
+        "PARITY_TOO_MANY_LOST",
+      );
     });
   });
 

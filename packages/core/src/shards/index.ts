@@ -4,6 +4,7 @@ export {
   paramsOf,
   rebuildFromShards,
   restoreFragments,
+  restoreShard,
   type RejectedShard,
   type RestoredFragments,
   type ShardPath,

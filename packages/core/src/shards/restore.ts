@@ -5,7 +5,7 @@ import type { RebuildFileOptions, RebuiltImage } from "../codec/codec.js";
 import { noFragments } from "../codec/errors.js";
 import { rebuildImageFile } from "../codec/rebuild.js";
 import type { Manifest } from "../manifest/schema.js";
-import { reconstructData } from "../parity/codec.js";
+import { encodeParity, reconstructData } from "../parity/codec.js";
 import { ParityError } from "../parity/errors.js";
 import type { ParityParams } from "../parity/scheme.js";
 
@@ -89,6 +89,42 @@ export async function restoreFragments(
     }
   }
   return { fragments: data, path: "parity", rebuilt: missingData, lost, rejected };
+}
+
+/**
+ * Any one shard of a version, data or parity, from whichever others are at hand: what a repair
+ * puts on a replacement node. Checked against its own entry, so it has the leaf already on chain.
+ * More than m lost: PARITY_TOO_MANY_LOST (nothing estimated: a repair must be exact).
+ */
+export async function restoreShard(
+  manifest: Manifest,
+  shards: readonly (Uint8Array | undefined)[],
+  index: number,
+): Promise<Uint8Array> {
+  const entry = shardEntries(manifest)[index];
+  if (entry === undefined) {
+    throw new ParityError("PARITY_INVALID_SHARDS", `the manifest has no shard ${index}`);
+  }
+  const restored = await restoreFragments(manifest, shards);
+  const { parity } = manifest;
+  if (restored.path === "recovery" || (parity === null && restored.lost.length > 0)) {
+    throw new ParityError(
+      "PARITY_TOO_MANY_LOST",
+      `shards [${restored.lost.join(", ")}] lost: more than the ${parity?.m ?? 0} parity rebuilds`,
+    );
+  }
+  const k = manifest.fragments.length;
+  const data = restored.fragments.filter((bytes) => bytes !== undefined);
+  const bytes =
+    index < k || parity === null ? data[index] : (await encodeParity(data, parity.m)).parity[index - k];
+  const mismatch = bytes && (await checkShardBytes(entry, manifest.unixfs, bytes));
+  if (bytes === undefined || mismatch !== undefined) {
+    throw new ParityError(
+      "PARITY_INCONSISTENT",
+      `shard ${index} rebuilt ${mismatch?.reason ?? "empty"}: the manifest's parity shards do not belong to its fragments`,
+    );
+  }
+  return bytes;
 }
 
 /** The library's parameters recorded in a manifest's `parity` section. */
