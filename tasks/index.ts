@@ -33,10 +33,19 @@ export const dispTasks: TaskDefinition[] = [
       // (a test checks they agree).
       defaultValue: 262_144,
     })
+    .addOption({
+      name: "parity",
+      description: "Reed–Solomon parity shards beside the fragments (any m files may be lost); 0: none",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
     .addFlag({ name: "json", description: "Print the manifest summary as JSON on the last line" })
     .setAction(() => import("./split.js"))
     .build(),
-  task("disp:merge", "Rebuild an image from a split directory (estimating missing fragments), offline")
+  task(
+    "disp:merge",
+    "Rebuild an image from a split directory (exact from any k of k + m shards, else estimated), offline",
+  )
     .addOption(requiredFile("dir", "Directory written by disp:split"))
     .addOption(
       requiredFile(

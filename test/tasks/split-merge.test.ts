@@ -9,7 +9,7 @@ import { DEFAULT_UNIXFS, pixelHash } from "@disp/protocol";
 import { decodeImage, parseManifest } from "@disp/core";
 
 import { dispTasks } from "../../tasks/index.js";
-import { fixturePath } from "../core/helpers.js";
+import { fixtureBytes, fixturePath, sameBytes } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
 
 describe("disp:split and disp:merge", function () {
@@ -97,6 +97,127 @@ describe("disp:split and disp:merge", function () {
     });
     expect(merge.stderr).to.match(/fragment 1 rejected: does not match its CID/);
     expect((await decodeImage(await readFile(out))).width).to.equal(600);
+  });
+
+  describe("with --parity m", () => {
+    it("split writes m parity files; merge rebuilds the original JPEG from any k, naming what it rebuilt", async () => {
+      const dir = join(work, "fragments");
+      const split = await hardhat(
+        "disp:split",
+        "--image",
+        fixturePath("rocket.jpg"),
+        "--out",
+        dir,
+        "--parity",
+        "2",
+        "--json",
+      );
+      expect(split.code, split.stderr).to.equal(0);
+      const summary = lastJsonLine(split.stdout) as {
+        parity: string;
+        parityShards: { index: number }[];
+        storedBytesRatio: number;
+      };
+      expect(summary.parity).to.equal("4+2");
+      expect(summary.parityShards.map((shard) => shard.index)).to.deep.equal([4, 5]);
+      expect(summary.storedBytesRatio).to.be.within(1.4, 1.6);
+      expect((await readdir(dir)).sort()).to.deep.equal([
+        "fragment-0.jpg",
+        "fragment-1.jpg",
+        "fragment-2.jpg",
+        "fragment-3.jpg",
+        "manifest.json",
+        "parity-4.bin",
+        "parity-5.bin",
+      ]);
+      // One fragment lost, one tampered: two erasures, as many as the parity rebuilds.
+      await unlink(join(dir, "fragment-0.jpg"));
+      const tampered = await readFile(join(dir, "fragment-3.jpg"));
+      tampered[1000] = (tampered[1000] as number) ^ 1;
+      await writeFile(join(dir, "fragment-3.jpg"), tampered);
+
+      const out = join(work, "rebuilt.jpg");
+      const merge = await hardhat("disp:merge", "--dir", dir, "--out", out, "--json");
+      expect(merge.code, merge.stderr).to.equal(0);
+      expect(lastJsonLine(merge.stdout)).to.deep.equal({
+        output: out,
+        codec: "jpeg",
+        exact: true,
+        contentHashVerified: true,
+        pixelHashVerified: true,
+        missing: [],
+        rejected: [3],
+        estimatedPixels: 0,
+        parity: "4+2",
+        path: "parity",
+        rebuilt: [0, 3],
+        lostShards: [0, 3],
+        rejectedShards: [3],
+      });
+      expect(merge.stderr).to.match(/fragment 3 rejected: does not match its CID/);
+      expect(sameBytes(await readFile(out), fixtureBytes("rocket.jpg"))).to.equal(true);
+
+      // A third erasure is more than the parity rebuilds: the approximate recovery, flagged.
+      await unlink(join(dir, "parity-5.bin"));
+      const approx = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "approx"), "--json");
+      expect(approx.code, approx.stderr).to.equal(0);
+      expect(lastJsonLine(approx.stdout)).to.deep.include({
+        output: join(work, "approx.png"),
+        exact: false,
+        path: "recovery",
+        rebuilt: [],
+        lostShards: [0, 3, 5],
+      });
+    });
+
+    it("a PNG's pixels come back exact with a fragment lost; a parity file from another image is refused, nothing written", async () => {
+      const png = join(work, "png");
+      expect(
+        (await hardhat("disp:split", "--image", fixturePath("chelsea.png"), "--out", png, "--parity", "1"))
+          .code,
+      ).to.equal(0);
+      await unlink(join(png, "fragment-2.png"));
+      const out = join(work, "merged.png");
+      const merge = await hardhat("disp:merge", "--dir", png, "--out", out, "--json");
+      expect(merge.code, merge.stderr).to.equal(0);
+      expect(lastJsonLine(merge.stdout)).to.deep.include({
+        exact: true,
+        contentHashVerified: true,
+        rebuilt: [2],
+      });
+      const manifest = parseManifest(await readFile(join(png, "manifest.json")));
+      expect(pixelHash(await decodeImage(await readFile(out)))).to.equal(manifest.contentHash.digest);
+
+      const jpeg = join(work, "jpeg");
+      expect(
+        (await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--out", jpeg, "--parity", "1"))
+          .code,
+      ).to.equal(0);
+      await writeFile(join(jpeg, "parity-4.bin"), await readFile(join(png, "parity-4.bin")));
+      const refused = join(work, "refused.jpg");
+      const line = expectOneLineError(
+        await hardhat("disp:merge", "--dir", jpeg, "--out", refused),
+        "PARITY_SHARD_LENGTH",
+      );
+      expect(line).to.match(
+        /parity-4\.bin is \d+ bytes, the manifest says \d+: a parity file from another image\?/,
+      );
+      expect(existsSync(refused)).to.equal(false);
+    });
+
+    it("split refuses m above the library's limit and k + m above 64, and writes nothing", async () => {
+      const dir = join(work, "out");
+      const image = fixturePath("rocket.jpg");
+      expectOneLineError(
+        await hardhat("disp:split", "--image", image, "--out", dir, "--parity", "61"),
+        "PARITY_SHARD_LIMIT",
+      );
+      expectOneLineError(
+        await hardhat("disp:split", "--image", image, "--out", dir, "--parity", "300"),
+        "PARITY_INVALID_PARAMS",
+      );
+      expect(existsSync(dir)).to.equal(false);
+    });
   });
 
   describe("options", () => {

@@ -48,3 +48,5 @@ export * from "./jpeg/index.js";
 export * from "./codec/index.js";
 
 export * from "./parity/index.js";
+
+export * from "./shards/index.js";

@@ -34,6 +34,15 @@ export {
   type ManifestSchemaName,
 } from "./manifest.js";
 export {
+  MAX_VERSION_SHARDS,
+  PARITY_FIELD,
+  PARITY_MATRIX,
+  PARITY_SCHEME,
+  paritySectionSchema,
+  shardEntries,
+  type ParitySection,
+} from "./parity.js";
+export {
   LEAF_ENCODING,
   MANIFEST_LEAF_INDEX,
   buildTree,

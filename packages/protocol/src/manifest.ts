@@ -1,10 +1,13 @@
-import { CID } from "multiformats/cid";
 import { z } from "zod";
 
 import { canonicalJson } from "./canonical-json.js";
 import { ManifestError } from "./errors.js";
-import { CONTENT_HASH_ALGORITHMS, RGBA_BIT_DEPTH, RGBA_CHANNELS, type Hex32 } from "./hash.js";
+import { CONTENT_HASH_ALGORITHMS, RGBA_BIT_DEPTH, RGBA_CHANNELS } from "./hash.js";
 import { MAX_KERNEL_SIDE, PADDING_RULE } from "./kernel.js";
+import { parityDisagreement, paritySectionSchema, type ParitySection } from "./parity.js";
+import { fragmentEntrySchema, hex32, type FragmentEntry } from "./shard.js";
+
+export { fragmentEntrySchema, hex32, type FragmentEntry };
 
 /**
  * The manifest version this code writes. Readers accept every version in MANIFEST_SCHEMAS; how a
@@ -20,27 +23,11 @@ export type ManifestSchemaName = (typeof MANIFEST_SCHEMAS)[number];
  */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-const HEX32 = /^0x[0-9a-f]{64}$/;
-/** Typed as the 0x-hex the hashing helpers return, so a digest read back is a bytes32 again. */
-export const hex32 = z.custom<Hex32>((value) => typeof value === "string" && HEX32.test(value), {
-  message: "must be 0x followed by 64 lowercase hex digits",
-});
 const positiveInt = z
   .int()
   .min(1)
   .max(2 ** 31 - 1);
 const side = z.int().min(1).max(MAX_KERNEL_SIDE);
-
-const cidString = z.string().refine(
-  (text) => {
-    try {
-      return CID.parse(text).toString() === text;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be a CID in its canonical string form" },
-);
 
 export const contentHashSchema = z.strictObject({
   /** PIXEL_HASH_ALGORITHM for the pixel codec; "sha256" (of the original file) for the others. */
@@ -56,15 +43,6 @@ export const unixFsSchema = z.strictObject({
   maxChildrenPerNode: z.int().min(2).max(8192),
 });
 
-export const fragmentEntrySchema = z.strictObject({
-  index: z.int().min(0),
-  cid: cidString,
-  /** Bytes of the fragment file. */
-  size: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
-  /** SHA-256 of the fragment file: the digest in its Merkle leaf. */
-  sha256: hex32,
-});
-
 /** What every codec's section has: its name. The codec registry (in core) checks the rest. */
 export interface CodecSection {
   readonly name: string;
@@ -74,7 +52,7 @@ export interface CodecSection {
  * The fields of every manifest version, around a codec section whose schema the caller supplies
  * (core's codec registry). `parity`, `encryption` and `proofs` are the named places of later
  * features: each is `null` or, once defined, an object whose `scheme` names a versioned scheme
- * (e.g. "reed-solomon-gf256@1"), so adding a scheme does not bump the manifest version.
+ * (parity: "reed-solomon-gf256-vandermonde@1"), so adding a scheme does not bump the manifest version.
  */
 function fields<C extends z.ZodType<CodecSection>>(codec: C) {
   return {
@@ -90,8 +68,8 @@ function fields<C extends z.ZodType<CodecSection>>(codec: C) {
     contentHash: contentHashSchema,
     unixfs: unixFsSchema,
     fragments: z.array(fragmentEntrySchema),
-    /** Erasure-coded parity shards beside the fragments. */
-    parity: z.null(),
+    /** Erasure-coded parity shards beside the fragments (null: none). */
+    parity: paritySectionSchema.nullable(),
     /** Client-side encryption of the fragments and where the wrapped keys are. */
     encryption: z.null(),
   };
@@ -107,13 +85,11 @@ export type ManifestOf<C extends CodecSection> = {
   contentHash: z.infer<typeof contentHashSchema>;
   unixfs: z.infer<typeof unixFsSchema>;
   fragments: FragmentEntry[];
-  parity: null;
+  parity: ParitySection | null;
   encryption: null;
   /** Storage-proof commitments (segment roots). Absent from disp/manifest@1, read as null. */
   proofs: null;
 };
-
-export type FragmentEntry = z.infer<typeof fragmentEntrySchema>;
 
 /**
  * The schema of every readable manifest version around `codec`, giving the in-memory shape.
@@ -148,6 +124,8 @@ export function manifestSchemaWith<C extends z.ZodType<CodecSection>>(codec: C) 
           });
         }
       });
+      const disagreement = manifest.parity && parityDisagreement(manifest.parity, manifest.fragments);
+      if (disagreement) ctx.addIssue({ code: "custom", ...disagreement });
     });
 }
 

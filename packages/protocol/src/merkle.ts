@@ -1,9 +1,13 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
 import { sha256Hex } from "./hash.js";
-import type { FragmentEntry } from "./manifest.js";
+import { shardEntries } from "./parity.js";
+import type { FragmentEntry } from "./shard.js";
 
-/** The leaf index that carries the manifest's hash, next to fragment leaves 0 .. n-1. */
+/**
+ * The leaf index that carries the manifest's hash, next to the shard leaves: fragments 0 .. k-1,
+ * parity shards k .. k+m-1.
+ */
 export const MANIFEST_LEAF_INDEX = 2n ** 256n - 1n;
 
 /** Leaf encoding shared with the contract: keccak256(bytes.concat(keccak256(abi.encode(index, digest)))). */
@@ -14,15 +18,18 @@ export type LeafValue = [bigint, string];
 export type DispMerkleTree = StandardMerkleTree<LeafValue>;
 
 /**
- * The leaves of an image version: [i, sha256(fragment file i)] for every fragment, then
- * [MANIFEST_LEAF_INDEX, sha256(canonical manifest bytes)], so the root commits to every fragment and
- * to the manifest (size, kernel, codec, content hash, fragment CIDs).
+ * The leaves of an image version: [i, sha256(shard file i)] for every shard (the fragments, then
+ * the parity shards if any), then [MANIFEST_LEAF_INDEX, sha256(canonical manifest bytes)], so the
+ * root commits to every shard and to the manifest (size, kernel, codec, content hash, CIDs, parity).
  */
 export function merkleValues(
-  manifest: { readonly fragments: readonly FragmentEntry[] },
+  manifest: {
+    readonly fragments: readonly FragmentEntry[];
+    readonly parity?: { readonly shards: readonly FragmentEntry[] } | null;
+  },
   manifestBytes: Uint8Array,
 ): LeafValue[] {
-  const values: LeafValue[] = manifest.fragments.map((fragment) => [BigInt(fragment.index), fragment.sha256]);
+  const values: LeafValue[] = shardEntries(manifest).map((shard) => [BigInt(shard.index), shard.sha256]);
   values.push([MANIFEST_LEAF_INDEX, sha256Hex(manifestBytes)]);
   return values;
 }
@@ -31,7 +38,7 @@ export function buildTree(values: LeafValue[]): DispMerkleTree {
   return StandardMerkleTree.of(values, [...LEAF_ENCODING]);
 }
 
-/** The proof for the leaf with `index` (a fragment index or MANIFEST_LEAF_INDEX). */
+/** The proof for the leaf with `index` (a shard index or MANIFEST_LEAF_INDEX). */
 export function proofFor(tree: DispMerkleTree, index: bigint | number): `0x${string}`[] {
   const wanted = BigInt(index);
   for (const [position, value] of tree.entries()) {

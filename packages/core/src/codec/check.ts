@@ -1,12 +1,35 @@
-import { computeCid, sha256Hex } from "@disp/protocol";
+import { computeCid, sha256Hex, type FragmentEntry, type UnixFsSettings } from "@disp/protocol";
 
 import type { Manifest } from "../manifest/schema.js";
 
+/** Why a shard file is not the one its manifest entry names. */
+export type ShardMismatch = "SHARD_SIZE_MISMATCH" | "SHARD_CID_MISMATCH" | "SHARD_DIGEST_MISMATCH";
+
 /**
- * Checks one fragment file against its manifest entry without decoding it: size, CID (with the
- * manifest's UnixFS settings) and SHA-256 (the digest in its Merkle leaf). Undefined when the file
- * is the one the manifest names, else why it is not.
+ * Checks one shard file (a fragment or a parity shard) against its manifest entry without decoding
+ * it: size, CID (with the manifest's UnixFS settings) and SHA-256 (the digest in its Merkle leaf).
+ * Undefined when the file is the one the entry names, else what differs and why.
  */
+export async function checkShardBytes(
+  entry: FragmentEntry,
+  unixfs: UnixFsSettings,
+  bytes: Uint8Array,
+): Promise<{ code: ShardMismatch; reason: string } | undefined> {
+  if (bytes.length !== entry.size) {
+    return {
+      code: "SHARD_SIZE_MISMATCH",
+      reason: `is ${bytes.length} bytes, the manifest says ${entry.size}`,
+    };
+  }
+  if ((await computeCid(bytes, unixfs)).toString() !== entry.cid) {
+    return { code: "SHARD_CID_MISMATCH", reason: "does not match its CID" };
+  }
+  if (sha256Hex(bytes) !== entry.sha256)
+    return { code: "SHARD_DIGEST_MISMATCH", reason: "does not match its SHA-256" };
+  return undefined;
+}
+
+/** checkShardBytes for fragment `index` of a manifest: undefined when it matches, else why not. */
 export async function checkFragmentBytes(
   manifest: Manifest,
   index: number,
@@ -14,8 +37,5 @@ export async function checkFragmentBytes(
 ): Promise<string | undefined> {
   const entry = manifest.fragments[index];
   if (entry === undefined) return "not in the manifest";
-  if (bytes.length !== entry.size) return `is ${bytes.length} bytes, the manifest says ${entry.size}`;
-  if ((await computeCid(bytes, manifest.unixfs)).toString() !== entry.cid) return "does not match its CID";
-  if (sha256Hex(bytes) !== entry.sha256) return "does not match its SHA-256";
-  return undefined;
+  return (await checkShardBytes(entry, manifest.unixfs, bytes))?.reason;
 }

@@ -1,4 +1,4 @@
-export { checkFragmentBytes } from "./check.js";
+export { checkFragmentBytes, checkShardBytes, type ShardMismatch } from "./check.js";
 export {
   FORMAT_EXTENSIONS,
   type Codec,

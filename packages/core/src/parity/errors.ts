@@ -4,6 +4,8 @@ import { DispError } from "@disp/protocol";
  * Why parity input was refused:
  * - PARITY_INVALID_PARAMS: k, m, lengths or scheme outside what the scheme and library take
  *   (k + m above 256, m = 0, lengths that disagree with each other).
+ * - PARITY_SHARD_LIMIT: k + m above MAX_VERSION_SHARDS (64, the contract's largest community: each
+ *   shard needs its own member).
  * - PARITY_INVALID_SHARDS: the wrong number of shards, no data at all, or more bytes than fit.
  * - PARITY_SHARD_LENGTH: a shard whose length is not the one the parameters record for it.
  * - PARITY_TOO_MANY_LOST: more than m shards missing; the caller falls back (approximate recovery).
@@ -12,6 +14,7 @@ import { DispError } from "@disp/protocol";
  */
 export type ParityErrorCode =
   | "PARITY_INVALID_PARAMS"
+  | "PARITY_SHARD_LIMIT"
   | "PARITY_INVALID_SHARDS"
   | "PARITY_SHARD_LENGTH"
   | "PARITY_TOO_MANY_LOST"

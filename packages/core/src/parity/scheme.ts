@@ -1,3 +1,4 @@
+import { PARITY_SCHEME } from "@disp/protocol";
 import { z } from "zod";
 
 /**
@@ -9,8 +10,9 @@ import { z } from "zod";
  *   are) and parity shard p is row k + p applied byte-wise to the data shards;
  * - padding: every data shard zero-padded at its end to `shardLength`, the longest data shard;
  *   parity shards are `shardLength` bytes; data shards are stored unpadded (`dataLengths`).
+ * The name is protocol's: the manifest's `parity` section carries it.
  */
-export const PARITY_SCHEME = "reed-solomon-gf256-vandermonde@1";
+export { PARITY_SCHEME };
 
 /** GF(2^8) has 256 elements, so at most 256 distinct Vandermonde rows: k + m <= 256. */
 export const MAX_PARITY_TOTAL_SHARDS = 256;

@@ -1,0 +1,12 @@
+// The shards of a version: the codec's fragments plus their parity, checked and restored together.
+export { addParity, checkParityCount, type AddParityOptions, type ProtectedImage } from "./protect.js";
+export {
+  paramsOf,
+  rebuildFromShards,
+  restoreFragments,
+  restoreShard,
+  type RejectedShard,
+  type RestoredFragments,
+  type ShardPath,
+  type ShardRebuiltImage,
+} from "./restore.js";
