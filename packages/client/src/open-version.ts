@@ -1,7 +1,6 @@
 import type { Manifest } from "@disp/core";
 
 import type { ClientContext } from "./context.js";
-import { requireReadAccess } from "./access.js";
 import { fetchVerifiedManifest } from "./manifest-check.js";
 import { placementFor, type Placement } from "./placement.js";
 import type { OnClientProgress } from "./progress.js";
@@ -36,8 +35,6 @@ export interface OpenVersionOptions {
   readonly timeoutMs?: number;
   /** Longest wait to dial one holder (default: the manifest's wait, at most 10 s). */
   readonly dialTimeoutMs?: number;
-  /** When given, this account's read access is required before anything is fetched. */
-  readonly reader?: string;
   /** Receives the "dial" phase. */
   readonly onProgress?: OnClientProgress;
   readonly signal?: AbortSignal;
@@ -46,7 +43,8 @@ export interface OpenVersionOptions {
 /**
  * Opens a version (default: the latest): the image's info, the version's record, its placement and
  * likely holders are read once; the holders are dialled; the manifest is fetched and proven against
- * the on-chain root (CLIENT_MANIFEST_MISMATCH otherwise).
+ * the on-chain root (CLIENT_MANIFEST_MISMATCH otherwise). Read access is the caller's to check:
+ * verify and the agent read what anyone may.
  */
 export async function openVersion(
   context: ClientContext,
@@ -59,7 +57,6 @@ export async function openVersion(
   const signal = options.signal ?? context.signal;
   const info = await registry.imageInfo(imageId);
   const version = versionOf(info, requested);
-  if (options.reader !== undefined) await requireReadAccess(context, imageId, options.reader);
   const record = await versionRecord(context, imageId, version);
   const placement = await placementFor(context, info);
   const holders = await likelyHolders(context, placement);
