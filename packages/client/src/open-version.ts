@@ -1,7 +1,8 @@
 import type { Manifest } from "@disp/core";
 
 import type { ClientContext } from "./context.js";
-import { fetchVerifiedManifest } from "./manifest-check.js";
+import { checkManifestShape, fetchVerifiedManifest } from "./manifest-check.js";
+import { imageIdHex } from "./image-id.js";
 import { placementFor, type Placement } from "./placement.js";
 import type { OnClientProgress } from "./progress.js";
 import type { ImageInfo } from "./registry/index.js";
@@ -23,7 +24,7 @@ export interface OpenVersion {
   readonly holders: readonly string[];
   /** The placement's nodes that could not be dialled (replaced members are tried, not reported). */
   readonly unreachable: readonly Unreachable[];
-  /** The manifest, proven against the root (its fragment digests with it). */
+  /** The manifest, proven against the root and its geometry against the image's. */
   readonly manifest: Manifest;
   readonly manifestBytes: Uint8Array;
   /** Dials the holders again at the addresses already read (after a dropped connection). */
@@ -43,8 +44,9 @@ export interface OpenVersionOptions {
 /**
  * Opens a version (default: the latest): the image's info, the version's record, its placement and
  * likely holders are read once; the holders are dialled; the manifest is fetched and proven against
- * the on-chain root (CLIENT_MANIFEST_MISMATCH otherwise). Read access is the caller's to check:
- * verify and the agent read what anyone may.
+ * the on-chain root, and its shard count and geometry checked against the image's community
+ * (CLIENT_MANIFEST_MISMATCH otherwise). Read access is the caller's to check: verify and the agent
+ * read what anyone may.
  */
 export async function openVersion(
   context: ClientContext,
@@ -70,6 +72,11 @@ export async function openVersion(
   const unreachable = await dial(options.dialTimeoutMs ?? Math.min(timeoutMs, 10_000));
   options.onProgress?.({ phase: "dial", done: total - unreachable.length, total });
   const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal });
+  checkManifestShape(
+    manifest,
+    { communityId: info.communityId, fragmentCount: info.fragmentCount, slots: placement.nodes.length },
+    `image ${imageIdHex(imageId)} version ${version}`,
+  );
   return {
     info,
     version,
