@@ -24,6 +24,8 @@ export interface OpenVersion {
   readonly holders: readonly string[];
   /** The placement's nodes that could not be dialled (replaced members are tried, not reported). */
   readonly unreachable: readonly Unreachable[];
+  /** The holders' published addresses, as read once. */
+  readonly addresses: AddressBook;
   /** The manifest, proven against the root and its geometry against the image's. */
   readonly manifest: Manifest;
   readonly manifestBytes: Uint8Array;
@@ -84,6 +86,7 @@ export async function openVersion(
     placement,
     holders,
     unreachable,
+    addresses: book,
     manifest,
     manifestBytes: bytes,
     redial: (redial) => dial(redial.timeoutMs),
