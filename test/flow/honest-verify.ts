@@ -9,7 +9,7 @@ import {
   type AgentEvent,
   type StoreResult,
 } from "@disp/client";
-import { encodeImageFile } from "@disp/core";
+import { chooseColorType, encodeImageFile, encodePng } from "@disp/core";
 import { startWorld, type World } from "@disp/devkit";
 import { CID, type IpfsNode } from "@disp/ipfs";
 import { buildTree, merkleValues } from "@disp/protocol";
@@ -152,6 +152,26 @@ describe("verify asks each slot's node, manifests fit their image, and reads are
         "CLIENT_INVALID_INPUT",
       );
       expect((await world.registry.imageInfo(stored.imageId)).versionCount).to.equal(1n);
+    });
+
+    it("is refused by store, before anything is uploaded, when a fragment would hold no pixel of its own", async function () {
+      const [owner] = world.users;
+      if (owner === undefined) throw new Error("setup");
+      const pixels = { width: 1, height: 3, data: new Uint8Array(12).fill(200) };
+      const tiny = await encodePng(pixels, {
+        colorType: chooseColorType(pixels),
+        filter: "none",
+        deflateLevel: 6,
+      });
+      const fresh = await world.startIpfs("tiny-uploader");
+      const before = await lastRegistered();
+      const refusal = await expectCode(
+        storeImage(world.client(owner, fresh), tiny, { mode: "disp", communityId: world.communityId }),
+        "CLIENT_MANIFEST_MISMATCH",
+      );
+      expect(refusal.message).to.include("has a 2x2 kernel on a 1x3 image");
+      expect(await fresh.pins()).to.deep.equal([]);
+      expect(await lastRegistered()).to.equal(before);
     });
 
     it("registered on chain by hand, is refused by retrieve, verify and every agent, for good", async function () {
