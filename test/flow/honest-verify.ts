@@ -120,6 +120,21 @@ describe("verify asks each slot's node, manifests fit their image, and reads are
       });
     });
 
+    it("asks each replica of a replicated image for the whole file", async function () {
+      const [owner] = world.users;
+      if (owner === undefined) throw new Error("setup");
+      const nodes = world.nodes.slice(0, 3).map((node) => node.account.address);
+      const client = world.client(owner, uploader);
+      const replicated = await storeImage(client, await fixture("camera.png"), { mode: "replicate", nodes });
+      const report = await verifyImage(client, replicated.imageId);
+      expect(report.slots.map((slot) => [slot.fragment, slot.status])).to.deep.equal([
+        [0, "held"],
+        [0, "held"],
+        [0, "held"],
+      ]);
+      expect(report.ok).to.equal(true);
+    });
+
     it("says unreachable for a slot whose node is down, and held for the others", async function () {
       const down = world.nodes[1];
       const [owner] = world.users;
