@@ -1,4 +1,4 @@
-import { verifyImage, imageIdHex } from "@disp/client";
+import { verifyImage, imageIdHex, type SlotEvidence } from "@disp/client";
 import { DispError } from "@disp/protocol";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -42,17 +42,32 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
       );
     }
     for (const slot of report.slots) {
-      const marks = `receipt ${slot.confirmed ? "yes" : "NO"}, fragment ${slot.valid ? "valid" : "INVALID"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
+      const marks = `${slot.status}, receipt ${slot.confirmed ? "yes" : "NO"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
       console.log(
         `  slot ${slot.slot}  ${slot.node}  ${marks}${slot.reason === undefined ? "" : ` (${slot.reason})`}`,
       );
     }
+    const held = report.slots.filter((slot) => slot.status === "held").length;
+    console.log(`  ${held}/${report.slots.length} slots held by their own node`);
   }
   if (!report.ok)
     throw new DispError(
       "VERIFY_FAILED",
       report.fileMatches === false
         ? `image ${imageIdHex(imageId)} version ${report.version}: ${args.file} is not this version's content`
-        : `image ${imageIdHex(imageId)} version ${report.version}: not every slot holds a valid, proven, confirmed fragment`,
+        : `image ${imageIdHex(imageId)} version ${report.version}: ${failingSlots(report.slots)}`,
     );
 });
+
+/** The slots that keep the image from verifying, each with what is wrong with it. */
+function failingSlots(slots: readonly SlotEvidence[]): string {
+  const failing = slots.flatMap((slot) => {
+    const wrong = [
+      ...(slot.status === "held" ? [] : [slot.status]),
+      ...(slot.confirmed ? [] : ["no receipt"]),
+      ...(slot.provenOnChain ? [] : ["proof refused"]),
+    ];
+    return wrong.length === 0 ? [] : [`slot ${slot.slot} ${wrong.join(", ")}`];
+  });
+  return `not every slot holds its shard, confirmed and proven (${failing.join("; ")})`;
+}

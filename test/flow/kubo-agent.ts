@@ -54,10 +54,9 @@ describe("node agents on a Kubo node (Kubo RPC API)", function () {
     const pins = (await kubo.pins()).map(String);
     expect(pins).to.include.members([...stored.parts.map((part) => part.cid), stored.manifestCid]);
     const report = await verifyImage(world.client(owner, kubo), stored.imageId);
-    expect(report.slots.map((slot) => slot.confirmed && slot.valid && slot.provenOnChain)).to.deep.equal([
-      true,
-      true,
-    ]);
+    expect(
+      report.slots.map((slot) => slot.confirmed && slot.status === "held" && slot.provenOnChain),
+    ).to.deep.equal([true, true]);
     const back = await retrieveImage(world.client(owner, kubo), stored.imageId);
     expect(sha256Hex(back.bytes)).to.equal(sha256Hex(image));
     expect(await kubo.has(CID.parse(stored.manifestCid))).to.equal(true);

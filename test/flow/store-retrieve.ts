@@ -78,8 +78,8 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
     if (owner === undefined) throw new Error("no user account");
     const report = await verifyImage(world.client(owner, await world.startIpfs("verifier")), stored.imageId);
     expect(report.ok, JSON.stringify(report.slots)).to.equal(true);
-    expect(report.slots.map((slot) => [slot.confirmed, slot.valid, slot.provenOnChain])).to.deep.equal(
-      Array.from({ length: 4 }, () => [true, true, true]),
+    expect(report.slots.map((slot) => [slot.confirmed, slot.status, slot.provenOnChain])).to.deep.equal(
+      Array.from({ length: 4 }, () => [true, "held", true]),
     );
     expect(report.contentHash).to.equal(sha256Hex(jpeg));
   });
@@ -115,7 +115,9 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
         { timeoutMs: 3000 },
       );
       expect(report.ok).to.equal(false);
-      expect(report.slots.filter((slot) => !slot.valid).map((slot) => slot.slot)).to.deep.equal([2]);
+      expect(report.slots.filter((slot) => slot.status !== "held").map((slot) => slot.slot)).to.deep.equal([
+        2,
+      ]);
       expect(
         await world.registry.verifyFragment(stored.imageId, 1n, 2, sha256Hex(tampered(bytes)), []),
       ).to.equal(false);

@@ -1,5 +1,5 @@
 import { buildTree, MAX_MANIFEST_BYTES, merkleValues } from "@disp/protocol";
-import { parseManifest, type Manifest } from "@disp/core";
+import { codecOf, parseManifest, type Manifest } from "@disp/core";
 import type { IpfsNode } from "@disp/ipfs";
 import type { CID } from "multiformats/cid";
 
@@ -46,6 +46,55 @@ export async function fetchVerifiedManifest(
     );
   }
   return { manifest, bytes };
+}
+
+/** What the chain fixes for every version of an image: how many shards, kept by how many slots. */
+export interface ImageShape {
+  /** The image's community, 0 for a replicated image. */
+  readonly communityId: bigint;
+  /** Shards per version, recorded on chain at registration (the community's size, or 1). */
+  readonly fragmentCount: number;
+  /** The slots that keep them now: the community's members, or the replicas. */
+  readonly slots: number;
+}
+
+/**
+ * Refuses a manifest whose shards do not fit the image it is registered for (CLIENT_MANIFEST_MISMATCH):
+ * its shard count must be the image's on-chain fragment count and, for a community, one shard per
+ * member; a pooling codec's kernel must make exactly those fragments and fit inside the image (every
+ * fragment holds pixels of its own); a codec that does not pool keeps one whole file. The registry
+ * cannot check this itself (a version is a root and a CID: it never sees the manifest), so every
+ * reader, verifier and agent checks it after proving the manifest, and store and update check their
+ * own before registering. A version failing it is refused for good: no retry can make it fit.
+ */
+export function checkManifestShape(manifest: Manifest, shape: ImageShape, what: string): void {
+  const { kernel, image } = manifest;
+  const shards = shardCountOf(manifest);
+  const refuse = (reason: string): never => {
+    throw new ClientError("CLIENT_MANIFEST_MISMATCH", `${what}: the manifest ${reason}`);
+  };
+  if (shards !== shape.fragmentCount) {
+    refuse(`lists ${shards} shards, the image keeps ${shape.fragmentCount} per version on chain`);
+  }
+  if (shape.communityId !== 0n && shards !== shape.slots) {
+    refuse(`lists ${shards} shards, community ${shape.communityId} has ${shape.slots} slots`);
+  }
+  const kernelText = `${kernel.height}x${kernel.width}`;
+  if (codecOf(manifest.codec).pools) {
+    if (kernel.height * kernel.width !== manifest.fragments.length) {
+      refuse(`has a ${kernelText} kernel for ${manifest.fragments.length} fragments`);
+    }
+    if (image.width < kernel.width || image.height < kernel.height) {
+      refuse(`has a ${kernelText} kernel on a ${image.width}x${image.height} image`);
+    }
+  } else if (kernel.height !== 1 || kernel.width !== 1) {
+    refuse(`has a ${kernelText} kernel for a codec that keeps the whole file`);
+  }
+}
+
+/** The shards a version spreads over its slots: one per fragment (parity shards will add theirs). */
+function shardCountOf(manifest: Manifest): number {
+  return manifest.fragments.length;
 }
 
 async function fetchManifestBytes(

@@ -1,8 +1,8 @@
 import type { Manifest } from "@disp/core";
 
 import type { ClientContext } from "./context.js";
-import { requireReadAccess } from "./access.js";
-import { fetchVerifiedManifest } from "./manifest-check.js";
+import { checkManifestShape, fetchVerifiedManifest } from "./manifest-check.js";
+import { imageIdHex } from "./image-id.js";
 import { placementFor, type Placement } from "./placement.js";
 import type { OnClientProgress } from "./progress.js";
 import type { ImageInfo } from "./registry/index.js";
@@ -24,7 +24,9 @@ export interface OpenVersion {
   readonly holders: readonly string[];
   /** The placement's nodes that could not be dialled (replaced members are tried, not reported). */
   readonly unreachable: readonly Unreachable[];
-  /** The manifest, proven against the root (its fragment digests with it). */
+  /** The holders' published addresses, as read once. */
+  readonly addresses: AddressBook;
+  /** The manifest, proven against the root and its geometry against the image's. */
   readonly manifest: Manifest;
   readonly manifestBytes: Uint8Array;
   /** Dials the holders again at the addresses already read (after a dropped connection). */
@@ -36,8 +38,6 @@ export interface OpenVersionOptions {
   readonly timeoutMs?: number;
   /** Longest wait to dial one holder (default: the manifest's wait, at most 10 s). */
   readonly dialTimeoutMs?: number;
-  /** When given, this account's read access is required before anything is fetched. */
-  readonly reader?: string;
   /** Receives the "dial" phase. */
   readonly onProgress?: OnClientProgress;
   readonly signal?: AbortSignal;
@@ -46,7 +46,9 @@ export interface OpenVersionOptions {
 /**
  * Opens a version (default: the latest): the image's info, the version's record, its placement and
  * likely holders are read once; the holders are dialled; the manifest is fetched and proven against
- * the on-chain root (CLIENT_MANIFEST_MISMATCH otherwise).
+ * the on-chain root, and its shard count and geometry checked against the image's community
+ * (CLIENT_MANIFEST_MISMATCH otherwise). Read access is the caller's to check: verify and the agent
+ * read what anyone may.
  */
 export async function openVersion(
   context: ClientContext,
@@ -59,7 +61,6 @@ export async function openVersion(
   const signal = options.signal ?? context.signal;
   const info = await registry.imageInfo(imageId);
   const version = versionOf(info, requested);
-  if (options.reader !== undefined) await requireReadAccess(context, imageId, options.reader);
   const record = await versionRecord(context, imageId, version);
   const placement = await placementFor(context, info);
   const holders = await likelyHolders(context, placement);
@@ -73,6 +74,11 @@ export async function openVersion(
   const unreachable = await dial(options.dialTimeoutMs ?? Math.min(timeoutMs, 10_000));
   options.onProgress?.({ phase: "dial", done: total - unreachable.length, total });
   const { manifest, bytes } = await fetchVerifiedManifest(ipfs, record, { timeoutMs, signal });
+  checkManifestShape(
+    manifest,
+    { communityId: info.communityId, fragmentCount: info.fragmentCount, slots: placement.nodes.length },
+    `image ${imageIdHex(imageId)} version ${version}`,
+  );
   return {
     info,
     version,
@@ -80,6 +86,7 @@ export async function openVersion(
     placement,
     holders,
     unreachable,
+    addresses: book,
     manifest,
     manifestBytes: bytes,
     redial: (redial) => dial(redial.timeoutMs),

@@ -1,6 +1,7 @@
 import { type RgbaImage } from "@disp/protocol";
 import { rebuildImageFile, type CodecName } from "@disp/core";
 
+import { requireReadAccess } from "./access.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError } from "./errors.js";
 import { fetchParts } from "./fetch-parts.js";
@@ -14,8 +15,6 @@ export interface RetrieveOptions {
   readonly version?: bigint;
   /** Longest wait for the manifest and for each fragment (default: the context's, else 30 s). */
   readonly timeoutMs?: number;
-  /** The account whose read access is checked (default: the signer's). */
-  readonly reader?: string;
   readonly onProgress?: OnClientProgress;
   readonly signal?: AbortSignal;
 }
@@ -44,8 +43,8 @@ export interface RetrieveResult {
 }
 
 /**
- * Reads an image version from the network: checks read access (advisory until fragments are
- * encrypted), reads the version from the chain, dials the nodes that keep it, fetches the manifest and
+ * Reads an image version from the network: checks the connected account's read access (advisory
+ * until fragments are encrypted; there is no way to read as another account), reads the version from the chain, dials the nodes that keep it, fetches the manifest and
  * proves it against the on-chain root, fetches the fragments concurrently, rejects any that fail their
  * CID or digest, then merges (bit-exact) or recovers (flagged approximate) and checks the content hash.
  */
@@ -55,17 +54,13 @@ export async function retrieveImage(
   options: RetrieveOptions = {},
 ): Promise<RetrieveResult> {
   const { timeoutMs, onProgress, signal } = settingsOf(context, options, 30_000);
-  const reader = options.reader ?? (await accountOf(context));
+  const reader = await accountOf(context);
   if (reader === undefined) {
-    throw new ClientError("CLIENT_INVALID_INPUT", "retrieve needs a reader account to check read access");
+    throw new ClientError("CLIENT_INVALID_INPUT", "retrieve needs a signer: read access is the signer's");
   }
+  await requireReadAccess(context, imageId, reader);
   // The manifest (and the content hash in it) is checked against the root's manifest leaf.
-  const opened = await openVersion(context, imageId, options.version, {
-    timeoutMs,
-    reader,
-    onProgress,
-    signal,
-  });
+  const opened = await openVersion(context, imageId, options.version, { timeoutMs, onProgress, signal });
   const { version, manifest, record, unreachable } = opened;
   const parts = await fetchParts(context.ipfs, manifest, {
     timeoutMs,

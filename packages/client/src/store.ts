@@ -6,7 +6,7 @@ import { hexlify } from "ethers";
 import { awaitStorage } from "./confirmations.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError, isClientError } from "./errors.js";
-import { rootOf } from "./manifest-check.js";
+import { checkManifestShape, rootOf } from "./manifest-check.js";
 import { kernelForSize, placementFor } from "./placement.js";
 import { dialNodes } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
@@ -81,6 +81,10 @@ export async function storeImage(
       ? await registry.communityMembers(target.communityId)
       : await checkReplicaNodes(context, target.nodes);
   const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
+  const communityId = target.mode === "disp" ? target.communityId : 0n;
+  const fragmentCount = target.mode === "disp" ? nodes.length : 1;
+  // What every reader and agent will check: never register a version they would refuse.
+  checkManifestShape(encoded.manifest, { communityId, fragmentCount, slots: nodes.length }, "the new image");
   const root = rootOf(encoded.manifest, encoded.manifestBytes);
   await refuseExisting(context, root);
   const committed = await commit(context, encoded, root, nodes, options, (cid) =>
@@ -88,7 +92,6 @@ export async function storeImage(
       ? registry.registerImage(target.communityId, nodes.length, root, cid)
       : registry.registerReplicatedImage(nodes, root, cid),
   );
-  const communityId = target.mode === "disp" ? target.communityId : 0n;
   return result(encoded, target.mode, communityId, nodes, committed);
 }
 
@@ -118,6 +121,11 @@ export async function updateImage(
   const { communityId, nodes } = await placementFor(context, info);
   const mode = communityId === 0n ? "replicate" : "disp";
   const encoded = await encodeFor(bytes, mode, nodes.length, options);
+  checkManifestShape(
+    encoded.manifest,
+    { communityId, fragmentCount: info.fragmentCount, slots: nodes.length },
+    `image ${imageIdHex(imageId)}'s new version`,
+  );
   const root = rootOf(encoded.manifest, encoded.manifestBytes);
   const committed = await commit(context, encoded, root, nodes, options, (cid) =>
     registry.addVersion(imageId, root, cid),

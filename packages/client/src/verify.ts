@@ -1,10 +1,10 @@
 import { buildTree, merkleValues, proofFor } from "@disp/protocol";
-import { checkFragmentBytes, fileMatchesContentHash } from "@disp/core";
+import { fileMatchesContentHash } from "@disp/core";
 
 import { settingsOf, type ClientContext } from "./context.js";
-import { fetchParts } from "./fetch-parts.js";
 import { openVersion } from "./open-version.js";
 import type { OnClientProgress } from "./progress.js";
+import { probeSlots, type SlotStatus } from "./slot-probe.js";
 
 /** The evidence for one slot of a version. */
 export interface SlotEvidence {
@@ -14,16 +14,16 @@ export interface SlotEvidence {
   /** The fragment this slot keeps (always 0, the whole file, for a replicated image). */
   readonly fragment: number;
   readonly cid: string;
-  /** The node signed a storage receipt for this version on chain. */
+  /** The node signed a storage receipt for this version on chain (its word, not evidence). */
   readonly confirmed: boolean;
   /**
-   * The slot's fragment could be fetched from the network and matches its CID and manifest digest.
-   * Bitswap answers from any peer that has it, so this speaks for the fragment; the node's own word
-   * that it keeps it is its receipt (`confirmed`). (Challenging one node for its part: a later step.)
+   * What the slot's node itself answered when asked for this slot's shard, from a fresh IPFS node
+   * connected to it alone: no other copy (the verifier's, the uploader's, a peer's) counts.
    */
-  readonly valid: boolean;
+  readonly status: SlotStatus;
   /** The registry's verifyFragment accepted the fragment's leaf and proof. */
   readonly provenOnChain: boolean;
+  /** Why the slot is not held (or not reachable). */
   readonly reason?: string;
 }
 
@@ -39,28 +39,32 @@ export interface VerifyReport {
    * codec the pixel hash of its pixels, equals the proven content hash). Counts towards `ok`.
    */
   readonly fileMatches?: boolean;
-  /** Every slot is confirmed, valid and proven on chain (and the file given, if any, matches). */
+  /** Every slot is held by its node, confirmed and proven on chain (and the file given, if any, matches). */
   readonly ok: boolean;
   readonly slots: SlotEvidence[];
 }
 
+export interface VerifyOptions {
+  readonly version?: bigint;
+  /** A file to prove against the version's content hash. */
+  readonly file?: Uint8Array;
+  /** Longest wait for the manifest, and for each slot's node to serve its shard (default 30 s). */
+  readonly timeoutMs?: number;
+  readonly onProgress?: OnClientProgress;
+  readonly signal?: AbortSignal;
+}
+
 /**
- * The evidence check, without rebuilding the image: the manifest proven against the on-chain root,
- * then per slot the storage receipt, the fragment fetched and checked, and its Merkle proof verified
- * by the registry itself. With `file`, also whether that file is the version's content: anyone
- * holding it can prove it is the registered one.
+ * The point-in-time evidence check, without rebuilding the image: the manifest proven against the
+ * on-chain root (and its geometry against the image's), then per slot the storage receipt, the
+ * slot's shard asked of that slot's node alone and checked against its leaf, and its Merkle proof
+ * verified by the registry itself. With `file`, also whether that file is the version's content:
+ * anyone holding it can prove it is the registered one.
  */
 export async function verifyImage(
   context: ClientContext,
   imageId: bigint,
-  options: {
-    readonly version?: bigint;
-    /** A file to prove against the version's content hash. */
-    readonly file?: Uint8Array;
-    readonly timeoutMs?: number;
-    readonly onProgress?: OnClientProgress;
-    readonly signal?: AbortSignal;
-  } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   const { registry } = context;
   const { timeoutMs, onProgress, signal } = settingsOf(context, options, 30_000);
@@ -68,36 +72,38 @@ export async function verifyImage(
   const { version, manifest, record } = opened;
   const { communityId, nodes } = opened.placement;
   const tree = buildTree(merkleValues(manifest, opened.manifestBytes));
-  const parts = await fetchParts(context.ipfs, manifest, {
-    timeoutMs,
+  const questions = nodes.map((node, slot) => ({ node, fragment: communityId === 0n ? 0 : slot }));
+  onProgress?.({ phase: "fetch", done: 0, total: questions.length });
+  const answers = await probeSlots(context.ipfs, opened.addresses, manifest, questions, {
+    dialTimeoutMs: Math.min(timeoutMs, 10_000),
+    fetchTimeoutMs: timeoutMs,
     signal,
-    onProgress,
-    redial: () => opened.redial({ timeoutMs: 5000 }),
   });
+  onProgress?.({ phase: "fetch", done: questions.length, total: questions.length });
   const receipts = await registry.storageReceipts(imageId, version, context.fromBlock ?? 0);
   const confirmedBy = new Set(receipts.map((receipt) => `${receipt.slot}:${receipt.node.toLowerCase()}`));
 
   const slots: SlotEvidence[] = [];
-  for (const [slot, node] of nodes.entries()) {
-    const fragment = communityId === 0n ? 0 : slot;
-    const part = parts[fragment];
+  for (const [slot, { node, fragment }] of questions.entries()) {
     const entry = manifest.fragments[fragment];
-    if (part === undefined || entry === undefined) continue;
-    const problem =
-      part.bytes === undefined
-        ? (part.reason ?? part.status)
-        : await checkFragmentBytes(manifest, fragment, part.bytes);
-    const proof = proofFor(tree, fragment);
-    const provenOnChain = await registry.verifyFragment(imageId, version, fragment, entry.sha256, proof);
+    const answer = answers[slot];
+    if (entry === undefined || answer === undefined) continue;
+    const provenOnChain = await registry.verifyFragment(
+      imageId,
+      version,
+      fragment,
+      entry.sha256,
+      proofFor(tree, fragment),
+    );
     slots.push({
       slot,
       node,
       fragment,
       cid: entry.cid,
       confirmed: confirmedBy.has(`${slot}:${node.toLowerCase()}`),
-      valid: problem === undefined,
+      status: answer.status,
       provenOnChain,
-      ...(problem === undefined ? {} : { reason: problem }),
+      ...(answer.reason === undefined ? {} : { reason: answer.reason }),
     });
   }
   const fileMatches =
@@ -112,7 +118,7 @@ export async function verifyImage(
     ok:
       fileMatches !== false &&
       slots.length === nodes.length &&
-      slots.every((slot) => slot.confirmed && slot.valid && slot.provenOnChain),
+      slots.every((slot) => slot.status === "held" && slot.confirmed && slot.provenOnChain),
     slots,
   };
 }

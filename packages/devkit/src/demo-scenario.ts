@@ -100,7 +100,7 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
   );
   const verified = await verifyImage(readerClient, stored.imageId);
   say(
-    `verify: ${verified.slots.filter((slot) => slot.confirmed && slot.valid && slot.provenOnChain).length}/${verified.slots.length} slots confirmed, valid and proven on chain`,
+    `verify: ${verified.slots.filter((slot) => slot.confirmed && slot.status === "held" && slot.provenOnChain).length}/${verified.slots.length} slots confirmed, held by their node and proven on chain`,
   );
 
   const tamperedSlot = Math.min(1, world.nodes.length - 1);
