@@ -67,13 +67,18 @@ interface FileNode {
  */
 export const MAX_LINKS_PER_NODE = MAX_UNIXFS_CHILDREN;
 
+/** More levels than any balanced DAG of a safe-integer size has (2^53 bytes, two links per node). */
+const MAX_LEVELS = 64;
+
 /**
  * The most blocks a file of `size` bytes can have: its leaves (whole chunks of at least
- * MIN_UNIXFS_CHUNK_SIZE bytes but the last) and at most as many interior nodes (each has two
- * links or more), so a DAG that makes a reader visit more is lying about its sizes.
+ * MIN_UNIXFS_CHUNK_SIZE bytes but the last) and its interior nodes, of which a balanced layout of at
+ * least two links per node makes at most as many again plus one per level (a level's last node may
+ * hold a single child; fewer than 64 levels reach any safe size). A DAG that makes a reader visit
+ * more blocks is lying about its sizes.
  */
 export function maxBlocksFor(size: number): number {
-  return 2 * Math.max(1, Math.ceil(size / MIN_UNIXFS_CHUNK_SIZE));
+  return 2 * Math.max(1, Math.ceil(size / MIN_UNIXFS_CHUNK_SIZE)) + MAX_LEVELS;
 }
 
 /** Timers (the read's deadline) and other I/O get a turn at least this often. */
