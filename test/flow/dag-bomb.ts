@@ -4,8 +4,8 @@ import { changeAccess, retrieveImage, storeImage, type ClientContext } from "@di
 import { encodeImageFile, serializeManifest } from "@disp/core";
 import { startWorld, type World } from "@disp/devkit";
 import type { AgentEvent } from "@disp/client";
-import { type IpfsNode } from "@disp/ipfs";
-import { buildTree, MANIFEST_UNIXFS, merkleValues } from "@disp/protocol";
+import { CID, type IpfsNode } from "@disp/ipfs";
+import { buildTree, isManifestCid, MANIFEST_UNIXFS, merkleValues } from "@disp/protocol";
 import { expect } from "chai";
 import { hexlify } from "ethers";
 import { network } from "hardhat";
@@ -228,6 +228,8 @@ describe("a DAG bomb registered as an image's manifest (issue 14, item 1)", func
     );
     const storeMs = performance.now() - started;
     console.log(`      honest store behind a bomb: ${Math.round(storeMs)} ms`);
+    // What store writes is what every reader accepts: one raw block.
+    expect(isManifestCid(CID.parse(stored.manifestCid))).to.equal(true);
     for (const node of world.nodes) {
       expect(await confirmedBy(world, stored.imageId, stored.version, node.account.address)).to.equal(true);
     }
