@@ -1,6 +1,6 @@
-import { buildTree, MAX_MANIFEST_BYTES, merkleValues } from "@disp/protocol";
+import { buildTree, isManifestCid, MAX_MANIFEST_BYTES, merkleValues } from "@disp/protocol";
 import { codecOf, parseManifest, type Manifest } from "@disp/core";
-import type { IpfsNode } from "@disp/ipfs";
+import { isIpfsError, type IpfsNode } from "@disp/ipfs";
 import type { CID } from "multiformats/cid";
 
 import { ClientError, messageOf } from "./errors.js";
@@ -97,11 +97,21 @@ function shardCountOf(manifest: Manifest): number {
   return manifest.fragments.length;
 }
 
+/**
+ * A manifest is one raw block of at most MAX_MANIFEST_BYTES: any other CID is refused before
+ * anything is fetched (CLIENT_MANIFEST_MISMATCH), so a registrant cannot make readers walk a DAG.
+ */
 async function fetchManifestBytes(
   ipfs: IpfsNode,
   cid: CID,
   options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
 ): Promise<Uint8Array> {
+  if (!isManifestCid(cid)) {
+    throw new ClientError(
+      "CLIENT_MANIFEST_MISMATCH",
+      `the manifest CID ${cid} is not one raw block hashed with SHA-256 (codec 0x${cid.code.toString(16)}, multihash 0x${cid.multihash.code.toString(16)}): refused unread`,
+    );
+  }
   try {
     return await ipfs.cat(cid, {
       timeoutMs: options.timeoutMs,
@@ -109,6 +119,16 @@ async function fetchManifestBytes(
       maxBytes: MAX_MANIFEST_BYTES,
     });
   } catch (error) {
+    // The CID names one block: larger than a manifest may be is so wherever it is fetched from.
+    if (isIpfsError(error, "IPFS_TOO_LARGE")) {
+      throw new ClientError(
+        "CLIENT_MANIFEST_MISMATCH",
+        `the manifest ${cid} is too large: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
     throw new ClientError(
       "CLIENT_MANIFEST_UNAVAILABLE",
       `the manifest ${cid} could not be fetched: ${messageOf(error)}`,

@@ -1,4 +1,4 @@
-import { computeCid, type Kernel, type UnixFsSettings } from "@disp/protocol";
+import { computeCid, MANIFEST_UNIXFS, type Kernel, type UnixFsSettings } from "@disp/protocol";
 import { codecNamed, encodeImageFile, type CodecChoice, type CodecName, type EncodedImage } from "@disp/core";
 import { CID, type IpfsNode } from "@disp/ipfs";
 import { hexlify } from "ethers";
@@ -254,7 +254,7 @@ async function publish(
   const settings = encoded.manifest.unixfs;
   const pinnedBefore = await pinnedAmong(ipfs, [
     ...encoded.fragments.map((fragment) => fragment.cid),
-    (await computeCid(encoded.manifestBytes, settings)).toString(),
+    (await computeCid(encoded.manifestBytes, MANIFEST_UNIXFS)).toString(),
   ]);
   const all: CID[] = [];
   const added = () => all.filter((cid) => !pinnedBefore.has(cid.toString()));
@@ -272,7 +272,8 @@ async function publish(
       }
       options.onProgress?.({ phase: "add", done: all.length, total });
     }
-    const manifest = await ipfs.add(encoded.manifestBytes, settings, { signal: options.signal });
+    // One raw block whatever the fragments' settings: readers refuse any other manifest CID.
+    const manifest = await ipfs.add(encoded.manifestBytes, MANIFEST_UNIXFS, { signal: options.signal });
     all.push(manifest);
     options.onProgress?.({ phase: "add", done: total, total });
     const unreachable = await dialNodes(context, nodes, {

@@ -1,3 +1,4 @@
+import type { CID } from "multiformats/cid";
 import { z } from "zod";
 
 import { canonicalJson } from "./canonical-json.js";
@@ -8,6 +9,7 @@ import { parityDisagreement, paritySectionSchema, type ParitySection } from "./p
 import { fragmentEntrySchema, hex32, type FragmentEntry } from "./shard.js";
 
 export { fragmentEntrySchema, hex32, type FragmentEntry };
+import { DEFAULT_UNIXFS, type UnixFsSettings } from "./unixfs.js";
 
 /**
  * The manifest version this code writes. Readers accept every version in MANIFEST_SCHEMAS; how a
@@ -17,11 +19,39 @@ export const MANIFEST_SCHEMA = "disp/manifest@2";
 export const MANIFEST_SCHEMAS = ["disp/manifest@1", MANIFEST_SCHEMA] as const;
 export type ManifestSchemaName = (typeof MANIFEST_SCHEMAS)[number];
 
+/** The smallest chunk a manifest may record: the DAG reader's block budget assumes no smaller leaf. */
+export const MIN_UNIXFS_CHUNK_SIZE = 1024;
+/** The largest chunk a manifest may record: 1 MiB, the block size every IPFS implementation exchanges. */
+export const MAX_UNIXFS_CHUNK_SIZE = 1_048_576;
+/** The widest interior node a manifest's layout may record. */
+export const MAX_UNIXFS_CHILDREN = 8192;
+
 /**
- * The largest manifest fetched or parsed: a JPEG's layout carries its original header and trailer
- * (EXIF, ICC profiles, a phone's appended preview), so a manifest can reach megabytes.
+ * The largest manifest written, fetched or parsed. A manifest is one raw block (see
+ * MANIFEST_UNIXFS), so a reader can refuse any other CID before fetching anything and never walks a
+ * DAG an uploader chose; one block is at most the largest chunk. A JPEG's layout carries its
+ * original header and trailer in base64 (EXIF, ICC profiles, a phone's appended preview): about
+ * 750 KiB of them fit.
  */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = MAX_UNIXFS_CHUNK_SIZE;
+
+/**
+ * How a manifest is added: one chunk as large as a manifest may be, so that with raw leaves the
+ * importer reduces it to a single raw block (a manifest up to the default chunk size gets the same
+ * CID under DEFAULT_UNIXFS, as manifests stored before had).
+ */
+export const MANIFEST_UNIXFS: UnixFsSettings = Object.freeze({
+  ...DEFAULT_UNIXFS,
+  chunkSize: MAX_MANIFEST_BYTES,
+});
+
+const RAW_CODEC = 0x55;
+const SHA2_256 = 0x12;
+
+/** True when `cid` can name a manifest: a CIDv1 of one raw block hashed with SHA-256. */
+export function isManifestCid(cid: CID): boolean {
+  return cid.version === 1 && cid.code === RAW_CODEC && cid.multihash.code === SHA2_256;
+}
 
 const positiveInt = z
   .int()
@@ -39,8 +69,8 @@ export const unixFsSchema = z.strictObject({
   cidVersion: z.literal(1),
   rawLeaves: z.literal(true),
   layout: z.literal("balanced"),
-  chunkSize: z.int().min(1024).max(1_048_576),
-  maxChildrenPerNode: z.int().min(2).max(8192),
+  chunkSize: z.int().min(MIN_UNIXFS_CHUNK_SIZE).max(MAX_UNIXFS_CHUNK_SIZE),
+  maxChildrenPerNode: z.int().min(2).max(MAX_UNIXFS_CHILDREN),
 });
 
 /** What every codec's section has: its name. The codec registry (in core) checks the rest. */
@@ -144,9 +174,16 @@ export function validateWith<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-/** The canonical bytes of a validated manifest: UTF-8, sorted keys, no whitespace. */
+/**
+ * The canonical bytes of a validated manifest: UTF-8, sorted keys, no whitespace. A ManifestError
+ * when they exceed MAX_MANIFEST_BYTES, so no manifest is stored that no reader would fetch.
+ */
 export function canonicalBytes<C extends CodecSection>(manifest: ManifestOf<C>): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(wireForm(manifest)));
+  const bytes = new TextEncoder().encode(canonicalJson(wireForm(manifest)));
+  if (bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ManifestError(`invalid manifest: ${bytes.length} bytes, more than ${MAX_MANIFEST_BYTES}`);
+  }
+  return bytes;
 }
 
 /**
