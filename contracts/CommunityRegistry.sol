@@ -36,6 +36,8 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
 
     mapping(address node => NodeRecord) private _nodes;
     mapping(uint256 communityId => address[] members) private _members;
+    mapping(uint256 communityId => uint256 blockNumber) private _formedBlocks;
+    mapping(uint256 communityId => address[] nodes) private _formerMembers;
     uint32 private _communityCount;
     NodeQueue.Queue private _freeNodes;
 
@@ -85,6 +87,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         _requireFreeNodes(size);
         // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 communities.
         communityId = ++_communityCount;
+        _formedBlocks[communityId] = block.number;
         emit CommunityFormed(communityId, size);
         address[] storage members = _members[communityId];
         for (uint256 slot = 0; slot < size; ++slot) {
@@ -102,8 +105,9 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         _requireFreeNodes(1);
         address previousNode = members[slot];
         // A replaced member is presumed lost: it leaves the registry rather than rejoin the pool,
-        // where it would be handed to the next community.
-        delete _nodes[previousNode];
+        // where it would be handed to the next community. It may still hold its part: readers find it.
+        _retire(previousNode);
+        _formerMembers[communityId].push(previousNode);
         newNode = _assignFrontNode(communityId, slot);
         members[slot] = newNode;
         emit CommunityMemberReplaced(communityId, slot, previousNode, newNode);
@@ -113,6 +117,18 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     function nodeInfo(address node) external view returns (NodeInfo memory) {
         NodeRecord storage record = _nodes[node];
         return NodeInfo(record.status, record.communityId, record.slot, record.peerId, record.multiaddrs);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function communityFormedBlock(uint256 communityId) external view returns (uint256) {
+        _requireCommunity(communityId);
+        return _formedBlocks[communityId];
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function formerMembers(uint256 communityId) external view returns (address[] memory) {
+        _requireCommunity(communityId);
+        return _formerMembers[communityId];
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -179,6 +195,15 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         record.communityId = uint32(communityId);
         record.slot = uint8(slot);
         emit CommunityMemberAssigned(communityId, slot, node);
+    }
+
+    /// @dev Takes `node` out of the registry but keeps the addresses it published, where readers
+    /// still find what it may hold (and which cost nothing to keep, unlike clearing them).
+    function _retire(address node) private {
+        NodeRecord storage record = _nodes[node];
+        record.status = NodeStatus.None;
+        record.communityId = 0;
+        record.slot = 0;
     }
 
     function _requireFreeNodes(uint256 requested) private view {
