@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
 import {NodeQueue} from "./libraries/NodeQueue.sol";
@@ -27,9 +28,10 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     struct NodeRecord {
         NodeStatus status;
         // Slots stay below MAX_COMMUNITY_SIZE and community ids below 2^32 (see formCommunity), so
-        // status, community and slot share one storage slot.
+        // status, community, slot and opt-in block share one storage slot.
         uint32 communityId;
         uint8 slot;
+        uint32 optedInBlock;
         string peerId;
         string[] multiaddrs;
     }
@@ -47,6 +49,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         if (node.status != NodeStatus.None) revert CommunityRegistryNodeAlreadyOptedIn(msg.sender);
         if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
         node.status = NodeStatus.Free;
+        node.optedInBlock = SafeCast.toUint32(block.number);
         node.peerId = peerId;
         node.multiaddrs = multiaddrs;
         _freeNodes.pushBack(msg.sender);
@@ -117,6 +120,11 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     function nodeInfo(address node) external view returns (NodeInfo memory) {
         NodeRecord storage record = _nodes[node];
         return NodeInfo(record.status, record.communityId, record.slot, record.peerId, record.multiaddrs);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function nodeOptedInBlock(address node) external view returns (uint256) {
+        return _nodes[node].optedInBlock;
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -204,6 +212,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         record.status = NodeStatus.None;
         record.communityId = 0;
         record.slot = 0;
+        record.optedInBlock = 0;
     }
 
     function _requireFreeNodes(uint256 requested) private view {

@@ -193,6 +193,13 @@ interface ICommunityRegistry {
     function nodeInfo(address node) external view returns (NodeInfo memory);
 
     /**
+     * @notice The block a node last opted in (0 unless it is opted in): nothing before concerns it,
+     * so a fresh node agent starts reading there.
+     * @param node The node's account.
+     */
+    function nodeOptedInBlock(address node) external view returns (uint256);
+
+    /**
      * @notice The block a community was formed in: nothing of it happened before, so a node agent
      * reads the community's images from there.
      * @param communityId An existing community.

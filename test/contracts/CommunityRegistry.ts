@@ -61,6 +61,16 @@ describe("CommunityRegistry", function () {
       expect(await registry.nextFreeNodes(10)).to.deep.equal([first.address, second.address]);
     });
 
+    it("records the block it opted in, where a fresh agent of the node starts reading", async function () {
+      const { registry, nodes } = await loadFixture(deployFixture);
+      const node = at(nodes, 0);
+      expect(await registry.nodeOptedInBlock(node.address)).to.equal(0n);
+      const receipt = await (await registry.connect(node).optIn("12D3KooWSince", [])).wait();
+      expect(await registry.nodeOptedInBlock(node.address)).to.equal(BigInt(receipt?.blockNumber ?? -1));
+      await (await registry.connect(node).optOut()).wait();
+      expect(await registry.nodeOptedInBlock(node.address)).to.equal(0n);
+    });
+
     it("accepts a node without multiaddrs (found by routing)", async function () {
       const { registry, nodes } = await loadFixture(deployFixture);
       await expect(registry.connect(at(nodes, 0)).optIn("12D3KooWRouted", []))

@@ -28,12 +28,17 @@ export async function collectTasks(
     if ((await registry.blockHash(state.cursor)) !== state.cursorHash) state = initialState(fromBlock);
   }
   const head = await registry.blockNumber();
+  const info = await registry.nodeInfo(node);
+  // A fresh agent of an opted-in node starts where the node opted in, not at the deployment:
+  // nothing older concerns it (what its community stored before comes from the backfill below).
+  if (state.cursorHash === undefined && info.status !== "none") {
+    state = { ...state, cursor: Math.max(state.cursor, (await registry.nodeOptedInBlock(node)) - 1) };
+  }
   const from = state.cursor + 1;
   const window = registry.maxLogRange * PAGES_PER_PASS;
   const latest = Math.min(head, from + window - 1);
 
   const found: PinTask[] = [];
-  const info = await registry.nodeInfo(node);
   let { backfill } = state;
   if (info.status === "serving") {
     const { communityId, slot } = info;

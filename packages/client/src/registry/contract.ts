@@ -209,6 +209,10 @@ class ContractRegistry implements Registry {
     };
   }
 
+  async nodeOptedInBlock(node: string): Promise<number> {
+    return Number(await this.#read(() => this.#contract.nodeOptedInBlock(node)));
+  }
+
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
     return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs]));
   }

@@ -70,6 +70,8 @@ export interface Registry {
 
   // Storage nodes and communities
   nodeInfo(node: string): Promise<NodeInfo>;
+  /** The block the node last opted in (0 unless opted in): nothing older concerns it. */
+  nodeOptedInBlock(node: string): Promise<number>;
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
   updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
   communityMembers(communityId: bigint): Promise<string[]>;
