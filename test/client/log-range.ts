@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+
 import {
   connectRegistry,
   imageHistory,
@@ -21,6 +24,7 @@ import { LOG_RANGE_ERROR_CODE, startLogRangeFront, type LogRangeFront } from "./
 /** What the front allows, and how far the chain grows past it before the client's work starts. */
 const CAP = 5000;
 const MINED = 6000;
+const AGENT_RANGE = 1000;
 
 /**
  * Issue 14 item 3: behind a JSON-RPC provider that refuses `eth_getLogs` over more than 5,000
@@ -56,9 +60,12 @@ describe("behind a provider capping eth_getLogs at 5,000 blocks, after 6,000 mor
       directory,
       communitySize: 4,
       fetchTimeoutMs: 10_000,
-      // The manager and every agent reach the chain through the front only.
+      // The manager and every agent reach the chain through the front only, in pages of 1,000
+      // blocks: an agent's pass reads 4 pages, so catching up on 6,000 blocks takes it two passes.
       connectAs: (address, account) =>
-        connectRegistry(address, new JsonRpcSigner(agentsProvider, account.address)),
+        connectRegistry(address, new JsonRpcSigner(agentsProvider, account.address), {
+          maxLogRange: AGENT_RANGE,
+        }),
       onAgentEvent: (node, event) => {
         if (event.type === "stored")
           stored.push({ node, imageId: event.task.imageId, version: event.task.version });
@@ -163,6 +170,12 @@ describe("behind a provider capping eth_getLogs at 5,000 blocks, after 6,000 mor
       `stored by the newcomer: ${JSON.stringify(stored.filter((entry) => entry.node === index))}`,
     ).to.equal(true);
     expect(agentsFront.counts().refused).to.equal(0);
+    // It read its community's earlier images backward to the formation block, pages kept in its state.
+    const state = JSON.parse(await readFile(join(newcomer.directory, "agent.json"), "utf8")) as {
+      backfill?: { communityId: string; slot: number; from: number; next: number };
+    };
+    expect(state.backfill).to.deep.include({ communityId: world.communityId.toString(), slot: 0 });
+    expect(state.backfill?.next).to.be.below(state.backfill?.from ?? 0);
   });
 });
 
