@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
 import {NodeQueue} from "./libraries/NodeQueue.sol";
@@ -27,15 +28,18 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     struct NodeRecord {
         NodeStatus status;
         // Slots stay below MAX_COMMUNITY_SIZE and community ids below 2^32 (see formCommunity), so
-        // status, community and slot share one storage slot.
+        // status, community, slot and opt-in block share one storage slot.
         uint32 communityId;
         uint8 slot;
+        uint32 optedInBlock;
         string peerId;
         string[] multiaddrs;
     }
 
     mapping(address node => NodeRecord) private _nodes;
     mapping(uint256 communityId => address[] members) private _members;
+    mapping(uint256 communityId => uint256 blockNumber) private _formedBlocks;
+    mapping(uint256 communityId => address[] nodes) private _formerMembers;
     uint32 private _communityCount;
     NodeQueue.Queue private _freeNodes;
 
@@ -45,6 +49,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         if (node.status != NodeStatus.None) revert CommunityRegistryNodeAlreadyOptedIn(msg.sender);
         if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
         node.status = NodeStatus.Free;
+        node.optedInBlock = SafeCast.toUint32(block.number);
         node.peerId = peerId;
         node.multiaddrs = multiaddrs;
         _freeNodes.pushBack(msg.sender);
@@ -85,6 +90,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         _requireFreeNodes(size);
         // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 communities.
         communityId = ++_communityCount;
+        _formedBlocks[communityId] = block.number;
         emit CommunityFormed(communityId, size);
         address[] storage members = _members[communityId];
         for (uint256 slot = 0; slot < size; ++slot) {
@@ -102,8 +108,9 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         _requireFreeNodes(1);
         address previousNode = members[slot];
         // A replaced member is presumed lost: it leaves the registry rather than rejoin the pool,
-        // where it would be handed to the next community.
-        delete _nodes[previousNode];
+        // where it would be handed to the next community. It may still hold its part: readers find it.
+        _retire(previousNode);
+        _formerMembers[communityId].push(previousNode);
         newNode = _assignFrontNode(communityId, slot);
         members[slot] = newNode;
         emit CommunityMemberReplaced(communityId, slot, previousNode, newNode);
@@ -113,6 +120,23 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     function nodeInfo(address node) external view returns (NodeInfo memory) {
         NodeRecord storage record = _nodes[node];
         return NodeInfo(record.status, record.communityId, record.slot, record.peerId, record.multiaddrs);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function nodeOptedInBlock(address node) external view returns (uint256) {
+        return _nodes[node].optedInBlock;
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function communityFormedBlock(uint256 communityId) external view returns (uint256) {
+        _requireCommunity(communityId);
+        return _formedBlocks[communityId];
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function formerMembers(uint256 communityId) external view returns (address[] memory) {
+        _requireCommunity(communityId);
+        return _formerMembers[communityId];
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -179,6 +203,16 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         record.communityId = uint32(communityId);
         record.slot = uint8(slot);
         emit CommunityMemberAssigned(communityId, slot, node);
+    }
+
+    /// @dev Takes `node` out of the registry but keeps the addresses it published, where readers
+    /// still find what it may hold (and which cost nothing to keep, unlike clearing them).
+    function _retire(address node) private {
+        NodeRecord storage record = _nodes[node];
+        record.status = NodeStatus.None;
+        record.communityId = 0;
+        record.slot = 0;
+        record.optedInBlock = 0;
     }
 
     function _requireFreeNodes(uint256 requested) private view {

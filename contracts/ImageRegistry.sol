@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
 import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
 import {IStorageReceipts} from "./interfaces/IStorageReceipts.sol";
 import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
@@ -12,7 +14,9 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * derived from its registrant and version 1's root ({imageIdOf}), so a client knows it before the
  * transaction is mined and a retried registration cannot create a second image. Every later
  * version writes one root slot. Manifest CIDs are kept only in events, which any JSON-RPC node
- * serves; the content hash is in the manifest, which the root commits to.
+ * serves; the content hash is in the manifest, which the root commits to. The header keeps the
+ * block of the latest version and each {VersionAdded} names the block of the version before, so
+ * every version's event is read from its own block, never found by scanning the chain.
  *
  * The deriving contract says which communities and nodes exist through {_communitySize},
  * {_isReplicaNode} and {_memberSlot}.
@@ -24,13 +28,15 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     uint256 public constant MAX_REPLICAS = 16;
 
-    // One storage slot (30 bytes): registration writes it once, adding a version updates it in place.
+    // One storage slot (32 bytes): registration writes it once, adding a version updates it in place.
+    // The fragment count is not kept: it is the community's size (communities never resize) or 1.
     struct Image {
         address owner;
         uint32 communityId;
-        uint32 versionCount;
-        uint8 fragmentCount;
+        uint24 versionCount;
         bool isPublic;
+        // The block of the latest version: a second slot per version would cost 20,000 gas.
+        uint32 versionBlock;
     }
 
     mapping(uint256 imageId => Image) private _images;
@@ -50,7 +56,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         if (size == 0) revert ImageRegistryUnknownCommunity(communityId);
         if (fragmentCount != size)
             revert ImageRegistryFragmentCountMismatch(communityId, size, fragmentCount);
-        imageId = _createImage(communityId, size, root, manifestCid);
+        imageId = _createImage(communityId, root, manifestCid);
         emit ImageRegistered(imageId, msg.sender, communityId, manifestCid);
     }
 
@@ -69,7 +75,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
                 if (nodes[j] == node) revert ImageRegistryDuplicateReplica(node);
             }
         }
-        imageId = _createImage(0, 1, root, manifestCid);
+        imageId = _createImage(0, root, manifestCid);
         _replicas[imageId] = nodes;
         emit ImageRegistered(imageId, msg.sender, 0, manifestCid);
         for (uint256 i = 0; i < nodes.length; ++i) {
@@ -88,10 +94,12 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
             revert ImageRegistryNotEditor(imageId, msg.sender);
         }
         _requireVersionData(root, manifestCid);
-        // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 versions.
+        // Checked: a uint24 counter reverts rather than wrap after 2^24 - 1 versions.
         version = ++image.versionCount;
+        uint256 previousVersionBlock = image.versionBlock;
+        image.versionBlock = SafeCast.toUint32(block.number);
         _roots[imageId][version] = root;
-        emit VersionAdded(imageId, version, image.communityId, msg.sender, manifestCid);
+        emit VersionAdded(imageId, version, image.communityId, msg.sender, manifestCid, previousVersionBlock);
     }
 
     /// @inheritdoc IImageRegistry
@@ -175,9 +183,10 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
             ImageInfo(
                 image.owner,
                 image.communityId,
-                image.fragmentCount,
+                _fragmentCount(image),
                 image.versionCount,
-                image.isPublic
+                image.isPublic,
+                image.versionBlock
             );
     }
 
@@ -201,7 +210,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes32[] calldata proof
     ) external view returns (bool) {
         bytes32 root = _requireRoot(imageId, version);
-        if (index >= _images[imageId].fragmentCount && index != MANIFEST_LEAF_INDEX) return false;
+        if (index >= _fragmentCount(_images[imageId]) && index != MANIFEST_LEAF_INDEX) return false;
         return FragmentLeaf.verify(proof, root, index, digest);
     }
 
@@ -247,24 +256,28 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         return (false, 0);
     }
 
+    /// @dev Fragments per version: the community's size, or 1 for a replicated image.
+    function _fragmentCount(Image storage image) private view returns (uint256) {
+        return image.communityId == 0 ? 1 : _communitySize(image.communityId);
+    }
+
     /// @dev Writes the header and version 1's root of a new image owned by the caller.
     function _createImage(
         uint256 communityId,
-        uint256 fragmentCount,
         bytes32 root,
         bytes calldata manifestCid
     ) private returns (uint256 imageId) {
         _requireVersionData(root, manifestCid);
         imageId = imageIdOf(msg.sender, root);
         if (_images[imageId].owner != address(0)) revert ImageRegistryImageExists(imageId);
-        // Cannot truncate: community ids come from a uint32 counter and fragment counts are at most
-        // the largest community size (64).
+        // Cannot truncate: community ids come from a uint32 counter. Block numbers fit 32 bits for
+        // centuries at 12 s a block (decades at 0.25 s); SafeCast reverts past that, never wraps.
         _images[imageId] = Image({
             owner: msg.sender,
             communityId: uint32(communityId),
             versionCount: 1,
-            fragmentCount: uint8(fragmentCount),
-            isPublic: false
+            isPublic: false,
+            versionBlock: SafeCast.toUint32(block.number)
         });
         _roots[imageId][1] = root;
     }

@@ -186,10 +186,31 @@ interface ICommunityRegistry {
     function MAX_COMMUNITY_SIZE() external view returns (uint256);
 
     /**
-     * @notice A node's status and contact information; status `None` for an unknown account.
+     * @notice A node's status and contact information; status `None` for an unknown account. A node
+     * replaced out of its community keeps the peer id and addresses it last published.
      * @param node The node's account.
      */
     function nodeInfo(address node) external view returns (NodeInfo memory);
+
+    /**
+     * @notice The block a node last opted in (0 unless it is opted in): nothing before concerns it,
+     * so a fresh node agent starts reading there.
+     * @param node The node's account.
+     */
+    function nodeOptedInBlock(address node) external view returns (uint256);
+
+    /**
+     * @notice The block a community was formed in: nothing of it happened before, so a node agent
+     * reads the community's images from there.
+     * @param communityId An existing community.
+     */
+    function communityFormedBlock(uint256 communityId) external view returns (uint256);
+
+    /**
+     * @notice Every node replaced out of a community, oldest first (they may still hold their part).
+     * @param communityId An existing community.
+     */
+    function formerMembers(uint256 communityId) external view returns (address[] memory);
 
     /// @notice The number of communities formed so far (the last community id).
     function communityCount() external view returns (uint256);

@@ -15,9 +15,10 @@ pragma solidity ^0.8.28;
  *
  * Retrieval through any JSON-RPC node: the root of a version from {versionRoot}; the manifest CID
  * and block time from {ImageRegistered} (version 1) or {VersionAdded} (later
- * versions), found with `eth_getLogs` by the indexed image id (topic 1). Both events put the
- * community id in topic 3, so a community's node agent finds every image and version it must pin
- * with one filter.
+ * versions), read with `eth_getLogs` in the one block that holds it: {imageInfo} gives the latest
+ * version's block and each {VersionAdded} the block of the version before, so no query spans more
+ * than one block (providers cap the range of one query). Both events put the community id in
+ * topic 3, so a community's node agent finds every image and version it must pin with one filter.
  *
  * Access: each image has an owner (transferable), editors who may add versions, read grants to
  * accounts or applications (contract addresses) and a public flag. IPFS content is public by CID,
@@ -35,6 +36,8 @@ interface IImageRegistry {
         /// The latest version (versions are numbered from 1).
         uint256 versionCount;
         bool isPublic;
+        /// The block the latest version was registered in (its {ImageRegistered} or {VersionAdded}).
+        uint256 versionBlock;
     }
 
     /**
@@ -59,13 +62,16 @@ interface IImageRegistry {
      * @param communityId The image's community (0 if replicated), for node agents' filters.
      * @param editor The account that added it (the owner or an editor).
      * @param manifestCid The version's manifest CID, in binary form.
+     * @param previousVersionBlock The block of version `version - 1`'s event: a reader walks back
+     * from {ImageInfo-versionBlock} one block at a time.
      */
     event VersionAdded(
         uint256 indexed imageId,
         uint256 indexed version,
         uint256 indexed communityId,
         address editor,
-        bytes manifestCid
+        bytes manifestCid,
+        uint256 previousVersionBlock
     );
 
     /**

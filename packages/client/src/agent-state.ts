@@ -26,6 +26,15 @@ const agentStateSchema = z.strictObject({
   replicated: z.array(z.string()),
   /** Tasks done: verified, pinned and confirmed on chain (`imageId:version:fragment`). */
   done: z.array(z.string()),
+  /** The community slot this node joined, and what it stored before, read backward: next..from left. */
+  backfill: z
+    .strictObject({
+      communityId: z.string().regex(/^\d+$/),
+      slot: z.int().min(0),
+      from: z.int().min(0),
+      next: z.int().min(-1),
+    })
+    .optional(),
 });
 
 /** What a node agent remembers across restarts, in one small JSON file. */

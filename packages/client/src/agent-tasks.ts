@@ -1,13 +1,18 @@
 import { initialState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import type { Registry } from "./registry/index.js";
 
-/** Blocks read per pass: public RPC providers cap the range of one `eth_getLogs`. */
-export const MAX_BLOCKS_PER_PASS = 5000;
+/**
+ * Log pages (of the registry's `maxLogRange` blocks each) read per pass, forward from the cursor
+ * and, after joining a community, backward over what it stored before: a pass stays short however
+ * far behind the agent is, and the next pass goes on from the progress kept in the state.
+ */
+export const PAGES_PER_PASS = 4;
 
 /**
  * Turns the events since the agent's cursor into pin tasks for `node`:
- * - images and versions stored with its community (it keeps fragment `slot`), including, when it
- *   joined the community in this range (formation or replacement), everything stored there before;
+ * - images and versions stored with its community (it keeps fragment `slot`), including, once it
+ *   joined the community (formation or replacement), everything stored there before, read back to
+ *   the community's formation block a few pages per pass;
  * - replicated images naming it (every version so far), and later versions of those.
  * Tasks already pending or done are not added twice.
  */
@@ -23,35 +28,46 @@ export async function collectTasks(
     if ((await registry.blockHash(state.cursor)) !== state.cursorHash) state = initialState(fromBlock);
   }
   const head = await registry.blockNumber();
+  const info = await registry.nodeInfo(node);
+  // A fresh agent of an opted-in node starts where the node opted in, not at the deployment:
+  // nothing older concerns it (what its community stored before comes from the backfill below).
+  if (state.cursorHash === undefined && info.status !== "none") {
+    state = { ...state, cursor: Math.max(state.cursor, (await registry.nodeOptedInBlock(node)) - 1) };
+  }
   const from = state.cursor + 1;
-  if (from > head) return { state };
-  const latest = Math.min(head, from + MAX_BLOCKS_PER_PASS - 1);
+  const window = registry.maxLogRange * PAGES_PER_PASS;
+  const latest = Math.min(head, from + window - 1);
 
   const found: PinTask[] = [];
-  const info = await registry.nodeInfo(node);
+  let { backfill } = state;
   if (info.status === "serving") {
     const { communityId, slot } = info;
-    // A node that just joined owes its slot for everything the community already keeps.
-    const since = (await registry.joinedCommunity(communityId, node, from, latest)) ? fromBlock : from;
-    for (const imageId of await registry.imagesRegisteredWith(communityId, since, latest)) {
-      found.push({ imageId: imageId.toString(), version: "1", fragment: slot });
+    // A node that joined (or moved to another slot) owes its slot for everything stored before.
+    if (backfill?.communityId !== communityId.toString() || backfill.slot !== slot) {
+      const formed = await registry.communityFormedBlock(communityId);
+      backfill = { communityId: communityId.toString(), slot, from: formed, next: from - 1 };
     }
-    for (const { imageId, version } of await registry.versionsAddedWith(communityId, since, latest)) {
-      found.push({ imageId: imageId.toString(), version: version.toString(), fragment: slot });
+    if (backfill.next >= backfill.from) {
+      const start = Math.max(backfill.from, backfill.next - window + 1);
+      found.push(...(await communityTasks(registry, communityId, slot, start, backfill.next)));
+      backfill = { ...backfill, next: start - 1 };
     }
+    if (from <= latest) found.push(...(await communityTasks(registry, communityId, slot, from, latest)));
   }
 
   const replicated = new Set(state.replicated);
-  for (const imageId of await registry.replicaAssignments(node, from, latest)) {
-    replicated.add(imageId.toString());
-    const { versionCount } = await registry.imageInfo(imageId);
-    for (let version = 1n; version <= versionCount; version++) {
-      found.push({ imageId: imageId.toString(), version: version.toString(), fragment: 0 });
+  if (from <= latest) {
+    for (const imageId of await registry.replicaAssignments(node, from, latest)) {
+      replicated.add(imageId.toString());
+      const { versionCount } = await registry.imageInfo(imageId);
+      for (let version = 1n; version <= versionCount; version++) {
+        found.push({ imageId: imageId.toString(), version: version.toString(), fragment: 0 });
+      }
     }
-  }
-  for (const { imageId, version } of await registry.versionsAddedWith(0n, from, latest)) {
-    const id = imageId.toString();
-    if (replicated.has(id)) found.push({ imageId: id, version: version.toString(), fragment: 0 });
+    for (const { imageId, version } of await registry.versionsAddedWith(0n, from, latest)) {
+      const id = imageId.toString();
+      if (replicated.has(id)) found.push({ imageId: id, version: version.toString(), fragment: 0 });
+    }
   }
 
   const known = new Set([...state.done, ...state.pending.map(taskKey)]);
@@ -61,14 +77,34 @@ export async function collectTasks(
     known.add(taskKey(task));
     pending.push(task);
   }
-  const cursorHash = await registry.blockHash(latest);
+  const advanced = from <= latest;
+  const cursorHash = advanced ? await registry.blockHash(latest) : state.cursorHash;
   return {
     state: {
       ...state,
-      cursor: latest,
+      cursor: advanced ? latest : state.cursor,
       ...(cursorHash === undefined ? {} : { cursorHash }),
+      ...(backfill === undefined ? {} : { backfill }),
       pending,
       replicated: [...replicated],
     },
   };
+}
+
+/** The tasks of slot `slot` for the images and versions stored with the community in the range. */
+async function communityTasks(
+  registry: Registry,
+  communityId: bigint,
+  slot: number,
+  fromBlock: number,
+  toBlock: number,
+): Promise<PinTask[]> {
+  const tasks: PinTask[] = [];
+  for (const imageId of await registry.imagesRegisteredWith(communityId, fromBlock, toBlock)) {
+    tasks.push({ imageId: imageId.toString(), version: "1", fragment: slot });
+  }
+  for (const { imageId, version } of await registry.versionsAddedWith(communityId, fromBlock, toBlock)) {
+    tasks.push({ imageId: imageId.toString(), version: version.toString(), fragment: slot });
+  }
+  return tasks;
 }

@@ -20,12 +20,12 @@ export interface HistoryEntry {
 /**
  * An image's whole history from the chain, oldest first: registration and every version, replica
  * assignments, storage receipts, owner transfers, editor and read grants and revocations, visibility
- * changes. One `eth_getLogs` call: the image id is topic 1 of every one of these events.
+ * changes. The image id is topic 1 of every one of these events, so one `eth_getLogs` per page.
  */
 export async function imageHistory(context: ChainContext, imageId: bigint): Promise<HistoryEntry[]> {
   const { registry } = context;
   await registry.imageInfo(imageId); // CLIENT_UNKNOWN_IMAGE if there is none
-  const events = await registry.imageEvents(imageId, context.fromBlock ?? 0);
+  const events = await eventsSinceRegistration(context, imageId);
   const times = new Map<number, number>();
   const entries: HistoryEntry[] = [];
   for (const event of events) {
@@ -43,6 +43,24 @@ export async function imageHistory(context: ChainContext, imageId: bigint): Prom
     });
   }
   return entries;
+}
+
+/**
+ * The image's events, oldest first, read in pages of the registry's `maxLogRange` from the head
+ * back to its registration (its first event), never below the deployment block: as many pages as
+ * the image is old, whatever the chain's length before it.
+ */
+async function eventsSinceRegistration(context: ChainContext, imageId: bigint): Promise<ImageEvent[]> {
+  const { registry } = context;
+  const floor = context.fromBlock ?? 0;
+  const range = registry.maxLogRange;
+  const pages: ImageEvent[][] = [];
+  for (let to = await registry.blockNumber(); to >= floor; to -= range) {
+    const page = await registry.imageEvents(imageId, Math.max(floor, to - range + 1), to);
+    pages.unshift(page);
+    if (page.some((event) => event.name === "ImageRegistered")) break;
+  }
+  return pages.flat();
 }
 
 function versionOf(event: ImageEvent): { version?: number } {

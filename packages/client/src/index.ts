@@ -5,6 +5,7 @@ export type { ClientPhase, ClientProgress, OnClientProgress } from "./progress.j
 export {
   checkRegistry,
   connectRegistry,
+  DEFAULT_MAX_LOG_RANGE,
   IMAGE_EVENTS,
   NODE_STATUSES,
   type ImageEvent,
@@ -14,6 +15,7 @@ export {
   type NodeStatus,
   type Registered,
   type Registry,
+  type RegistryOptions,
   type StorageReceipt,
   type StoredVersion,
   type Transacted,

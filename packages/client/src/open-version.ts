@@ -7,7 +7,7 @@ import { placementFor, type Placement } from "./placement.js";
 import type { OnClientProgress } from "./progress.js";
 import type { ImageInfo } from "./registry/index.js";
 import { addressBook, dialAddresses, likelyHolders, type AddressBook, type Unreachable } from "./sources.js";
-import { versionOf, versionRecord, type VersionRecord } from "./versions.js";
+import { versionOf, versionRecordOf, type VersionRecord } from "./versions.js";
 
 /**
  * One version of an image, resolved once: what the chain says of it, who keeps it (dialled), and
@@ -61,7 +61,7 @@ export async function openVersion(
   const signal = options.signal ?? context.signal;
   const info = await registry.imageInfo(imageId);
   const version = versionOf(info, requested);
-  const record = await versionRecord(context, imageId, version);
+  const record = await versionRecordOf(context, info, version);
   const placement = await placementFor(context, info);
   const holders = await likelyHolders(context, placement);
   const book: AddressBook = await addressBook(context, holders);

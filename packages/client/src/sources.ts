@@ -5,14 +5,12 @@ import { messageOf } from "./errors.js";
 import type { Placement } from "./placement.js";
 
 /**
- * The addresses `node` last published: from the registry while it is opted in, else from its last
- * NodeOptedIn / NodeInfoUpdated event (a node replaced in its community leaves the registry, but its
- * IPFS node may still hold what it kept, which is what a repair needs).
+ * The addresses `node` last published, from the registry's state: a node replaced in its community
+ * leaves the registry but keeps its addresses there, since its IPFS node may still hold what it
+ * kept, which is what a repair needs.
  */
 export async function publishedAddresses(context: ChainContext, node: string): Promise<string[]> {
-  const info = await context.registry.nodeInfo(node);
-  if (info.status !== "none") return [...info.multiaddrs];
-  return context.registry.lastPublishedAddresses(node, context.fromBlock ?? 0);
+  return [...(await context.registry.nodeInfo(node)).multiaddrs];
 }
 
 /** Each node's published addresses, read once: a redial reuses them. */
@@ -30,7 +28,7 @@ export async function addressBook(context: ChainContext, nodes: readonly string[
  */
 export async function likelyHolders(context: ChainContext, placement: Placement): Promise<string[]> {
   if (placement.communityId === 0n) return [...placement.nodes];
-  const replaced = await context.registry.replacedMembers(placement.communityId, context.fromBlock ?? 0);
+  const replaced = await context.registry.replacedMembers(placement.communityId);
   return [...new Set([...placement.nodes, ...replaced])];
 }
 

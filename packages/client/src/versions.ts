@@ -3,7 +3,7 @@ import { CID } from "multiformats/cid";
 
 import { ClientError } from "./errors.js";
 import type { ChainContext } from "./context.js";
-import type { ImageInfo } from "./registry/index.js";
+import type { ImageInfo, VersionEvent } from "./registry/index.js";
 import { imageIdHex } from "./image-id.js";
 
 /** One version of an image as the chain records it. */
@@ -23,25 +23,28 @@ export interface VersionRecord {
 }
 
 /**
- * A version's record: the root from storage; the manifest CID and block time from its
- * event (`ImageRegistered` for version 1, `VersionAdded` after), found with `eth_getLogs` by the
- * indexed image id and version, so any standard JSON-RPC node can answer.
+ * A version's record: the root from storage; the manifest CID and block time from its event
+ * (`ImageRegistered` for version 1, `VersionAdded` after), read with `eth_getLogs` in the one block
+ * the registry recorded for it, so any standard JSON-RPC node answers, however long the chain.
  */
 export async function versionRecord(
   context: ChainContext,
   imageId: bigint,
   version: bigint,
 ): Promise<VersionRecord> {
+  return versionRecordOf(context, await context.registry.imageInfo(imageId), version);
+}
+
+/** `versionRecord` for an image whose info is already read (it holds the latest version's block). */
+export async function versionRecordOf(
+  context: ChainContext,
+  info: ImageInfo,
+  version: bigint,
+): Promise<VersionRecord> {
   const { registry } = context;
+  const { imageId } = info;
   const root = await registry.versionRoot(imageId, version);
-  const fromBlock = context.fromBlock ?? 0;
-  const event = await registry.versionEvent(imageId, version, fromBlock);
-  if (event === undefined) {
-    throw new ClientError(
-      "CLIENT_UNKNOWN_VERSION",
-      `image ${imageIdHex(imageId)} version ${version} has a root on chain but no event from block ${fromBlock}: is the log range right?`,
-    );
-  }
+  const event = await versionEventOf(context, info, version);
   return {
     imageId,
     version,
@@ -52,6 +55,29 @@ export async function versionRecord(
     timestamp: await registry.blockTimestamp(event.blockNumber),
     transactionHash: event.transactionHash,
   };
+}
+
+/**
+ * The version's event: the latest is in `info.versionBlock`, and each `VersionAdded` names the
+ * block of the version before, so an earlier version costs one single-block query per later one.
+ */
+async function versionEventOf(
+  context: ChainContext,
+  info: ImageInfo,
+  version: bigint,
+): Promise<VersionEvent> {
+  let block = info.versionBlock;
+  for (let current = info.versionCount; current >= version; current--) {
+    const event = await context.registry.versionEvent(info.imageId, current, block);
+    if (event === undefined) break;
+    if (current === version) return event;
+    if (event.previousVersionBlock === undefined) break;
+    block = event.previousVersionBlock;
+  }
+  throw new ClientError(
+    "CLIENT_UNKNOWN_VERSION",
+    `image ${imageIdHex(info.imageId)} version ${version} has a root on chain but no event in block ${block}, where the registry recorded it: is the provider on the registry's chain?`,
+  );
 }
 
 /** The CID in binary form, as the registry's events carry it. */

@@ -70,6 +70,8 @@ export interface WorldOptions {
   readonly deploymentId?: string;
   /** Opens the IPFS node kept in `directory` (default: an embedded node; a test may give Kubo nodes). */
   readonly openIpfs?: (directory: string) => Promise<IpfsNode>;
+  /** The registry as `account` sees it (default: connected with the account); a test may route it elsewhere. */
+  readonly connectAs?: (registryAddress: string, account: HardhatEthersSigner) => Registry;
 }
 
 /**
@@ -87,7 +89,9 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
   });
   const registryAddress = await deployed.getAddress();
   const fromBlock = await ethers.provider.getBlockNumber();
-  const registry = connectRegistry(registryAddress, admin);
+  const connectAs = (account: HardhatEthersSigner): Registry =>
+    options.connectAs?.(registryAddress, account) ?? connectRegistry(registryAddress, account);
+  const registry = connectAs(admin);
   const nodeAccounts = others.slice(0, options.communitySize + 2);
   const users = others.slice(options.communitySize + 2);
   const nodes: StorageNode[] = [];
@@ -155,7 +159,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     ipfs: IpfsNode,
   ): Promise<NodeAgent> {
     const agent = await createNodeAgent(
-      { registry: connectRegistry(registryAddress, account), ipfs, fromBlock },
+      { registry: connectAs(account), ipfs, fromBlock },
       {
         stateFile: join(directory, "agent.json"),
         pollIntervalMs: options.pollIntervalMs ?? 200,
@@ -189,7 +193,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
       communityId,
       nodes,
       users,
-      client: (user, ipfs) => ({ registry: connectRegistry(registryAddress, user), ipfs, fromBlock }),
+      client: (user, ipfs) => ({ registry: connectAs(user), ipfs, fromBlock }),
       startIpfs,
       addNode,
       stopNode,

@@ -21,9 +21,25 @@ import {
 /** How long a sent transaction may take to be mined before the client gives up waiting. */
 export const TRANSACTION_TIMEOUT_MS = 300_000;
 
+export interface RegistryOptions {
+  /** The most blocks one `eth_getLogs` may span (default DEFAULT_MAX_LOG_RANGE): the provider's cap. */
+  readonly maxLogRange?: number;
+}
+
 /** The registry at `address`, for reads (a provider) or reads and writes (a signer). */
-export function connectRegistry(address: string, runner: ContractRunner): Registry {
-  return new ContractRegistry(address, DispRegistry__factory.connect(address, runner));
+export function connectRegistry(
+  address: string,
+  runner: ContractRunner,
+  options: RegistryOptions = {},
+): Registry {
+  const maxLogRange = options.maxLogRange ?? logs.DEFAULT_MAX_LOG_RANGE;
+  if (!Number.isSafeInteger(maxLogRange) || maxLogRange < 1) {
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `maxLogRange must be a whole number of blocks >= 1, got ${maxLogRange}`,
+    );
+  }
+  return new ContractRegistry(address, DispRegistry__factory.connect(address, runner), maxLogRange);
 }
 
 /**
@@ -36,14 +52,16 @@ export function checkRegistry(registry: Pick<Registry, "check">): Promise<void> 
 
 class ContractRegistry implements Registry {
   readonly address: string;
+  readonly maxLogRange: number;
   readonly #contract: DispRegistry;
 
   /** Runs a read through the revert decoding (handed to the log queries). */
   readonly #reader: Read = (call) => this.#read(call);
 
-  constructor(address: string, contract: DispRegistry) {
+  constructor(address: string, contract: DispRegistry, maxLogRange: number) {
     this.address = address;
     this.#contract = contract;
+    this.maxLogRange = maxLogRange;
   }
 
   async account(): Promise<string | undefined> {
@@ -77,6 +95,7 @@ class ContractRegistry implements Registry {
       fragmentCount: Number(info.fragmentCount),
       versionCount: info.versionCount,
       isPublic: info.isPublic,
+      versionBlock: Number(info.versionBlock),
     };
   }
 
@@ -88,8 +107,8 @@ class ContractRegistry implements Registry {
     return this.#read(() => this.#contract.versionRoot(imageId, version));
   }
 
-  versionEvent(imageId: bigint, version: bigint, fromBlock: number): Promise<VersionEvent | undefined> {
-    return logs.versionEvent(this.#contract, this.#reader, imageId, version, fromBlock);
+  versionEvent(imageId: bigint, version: bigint, block: number): Promise<VersionEvent | undefined> {
+    return logs.versionEvent(this.#contract, this.#reader, imageId, version, block);
   }
 
   async replicas(imageId: bigint): Promise<string[]> {
@@ -122,8 +141,8 @@ class ContractRegistry implements Registry {
     return logs.storageReceipts(this.#contract, this.#reader, imageId, version, fromBlock);
   }
 
-  imageEvents(imageId: bigint, fromBlock: number): Promise<ImageEvent[]> {
-    return logs.imageEvents(this.#contract, this.#reader, imageId, fromBlock);
+  imageEvents(imageId: bigint, fromBlock: number, toBlock: number): Promise<ImageEvent[]> {
+    return logs.imageEvents(this.#contract, this.#reader, this.maxLogRange, imageId, fromBlock, toBlock);
   }
 
   registerImage(
@@ -190,8 +209,8 @@ class ContractRegistry implements Registry {
     };
   }
 
-  lastPublishedAddresses(node: string, fromBlock: number): Promise<string[]> {
-    return logs.lastPublishedAddresses(this.#contract, this.#reader, node, fromBlock);
+  async nodeOptedInBlock(node: string): Promise<number> {
+    return Number(await this.#read(() => this.#contract.nodeOptedInBlock(node)));
   }
 
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
@@ -206,8 +225,12 @@ class ContractRegistry implements Registry {
     return [...(await this.#read(() => this.#contract.communityMembers(communityId)))];
   }
 
-  replacedMembers(communityId: bigint, fromBlock: number): Promise<string[]> {
-    return logs.replacedMembers(this.#contract, this.#reader, communityId, fromBlock);
+  async replacedMembers(communityId: bigint): Promise<string[]> {
+    return [...(await this.#read(() => this.#contract.formerMembers(communityId)))];
+  }
+
+  async communityFormedBlock(communityId: bigint): Promise<number> {
+    return Number(await this.#read(() => this.#contract.communityFormedBlock(communityId)));
   }
 
   freeNodeCount(): Promise<bigint> {
@@ -237,20 +260,30 @@ class ContractRegistry implements Registry {
     return { ...transacted, newNode: String(event.getValue("newNode")) };
   }
 
-  joinedCommunity(communityId: bigint, node: string, fromBlock: number, toBlock: number): Promise<boolean> {
-    return logs.joinedCommunity(this.#contract, this.#reader, communityId, node, fromBlock, toBlock);
-  }
-
   imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]> {
-    return logs.imagesRegisteredWith(this.#contract, this.#reader, communityId, fromBlock, toBlock);
+    return logs.imagesRegisteredWith(
+      this.#contract,
+      this.#reader,
+      this.maxLogRange,
+      communityId,
+      fromBlock,
+      toBlock,
+    );
   }
 
   versionsAddedWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<StoredVersion[]> {
-    return logs.versionsAddedWith(this.#contract, this.#reader, communityId, fromBlock, toBlock);
+    return logs.versionsAddedWith(
+      this.#contract,
+      this.#reader,
+      this.maxLogRange,
+      communityId,
+      fromBlock,
+      toBlock,
+    );
   }
 
   replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
-    return logs.replicaAssignments(this.#contract, this.#reader, node, fromBlock, toBlock);
+    return logs.replicaAssignments(this.#contract, this.#reader, this.maxLogRange, node, fromBlock, toBlock);
   }
 
   blockNumber(): Promise<number> {

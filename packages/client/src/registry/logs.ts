@@ -11,7 +11,9 @@ import {
 
 /**
  * Every log query the client makes, in one place: each is an eth_getLogs over a block range. The
- * registry (contract.ts) runs them through its revert decoding.
+ * registry (contract.ts) runs them through its revert decoding. A version's event is read in the
+ * one block the registry recorded for it; every wider scan is paged (`paged`), so none depends on
+ * the chain's length in one request.
  */
 
 /** Runs one call through the registry's revert decoding. */
@@ -23,22 +25,49 @@ function providerOf(contract: DispRegistry) {
   return provider;
 }
 
+/** Blocks one `eth_getLogs` spans by default: public providers refuse 2,000-10,000 and more. */
+export const DEFAULT_MAX_LOG_RANGE = 2000;
+
+/**
+ * Runs `query` over [fromBlock, toBlock] in pages of at most `range` blocks, oldest first: no query
+ * spans more than a provider accepts, however long the chain.
+ */
+async function paged<T>(
+  range: number,
+  fromBlock: number,
+  toBlock: number,
+  query: (from: number, to: number) => Promise<readonly T[]>,
+): Promise<T[]> {
+  const found: T[] = [];
+  for (let from = fromBlock; from <= toBlock; from += range) {
+    found.push(...(await query(from, Math.min(toBlock, from + range - 1))));
+  }
+  return found;
+}
+
+/** The version's event, read in `block` alone: the block the registry recorded for it. */
 export async function versionEvent(
   contract: DispRegistry,
   read: Read,
   imageId: bigint,
   version: bigint,
-  fromBlock: number,
+  block: number,
 ): Promise<VersionEvent | undefined> {
   const found = await read(async () =>
     version === 1n
-      ? (await contract.queryFilter(contract.filters.ImageRegistered(imageId), fromBlock)).map((log) => ({
+      ? (await contract.queryFilter(contract.filters.ImageRegistered(imageId), block, block)).map((log) => ({
           log,
           editor: log.args.owner,
           manifestCid: log.args.manifestCid,
+          previousVersionBlock: undefined,
         }))
-      : (await contract.queryFilter(contract.filters.VersionAdded(imageId, version), fromBlock)).map(
-          (log) => ({ log, editor: log.args.editor, manifestCid: log.args.manifestCid }),
+      : (await contract.queryFilter(contract.filters.VersionAdded(imageId, version), block, block)).map(
+          (log) => ({
+            log,
+            editor: log.args.editor,
+            manifestCid: log.args.manifestCid,
+            previousVersionBlock: Number(log.args.previousVersionBlock),
+          }),
         ),
   );
   const event = found[0];
@@ -48,6 +77,7 @@ export async function versionEvent(
     manifestCid: event.manifestCid,
     blockNumber: event.log.blockNumber,
     transactionHash: event.log.transactionHash,
+    ...(event.previousVersionBlock === undefined ? {} : { previousVersionBlock: event.previousVersionBlock }),
   };
 }
 
@@ -67,20 +97,24 @@ export async function storageReceipts(
 export async function imageEvents(
   contract: DispRegistry,
   read: Read,
+  range: number,
   imageId: bigint,
   fromBlock: number,
+  toBlock: number,
 ): Promise<ImageEvent[]> {
   const provider = providerOf(contract);
   const iface = contract.interface;
   const topics = IMAGE_EVENTS.map((name) => iface.getEvent(name).topicHash);
   const address = await contract.getAddress();
-  const logs = await read(() =>
-    provider.getLogs({
-      address,
-      fromBlock,
-      toBlock: "latest",
-      topics: [topics, zeroPadValue(toBeHex(imageId), 32)],
-    }),
+  const logs = await paged(range, fromBlock, toBlock, (from, to) =>
+    read(() =>
+      provider.getLogs({
+        address,
+        fromBlock: from,
+        toBlock: to,
+        topics: [topics, zeroPadValue(toBeHex(imageId), 32)],
+      }),
+    ),
   );
   const events: ImageEvent[] = [];
   for (const log of logs) {
@@ -101,71 +135,17 @@ export async function imageEvents(
   return events;
 }
 
-export async function lastPublishedAddresses(
-  contract: DispRegistry,
-  read: Read,
-  node: string,
-  fromBlock: number,
-): Promise<string[]> {
-  const logs = await read(async () => [
-    ...(await contract.queryFilter(contract.filters.NodeOptedIn(node), fromBlock)),
-    ...(await contract.queryFilter(contract.filters.NodeInfoUpdated(node), fromBlock)),
-  ]);
-  const last = logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
-  return last === undefined ? [] : [...last.args.multiaddrs];
-}
-
-export async function replacedMembers(
-  contract: DispRegistry,
-  read: Read,
-  communityId: bigint,
-  fromBlock: number,
-): Promise<string[]> {
-  const logs = await read(() =>
-    contract.queryFilter(contract.filters.CommunityMemberReplaced(communityId), fromBlock),
-  );
-  return logs.map((log) => log.args.previousNode);
-}
-
-export async function joinedCommunity(
-  contract: DispRegistry,
-  read: Read,
-  communityId: bigint,
-  node: string,
-  fromBlock: number,
-  toBlock: number,
-): Promise<boolean> {
-  return read(
-    async () =>
-      (
-        await contract.queryFilter(
-          contract.filters.CommunityMemberAssigned(communityId, undefined, node),
-          fromBlock,
-          toBlock,
-        )
-      ).length > 0 ||
-      (
-        await contract.queryFilter(
-          contract.filters.CommunityMemberReplaced(communityId, undefined, node),
-          fromBlock,
-          toBlock,
-        )
-      ).length > 0,
-  );
-}
-
 export async function imagesRegisteredWith(
   contract: DispRegistry,
   read: Read,
+  range: number,
   communityId: bigint,
   fromBlock: number,
   toBlock: number,
 ): Promise<bigint[]> {
-  const logs = await read(() =>
-    contract.queryFilter(
-      contract.filters.ImageRegistered(undefined, undefined, communityId),
-      fromBlock,
-      toBlock,
+  const logs = await paged(range, fromBlock, toBlock, (from, to) =>
+    read(() =>
+      contract.queryFilter(contract.filters.ImageRegistered(undefined, undefined, communityId), from, to),
     ),
   );
   return logs.map((log) => log.args.imageId);
@@ -174,15 +154,14 @@ export async function imagesRegisteredWith(
 export async function versionsAddedWith(
   contract: DispRegistry,
   read: Read,
+  range: number,
   communityId: bigint,
   fromBlock: number,
   toBlock: number,
 ): Promise<StoredVersion[]> {
-  const logs = await read(() =>
-    contract.queryFilter(
-      contract.filters.VersionAdded(undefined, undefined, communityId),
-      fromBlock,
-      toBlock,
+  const logs = await paged(range, fromBlock, toBlock, (from, to) =>
+    read(() =>
+      contract.queryFilter(contract.filters.VersionAdded(undefined, undefined, communityId), from, to),
     ),
   );
   return logs.map((log) => ({ imageId: log.args.imageId, version: log.args.version }));
@@ -191,12 +170,13 @@ export async function versionsAddedWith(
 export async function replicaAssignments(
   contract: DispRegistry,
   read: Read,
+  range: number,
   node: string,
   fromBlock: number,
   toBlock: number,
 ): Promise<bigint[]> {
-  const logs = await read(() =>
-    contract.queryFilter(contract.filters.ReplicaAssigned(undefined, node), fromBlock, toBlock),
+  const logs = await paged(range, fromBlock, toBlock, (from, to) =>
+    read(() => contract.queryFilter(contract.filters.ReplicaAssigned(undefined, node), from, to)),
   );
   return logs.map((log) => log.args.imageId);
 }

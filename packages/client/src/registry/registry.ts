@@ -12,11 +12,14 @@ import type {
 /**
  * The DISP registry as the client sees it: every contract read, write and log query the client
  * makes. Reverts come back as ClientErrors (CLIENT_UNKNOWN_IMAGE, CLIENT_NOT_AUTHORIZED, ...), node
- * statuses as names; the contract bindings stay behind it. Log queries take the first block to scan
- * (the registry's deployment block when known) and, for the agent's passes, the last.
+ * statuses as names; the contract bindings stay behind it. A version's event is read in the block
+ * the registry recorded for it; the other log queries take the range to scan and split it into
+ * pages of at most `maxLogRange` blocks (providers refuse wider ones).
  */
 export interface Registry {
   readonly address: string;
+  /** The most blocks one `eth_getLogs` spans (default DEFAULT_MAX_LOG_RANGE). */
+  readonly maxLogRange: number;
 
   /** The account of the signer the registry is connected with, or undefined for a read-only one. */
   account(): Promise<string | undefined>;
@@ -28,8 +31,11 @@ export interface Registry {
   /** The id the registry gives an image `registrant` registers with version 1's `root`. */
   imageIdOf(registrant: string, root: string): Promise<bigint>;
   versionRoot(imageId: bigint, version: bigint): Promise<string>;
-  /** The event that registered the version, or undefined when none is found from `fromBlock`. */
-  versionEvent(imageId: bigint, version: bigint, fromBlock: number): Promise<VersionEvent | undefined>;
+  /**
+   * The event that registered the version, read in `block` alone (`ImageInfo.versionBlock` for the
+   * latest, `previousVersionBlock` of the next one for earlier versions), or undefined if not there.
+   */
+  versionEvent(imageId: bigint, version: bigint, block: number): Promise<VersionEvent | undefined>;
   replicas(imageId: bigint): Promise<string[]>;
   maxReplicas(): Promise<number>;
   canRead(imageId: bigint, account: string): Promise<boolean>;
@@ -43,8 +49,8 @@ export interface Registry {
     proof: readonly string[],
   ): Promise<boolean>;
   storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]>;
-  /** Every event of the image (see IMAGE_EVENTS), oldest first, in one log query. */
-  imageEvents(imageId: bigint, fromBlock: number): Promise<ImageEvent[]>;
+  /** Every event of the image (see IMAGE_EVENTS) within the range, oldest first. */
+  imageEvents(imageId: bigint, fromBlock: number, toBlock: number): Promise<ImageEvent[]>;
 
   registerImage(
     communityId: bigint,
@@ -64,13 +70,15 @@ export interface Registry {
 
   // Storage nodes and communities
   nodeInfo(node: string): Promise<NodeInfo>;
-  /** The addresses in the node's last NodeOptedIn / NodeInfoUpdated event (empty if none). */
-  lastPublishedAddresses(node: string, fromBlock: number): Promise<string[]>;
+  /** The block the node last opted in (0 unless opted in): nothing older concerns it. */
+  nodeOptedInBlock(node: string): Promise<number>;
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
   updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
   communityMembers(communityId: bigint): Promise<string[]>;
-  /** Everyone replaced out of the community since `fromBlock` (they may still hold their part). */
-  replacedMembers(communityId: bigint, fromBlock: number): Promise<string[]>;
+  /** Everyone replaced out of the community, oldest first (they may still hold their part). */
+  replacedMembers(communityId: bigint): Promise<string[]>;
+  /** The block the community was formed in: nothing of it is older. */
+  communityFormedBlock(communityId: bigint): Promise<number>;
   freeNodeCount(): Promise<bigint>;
   nextFreeNodes(count: number): Promise<string[]>;
   isCommunityManager(account: string): Promise<boolean>;
@@ -78,8 +86,6 @@ export interface Registry {
   replaceMember(communityId: bigint, slot: number): Promise<Transacted & { readonly newNode: string }>;
 
   // What a node agent scans for, block range by block range
-  /** Whether `node` was assigned to, or replaced into, the community within the range. */
-  joinedCommunity(communityId: bigint, node: string, fromBlock: number, toBlock: number): Promise<boolean>;
   /** Images registered with the community (0: replicated) within the range: their version 1. */
   imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]>;
   /** Versions 2 and later added to images of the community (0: replicated) within the range. */

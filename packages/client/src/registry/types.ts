@@ -32,6 +32,8 @@ export interface ImageInfo {
   /** The latest version (versions are numbered from 1). */
   readonly versionCount: bigint;
   readonly isPublic: boolean;
+  /** The block the latest version was registered in: where its event is read. */
+  readonly versionBlock: number;
 }
 
 /** The event that registered a version: `ImageRegistered` (version 1) or `VersionAdded`. */
@@ -42,6 +44,8 @@ export interface VersionEvent {
   readonly manifestCid: string;
   readonly blockNumber: number;
   readonly transactionHash: string;
+  /** For versions 2 and later: the block of the version before (the registry's link back). */
+  readonly previousVersionBlock?: number;
 }
 
 /** A `StorageConfirmed` receipt: `node` keeps `slot` of a version. */
