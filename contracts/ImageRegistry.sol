@@ -14,8 +14,11 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * version writes one root slot. Manifest CIDs are kept only in events, which any JSON-RPC node
  * serves; the content hash is in the manifest, which the root commits to.
  *
+ * Grants are keyed by the image's grant epoch, which every change of owner advances: mappings
+ * cannot be cleared, so a new epoch is how every earlier grant becomes void at once.
+ *
  * The deriving contract says which communities and nodes exist through {_communitySize},
- * {_isReplicaNode} and {_memberSlot}.
+ * {_isReplicaNode}, {_memberSlot}, {_slotHolder} and {_replicaNodeSince}.
  */
 abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
@@ -24,20 +27,33 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     uint256 public constant MAX_REPLICAS = 16;
 
-    // One storage slot (30 bytes): registration writes it once, adding a version updates it in place.
+    // One storage slot (32 bytes): registration writes it once, adding a version updates it in place.
     struct Image {
         address owner;
         uint32 communityId;
         uint32 versionCount;
         uint8 fragmentCount;
         bool isPublic;
+        // Advanced by every change of owner; grants are keyed by it.
+        uint16 grantEpoch;
+    }
+
+    // One storage slot: who confirmed a slot of a version last, and when.
+    struct Receipt {
+        address node;
+        uint64 blockNumber;
     }
 
     mapping(uint256 imageId => Image) private _images;
     mapping(uint256 imageId => mapping(uint256 version => bytes32 root)) private _roots;
     mapping(uint256 imageId => address[] nodes) private _replicas;
-    mapping(uint256 imageId => mapping(address account => bool)) private _editors;
-    mapping(uint256 imageId => mapping(address account => bool)) private _readers;
+    // The block from which a replaced replica's receipts count (0 for the replicas named at registration).
+    mapping(uint256 imageId => mapping(uint256 index => uint256 blockNumber)) private _replicaSince;
+    mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _editors;
+    mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _readers;
+    mapping(uint256 imageId => address account) private _pendingOwners;
+    mapping(uint256 imageId => mapping(uint256 version => mapping(uint256 slot => Receipt)))
+        private _receipts;
 
     /// @inheritdoc IImageRegistry
     function registerImage(
@@ -84,7 +100,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes calldata manifestCid
     ) external returns (uint256 version) {
         Image storage image = _requireImage(imageId);
-        if (image.owner != msg.sender && !_editors[imageId][msg.sender]) {
+        if (image.owner != msg.sender && !_editors[imageId][image.grantEpoch][msg.sender]) {
             revert ImageRegistryNotEditor(imageId, msg.sender);
         }
         _requireVersionData(root, manifestCid);
@@ -96,45 +112,82 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @inheritdoc IImageRegistry
     function transferImageOwnership(uint256 imageId, address newOwner) external {
-        Image storage image = _requireOwner(imageId);
+        _requireOwner(imageId);
         if (newOwner == address(0)) revert ImageRegistryInvalidAccount(newOwner);
-        if (newOwner == msg.sender) return;
-        image.owner = newOwner;
-        emit ImageOwnershipTransferred(imageId, msg.sender, newOwner);
+        address pending = _pendingOwners[imageId];
+        if (newOwner == msg.sender) {
+            if (pending == address(0)) return;
+            delete _pendingOwners[imageId];
+            emit ImageOwnershipTransferCanceled(imageId, pending);
+            return;
+        }
+        if (newOwner == pending) return;
+        _pendingOwners[imageId] = newOwner;
+        emit ImageOwnershipTransferStarted(imageId, msg.sender, newOwner);
+    }
+
+    /// @inheritdoc IImageRegistry
+    function acceptImageOwnership(uint256 imageId) external {
+        Image storage image = _requireImage(imageId);
+        if (_pendingOwners[imageId] != msg.sender) revert ImageRegistryNotPendingOwner(imageId, msg.sender);
+        delete _pendingOwners[imageId];
+        address previousOwner = image.owner;
+        image.owner = msg.sender;
+        // Checked: after 65,535 changes of owner the image can change hands no more, rather than
+        // wrap to an epoch whose grants would come back to life.
+        ++image.grantEpoch;
+        emit ImageOwnershipTransferred(imageId, previousOwner, msg.sender);
     }
 
     /// @inheritdoc IImageRegistry
     function grantEditor(uint256 imageId, address account) external {
-        _requireOwner(imageId);
+        mapping(address => bool) storage editors = _editors[imageId][_requireOwner(imageId).grantEpoch];
         if (account == address(0)) revert ImageRegistryInvalidAccount(account);
-        if (_editors[imageId][account]) return;
-        _editors[imageId][account] = true;
+        if (editors[account]) return;
+        editors[account] = true;
         emit EditorGranted(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function revokeEditor(uint256 imageId, address account) external {
-        _requireOwner(imageId);
-        if (!_editors[imageId][account]) return;
-        delete _editors[imageId][account];
+        mapping(address => bool) storage editors = _editors[imageId][_requireOwner(imageId).grantEpoch];
+        if (!editors[account]) return;
+        delete editors[account];
         emit EditorRevoked(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function grantRead(uint256 imageId, address account) external {
-        _requireOwner(imageId);
+        mapping(address => bool) storage readers = _readers[imageId][_requireOwner(imageId).grantEpoch];
         if (account == address(0)) revert ImageRegistryInvalidAccount(account);
-        if (_readers[imageId][account]) return;
-        _readers[imageId][account] = true;
+        if (readers[account]) return;
+        readers[account] = true;
         emit ReadGranted(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function revokeRead(uint256 imageId, address account) external {
-        _requireOwner(imageId);
-        if (!_readers[imageId][account]) return;
-        delete _readers[imageId][account];
+        mapping(address => bool) storage readers = _readers[imageId][_requireOwner(imageId).grantEpoch];
+        if (!readers[account]) return;
+        delete readers[account];
         emit ReadRevoked(imageId, account);
+    }
+
+    /// @inheritdoc IImageRegistry
+    function replaceReplica(uint256 imageId, uint256 index, address node) external {
+        Image storage image = _requireOwner(imageId);
+        if (image.communityId != 0) revert ImageRegistryNotReplicated(imageId);
+        address[] storage nodes = _replicas[imageId];
+        if (index >= nodes.length) revert ImageRegistryInvalidReplicaIndex(imageId, index);
+        if (!_isReplicaNode(node)) revert ImageRegistryNodeNotOptedIn(node);
+        for (uint256 i = 0; i < nodes.length; ++i) {
+            if (nodes[i] == node) revert ImageRegistryDuplicateReplica(node);
+        }
+        address previousNode = nodes[index];
+        nodes[index] = node;
+        _replicaSince[imageId][index] = block.number;
+        emit ReplicaReplaced(imageId, index, previousNode, node);
+        emit ReplicaAssigned(imageId, node);
     }
 
     /// @inheritdoc IImageRegistry
@@ -147,13 +200,44 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @inheritdoc IStorageReceipts
     function confirmStorage(uint256 imageId, uint256 version) external {
-        _requireRoot(imageId, version);
-        uint256 communityId = _images[imageId].communityId;
+        uint256 communityId = _requireVersion(imageId, version).communityId;
         (bool found, uint256 slot) = communityId == 0
             ? _replicaSlot(imageId, msg.sender)
             : _memberSlot(communityId, msg.sender);
         if (!found) revert StorageReceiptsNotStorageNode(imageId, msg.sender);
+        // Cannot truncate: block numbers stay below 2^64 for longer than any chain will run.
+        _receipts[imageId][version][slot] = Receipt(msg.sender, uint64(block.number));
         emit StorageConfirmed(imageId, version, msg.sender, slot);
+    }
+
+    /// @inheritdoc IStorageReceipts
+    function storageReceipt(
+        uint256 imageId,
+        uint256 version,
+        uint256 slot
+    ) public view returns (StorageReceipt memory) {
+        Image storage image = _requireVersion(imageId, version);
+        uint256 slots = image.communityId == 0 ? _replicas[imageId].length : image.fragmentCount;
+        if (slot >= slots) revert StorageReceiptsInvalidSlot(imageId, slot);
+        return _receiptOf(imageId, image.communityId, version, slot);
+    }
+
+    /// @inheritdoc IStorageReceipts
+    function storageReceipts(
+        uint256 imageId,
+        uint256 version
+    ) external view returns (StorageReceipt[] memory receipts) {
+        Image storage image = _requireVersion(imageId, version);
+        uint256 communityId = image.communityId;
+        receipts = new StorageReceipt[](communityId == 0 ? _replicas[imageId].length : image.fragmentCount);
+        for (uint256 slot = 0; slot < receipts.length; ++slot) {
+            receipts[slot] = _receiptOf(imageId, communityId, version, slot);
+        }
+    }
+
+    /// @inheritdoc IStorageReceipts
+    function isStorageConfirmed(uint256 imageId, uint256 version, uint256 slot) external view returns (bool) {
+        return storageReceipt(imageId, version, slot).current;
     }
 
     /// @inheritdoc IImageRegistry
@@ -179,6 +263,12 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
                 image.versionCount,
                 image.isPublic
             );
+    }
+
+    /// @inheritdoc IImageRegistry
+    function pendingImageOwner(uint256 imageId) external view returns (address) {
+        _requireImage(imageId);
+        return _pendingOwners[imageId];
     }
 
     /// @inheritdoc IImageRegistry
@@ -208,23 +298,22 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     function canRead(uint256 imageId, address account) external view returns (bool) {
         Image storage image = _requireImage(imageId);
+        uint256 epoch = image.grantEpoch;
         return
             image.isPublic ||
             image.owner == account ||
-            _editors[imageId][account] ||
-            _readers[imageId][account];
+            _editors[imageId][epoch][account] ||
+            _readers[imageId][epoch][account];
     }
 
     /// @inheritdoc IImageRegistry
     function hasReadGrant(uint256 imageId, address account) external view returns (bool) {
-        _requireImage(imageId);
-        return _readers[imageId][account];
+        return _readers[imageId][_requireImage(imageId).grantEpoch][account];
     }
 
     /// @inheritdoc IImageRegistry
     function isEditor(uint256 imageId, address account) external view returns (bool) {
-        _requireImage(imageId);
-        return _editors[imageId][account];
+        return _editors[imageId][_requireImage(imageId).grantEpoch][account];
     }
 
     /// @dev The number of members of `communityId`, 0 when it does not exist.
@@ -239,12 +328,46 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         address node
     ) internal view virtual returns (bool found, uint256 slot);
 
+    /// @dev The current member of `slot` of `communityId` and the block it got the slot at.
+    function _slotHolder(
+        uint256 communityId,
+        uint256 slot
+    ) internal view virtual returns (address node, uint256 assignedBlock);
+
+    /// @dev Whether `node` is opted in now, and the block it opted in at.
+    function _replicaNodeSince(address node) internal view virtual returns (bool optedIn, uint256 sinceBlock);
+
+    /// @dev A replica's position, found only while the node is still opted in.
     function _replicaSlot(uint256 imageId, address node) private view returns (bool found, uint256 slot) {
         address[] storage nodes = _replicas[imageId];
         for (uint256 i = 0; i < nodes.length; ++i) {
-            if (nodes[i] == node) return (true, i);
+            if (nodes[i] == node) return (_isReplicaNode(node), i);
         }
         return (false, 0);
+    }
+
+    /// @dev The latest receipt of a slot; it counts when its node holds the slot now and signed since
+    /// it got it (and, for a replica, since it last opted in).
+    function _receiptOf(
+        uint256 imageId,
+        uint256 communityId,
+        uint256 version,
+        uint256 slot
+    ) private view returns (StorageReceipt memory) {
+        Receipt storage receipt = _receipts[imageId][version][slot];
+        address holder;
+        uint256 since;
+        if (communityId == 0) {
+            holder = _replicas[imageId][slot];
+            (bool optedIn, uint256 optedInBlock) = _replicaNodeSince(holder);
+            if (!optedIn) holder = address(0);
+            uint256 assigned = _replicaSince[imageId][slot];
+            since = assigned > optedInBlock ? assigned : optedInBlock;
+        } else {
+            (holder, since) = _slotHolder(communityId, slot);
+        }
+        bool current = receipt.node != address(0) && receipt.node == holder && receipt.blockNumber >= since;
+        return StorageReceipt(receipt.node, receipt.blockNumber, current);
     }
 
     /// @dev Writes the header and version 1's root of a new image owned by the caller.
@@ -264,7 +387,8 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
             communityId: uint32(communityId),
             versionCount: 1,
             fragmentCount: uint8(fragmentCount),
-            isPublic: false
+            isPublic: false,
+            grantEpoch: 0
         });
         _roots[imageId][1] = root;
     }
@@ -285,9 +409,13 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     }
 
     function _requireRoot(uint256 imageId, uint256 version) private view returns (bytes32) {
-        Image storage image = _requireImage(imageId);
+        _requireVersion(imageId, version);
+        return _roots[imageId][version];
+    }
+
+    function _requireVersion(uint256 imageId, uint256 version) private view returns (Image storage image) {
+        image = _requireImage(imageId);
         if (version == 0 || version > image.versionCount)
             revert ImageRegistryUnknownVersion(imageId, version);
-        return _roots[imageId][version];
     }
 }
