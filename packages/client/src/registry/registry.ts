@@ -42,7 +42,11 @@ export interface Registry {
     digest: string,
     proof: readonly string[],
   ): Promise<boolean>;
-  storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]>;
+  /**
+   * The receipts that count, one per confirmed slot: from the registry's state, no log scan
+   * (`fromBlock` is not needed and kept for the callers' sake).
+   */
+  storageReceipts(imageId: bigint, version: bigint, fromBlock?: number): Promise<StorageReceipt[]>;
   /** Every event of the image (see IMAGE_EVENTS), oldest first, in one log query. */
   imageEvents(imageId: bigint, fromBlock: number): Promise<ImageEvent[]>;
 
@@ -58,7 +62,14 @@ export interface Registry {
   revokeRead(imageId: bigint, account: string): Promise<Transacted>;
   grantEditor(imageId: bigint, account: string): Promise<Transacted>;
   revokeEditor(imageId: bigint, account: string): Promise<Transacted>;
+  /** Offers the image to `newOwner` (the first of two steps); it owns it once it accepts. */
   transferImageOwnership(imageId: bigint, newOwner: string): Promise<Transacted>;
+  /** The signer, the pending owner, takes the image; every earlier grant becomes void. */
+  acceptImageOwnership(imageId: bigint): Promise<Transacted>;
+  /** The account that may accept the image, or undefined when none is pending. */
+  pendingImageOwner(imageId: bigint): Promise<string | undefined>;
+  /** Gives replica `index` of a replicated image to another opted-in node (the owner's repair). */
+  replaceReplica(imageId: bigint, index: number, node: string): Promise<Transacted>;
   setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted>;
   confirmStorage(imageId: bigint, version: bigint): Promise<Transacted>;
 
@@ -75,7 +86,13 @@ export interface Registry {
   nextFreeNodes(count: number): Promise<string[]>;
   isCommunityManager(account: string): Promise<boolean>;
   formCommunity(size: number): Promise<Transacted & { readonly communityId: bigint }>;
+  /** A community of the chosen free nodes, `nodes[i]` in slot i. */
+  formCommunityWith(nodes: readonly string[]): Promise<Transacted & { readonly communityId: bigint }>;
   replaceMember(communityId: bigint, slot: number): Promise<Transacted & { readonly newNode: string }>;
+  /** Gives `slot` to the chosen free `node`. */
+  replaceMemberWith(communityId: bigint, slot: number, node: string): Promise<Transacted>;
+  /** Takes a free node out of the pool (the manager's eviction). */
+  removeFreeNode(node: string): Promise<Transacted>;
 
   // What a node agent scans for, block range by block range
   /** Whether `node` was assigned to, or replaced into, the community within the range. */

@@ -44,7 +44,7 @@ export interface VersionEvent {
   readonly transactionHash: string;
 }
 
-/** A `StorageConfirmed` receipt: `node` keeps `slot` of a version. */
+/** A storage receipt that counts: `node` holds `slot` now and confirmed the version since it got it. */
 export interface StorageReceipt {
   readonly node: string;
   readonly slot: number;
@@ -75,7 +75,10 @@ export const IMAGE_EVENTS = [
   "ImageRegistered",
   "VersionAdded",
   "ReplicaAssigned",
+  "ReplicaReplaced",
   "StorageConfirmed",
+  "ImageOwnershipTransferStarted",
+  "ImageOwnershipTransferCanceled",
   "ImageOwnershipTransferred",
   "EditorGranted",
   "EditorRevoked",
