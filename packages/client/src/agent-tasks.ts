@@ -9,7 +9,8 @@ export const MAX_BLOCKS_PER_PASS = 5000;
  * - images and versions stored with its community (it keeps fragment `slot`), including, when it
  *   joined the community in this range (formation or replacement), everything stored there before;
  * - replicated images naming it (every version so far), and later versions of those.
- * Tasks already pending or done are not added twice.
+ * Tasks already pending or done are not added twice, except those of a new assignment: a node put
+ * back in a slot or a replica it held before owes them again (its old receipts no longer count).
  */
 export async function collectTasks(
   registry: Registry,
@@ -28,17 +29,22 @@ export async function collectTasks(
   const latest = Math.min(head, from + MAX_BLOCKS_PER_PASS - 1);
 
   const found: PinTask[] = [];
+  const renewed = new Set<string>();
   const info = await registry.nodeInfo(node);
   if (info.status === "serving") {
     const { communityId, slot } = info;
     // A node that just joined owes its slot for everything the community already keeps.
-    const since = (await registry.joinedCommunity(communityId, node, from, latest)) ? fromBlock : from;
+    const joined = await registry.joinedCommunity(communityId, node, from, latest);
+    const since = joined ? fromBlock : from;
+    const slotTasks: PinTask[] = [];
     for (const imageId of await registry.imagesRegisteredWith(communityId, since, latest)) {
-      found.push({ imageId: imageId.toString(), version: "1", fragment: slot });
+      slotTasks.push({ imageId: imageId.toString(), version: "1", fragment: slot });
     }
     for (const { imageId, version } of await registry.versionsAddedWith(communityId, since, latest)) {
-      found.push({ imageId: imageId.toString(), version: version.toString(), fragment: slot });
+      slotTasks.push({ imageId: imageId.toString(), version: version.toString(), fragment: slot });
     }
+    found.push(...slotTasks);
+    if (joined) for (const task of slotTasks) renewed.add(taskKey(task));
   }
 
   const replicated = new Set(state.replicated);
@@ -46,7 +52,9 @@ export async function collectTasks(
     replicated.add(imageId.toString());
     const { versionCount } = await registry.imageInfo(imageId);
     for (let version = 1n; version <= versionCount; version++) {
-      found.push({ imageId: imageId.toString(), version: version.toString(), fragment: 0 });
+      const task = { imageId: imageId.toString(), version: version.toString(), fragment: 0 };
+      found.push(task);
+      renewed.add(taskKey(task));
     }
   }
   for (const { imageId, version } of await registry.versionsAddedWith(0n, from, latest)) {
@@ -54,7 +62,8 @@ export async function collectTasks(
     if (replicated.has(id)) found.push({ imageId: id, version: version.toString(), fragment: 0 });
   }
 
-  const known = new Set([...state.done, ...state.pending.map(taskKey)]);
+  const done = state.done.filter((key) => !renewed.has(key));
+  const known = new Set([...done, ...state.pending.map(taskKey)]);
   const pending = [...state.pending];
   for (const task of found) {
     if (known.has(taskKey(task))) continue;
@@ -68,6 +77,7 @@ export async function collectTasks(
       cursor: latest,
       ...(cursorHash === undefined ? {} : { cursorHash }),
       pending,
+      done,
       replicated: [...replicated],
     },
   };
