@@ -10,8 +10,8 @@ import {NodeQueue} from "./libraries/NodeQueue.sol";
 /**
  * @title CommunityRegistry
  * @notice Opted-in storage nodes, the FIFO pool of free nodes and the communities formed from it.
- * Forming and repairing communities needs `COMMUNITY_MANAGER_ROLE`; opting in and out is each
- * node's own business.
+ * Forming and repairing communities, from the front of the pool or from chosen free nodes, and
+ * removing free nodes need `COMMUNITY_MANAGER_ROLE`; opting in and out is each node's own business.
  */
 abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     using NodeQueue for NodeQueue.Queue;
@@ -28,10 +28,13 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     struct NodeRecord {
         NodeStatus status;
         // Slots stay below MAX_COMMUNITY_SIZE and community ids below 2^32 (see formCommunity), so
-        // status, community, slot and opt-in block share one storage slot.
+        // status, community, slot and the two block numbers share one storage slot.
         uint32 communityId;
         uint8 slot;
-        uint32 optedInBlock;
+        // Storage receipts count only from these blocks on: a node that left and came back owes its
+        // part again (see ImageRegistry.storageReceipt).
+        uint64 optedInBlock;
+        uint64 assignedBlock;
         string peerId;
         string[] multiaddrs;
     }
@@ -49,7 +52,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         if (node.status != NodeStatus.None) revert CommunityRegistryNodeAlreadyOptedIn(msg.sender);
         if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
         node.status = NodeStatus.Free;
-        node.optedInBlock = SafeCast.toUint32(block.number);
+        node.optedInBlock = uint64(block.number);
         node.peerId = peerId;
         node.multiaddrs = multiaddrs;
         _freeNodes.pushBack(msg.sender);
@@ -86,15 +89,25 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     function formCommunity(
         uint256 size
     ) external onlyRole(COMMUNITY_MANAGER_ROLE) returns (uint256 communityId) {
-        if (size < MIN_COMMUNITY_SIZE || size > MAX_COMMUNITY_SIZE) revert CommunityRegistryInvalidSize(size);
+        _requireSize(size);
         _requireFreeNodes(size);
-        // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 communities.
-        communityId = ++_communityCount;
-        _formedBlocks[communityId] = block.number;
-        emit CommunityFormed(communityId, size);
+        communityId = _newCommunity(size);
         address[] storage members = _members[communityId];
         for (uint256 slot = 0; slot < size; ++slot) {
-            members.push(_assignFrontNode(communityId, slot));
+            members.push(_assignNode(communityId, slot, _freeNodes.front()));
+        }
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function formCommunityWith(
+        address[] calldata nodes
+    ) external onlyRole(COMMUNITY_MANAGER_ROLE) returns (uint256 communityId) {
+        uint256 size = nodes.length;
+        _requireSize(size);
+        communityId = _newCommunity(size);
+        address[] storage members = _members[communityId];
+        for (uint256 slot = 0; slot < size; ++slot) {
+            members.push(_assignNode(communityId, slot, nodes[slot]));
         }
     }
 
@@ -103,17 +116,25 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         uint256 communityId,
         uint256 slot
     ) external onlyRole(COMMUNITY_MANAGER_ROLE) returns (address newNode) {
-        address[] storage members = _requireCommunity(communityId);
-        if (slot >= members.length) revert CommunityRegistryInvalidSlot(communityId, slot);
-        _requireFreeNodes(1);
-        address previousNode = members[slot];
-        // A replaced member is presumed lost: it leaves the registry rather than rejoin the pool,
-        // where it would be handed to the next community. It may still hold its part: readers find it.
-        _retire(previousNode);
-        _formerMembers[communityId].push(previousNode);
-        newNode = _assignFrontNode(communityId, slot);
-        members[slot] = newNode;
-        emit CommunityMemberReplaced(communityId, slot, previousNode, newNode);
+        newNode = _freeNodes.front();
+        _replaceMember(communityId, slot, newNode);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function replaceMemberWith(
+        uint256 communityId,
+        uint256 slot,
+        address node
+    ) external onlyRole(COMMUNITY_MANAGER_ROLE) {
+        _replaceMember(communityId, slot, node);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function removeFreeNode(address node) external onlyRole(COMMUNITY_MANAGER_ROLE) {
+        if (_nodes[node].status != NodeStatus.Free) revert CommunityRegistryNodeNotFree(node);
+        _freeNodes.remove(node);
+        delete _nodes[node];
+        emit FreeNodeRemoved(node, msg.sender);
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -125,6 +146,11 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     /// @inheritdoc ICommunityRegistry
     function nodeOptedInBlock(address node) external view returns (uint256) {
         return _nodes[node].optedInBlock;
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function nodeAssignedBlock(address node) external view returns (uint256) {
+        return _nodes[node].assignedBlock;
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -194,15 +220,71 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         return _nodes[node].status != NodeStatus.None;
     }
 
-    /// @dev Pops the front free node into `slot` of `communityId` and announces it to the node.
-    function _assignFrontNode(uint256 communityId, uint256 slot) private returns (address node) {
-        node = _freeNodes.popFront();
+    /// @dev The block from which `node`'s receipts for `slot` of `communityId` count, if it holds it.
+    function _assignedBlockOf(
+        uint256 communityId,
+        uint256 slot
+    ) internal view returns (address node, uint256 assignedBlock) {
+        address[] storage members = _members[communityId];
+        if (slot >= members.length) return (address(0), 0);
+        node = members[slot];
+        assignedBlock = _nodes[node].assignedBlock;
+    }
+
+    /// @dev Whether `node` is opted in, and the block it opted in at.
+    function _optedInBlockOf(address node) internal view returns (bool optedIn, uint256 optedInBlock) {
         NodeRecord storage record = _nodes[node];
+        return (record.status != NodeStatus.None, record.optedInBlock);
+    }
+
+    /// @dev Numbers and announces a new community of `size` members.
+    function _newCommunity(uint256 size) private returns (uint256 communityId) {
+        // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 communities.
+        communityId = ++_communityCount;
+        _formedBlocks[communityId] = block.number;
+        emit CommunityFormed(communityId, size);
+    }
+
+    /// @dev Hands `slot` of a community to the free `newNode`; the previous member leaves the registry.
+    function _replaceMember(uint256 communityId, uint256 slot, address newNode) private {
+        address[] storage members = _requireCommunity(communityId);
+        if (slot >= members.length) revert CommunityRegistryInvalidSlot(communityId, slot);
+        _requireFreeNodes(1);
+        address previousNode = members[slot];
+        // Checked before the previous member leaves, so that it cannot be its own replacement.
+        NodeRecord storage chosen = _nodes[newNode];
+        if (chosen.status == NodeStatus.Serving && chosen.communityId == communityId)
+            revert CommunityRegistryDuplicateMember(communityId, newNode);
+        // A replaced member is presumed lost: it leaves the registry rather than rejoin the pool,
+        // where it would be handed to the next community. It may still hold its part: readers find it.
+        _retire(previousNode);
+        _formerMembers[communityId].push(previousNode);
+        _assignNode(communityId, slot, newNode);
+        members[slot] = newNode;
+        emit CommunityMemberReplaced(communityId, slot, previousNode, newNode);
+    }
+
+    /// @dev Takes the free `node` out of the pool into `slot` of `communityId` and announces it.
+    function _assignNode(uint256 communityId, uint256 slot, address node) private returns (address) {
+        NodeRecord storage record = _nodes[node];
+        if (record.status != NodeStatus.Free) {
+            if (record.status == NodeStatus.Serving && record.communityId == communityId)
+                revert CommunityRegistryDuplicateMember(communityId, node);
+            revert CommunityRegistryNodeNotFree(node);
+        }
+        _freeNodes.remove(node);
         record.status = NodeStatus.Serving;
-        // Cannot truncate: communityId <= _communityCount (a uint32) and slot < MAX_COMMUNITY_SIZE.
+        // Cannot truncate: communityId <= _communityCount (a uint32), slot < MAX_COMMUNITY_SIZE and
+        // block numbers stay below 2^64 for longer than any chain will run.
         record.communityId = uint32(communityId);
         record.slot = uint8(slot);
+        record.assignedBlock = uint64(block.number);
         emit CommunityMemberAssigned(communityId, slot, node);
+        return node;
+    }
+
+    function _requireSize(uint256 size) private pure {
+        if (size < MIN_COMMUNITY_SIZE || size > MAX_COMMUNITY_SIZE) revert CommunityRegistryInvalidSize(size);
     }
 
     /// @dev Takes `node` out of the registry but keeps the addresses it published, where readers
@@ -213,6 +295,7 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         record.communityId = 0;
         record.slot = 0;
         record.optedInBlock = 0;
+        record.assignedBlock = 0;
     }
 
     function _requireFreeNodes(uint256 requested) private view {

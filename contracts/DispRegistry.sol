@@ -46,4 +46,15 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
     function _memberSlot(uint256 communityId, address node) internal view override returns (bool, uint256) {
         return _slotIn(communityId, node);
     }
+
+    function _slotHolder(
+        uint256 communityId,
+        uint256 slot
+    ) internal view override returns (address, uint256) {
+        return _assignedBlockOf(communityId, slot);
+    }
+
+    function _replicaNodeSince(address node) internal view override returns (bool, uint256) {
+        return _optedInBlockOf(node);
+    }
 }

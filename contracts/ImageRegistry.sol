@@ -18,8 +18,11 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * block of the latest version and each {VersionAdded} names the block of the version before, so
  * every version's event is read from its own block, never found by scanning the chain.
  *
+ * Grants are keyed by the image's grant epoch, which every change of owner advances: mappings
+ * cannot be cleared, so a new epoch is how every earlier grant becomes void at once.
+ *
  * The deriving contract says which communities and nodes exist through {_communitySize},
- * {_isReplicaNode} and {_memberSlot}.
+ * {_isReplicaNode}, {_memberSlot}, {_slotHolder} and {_replicaNodeSince}.
  */
 abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
@@ -39,11 +42,25 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         uint32 versionBlock;
     }
 
+    // One storage slot: who confirmed a slot of a version last, and when.
+    struct Receipt {
+        address node;
+        uint64 blockNumber;
+    }
+
     mapping(uint256 imageId => Image) private _images;
     mapping(uint256 imageId => mapping(uint256 version => bytes32 root)) private _roots;
     mapping(uint256 imageId => address[] nodes) private _replicas;
-    mapping(uint256 imageId => mapping(address account => bool)) private _editors;
-    mapping(uint256 imageId => mapping(address account => bool)) private _readers;
+    // The block from which a replaced replica's receipts count (0 for the replicas named at registration).
+    mapping(uint256 imageId => mapping(uint256 index => uint256 blockNumber)) private _replicaSince;
+    mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _editors;
+    mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _readers;
+    mapping(uint256 imageId => address account) private _pendingOwners;
+    // Advanced by every change of owner; grants are keyed by it. Kept apart from the header, which
+    // is full, and written only when an image changes hands.
+    mapping(uint256 imageId => uint256 epoch) private _grantEpochs;
+    mapping(uint256 imageId => mapping(uint256 version => mapping(uint256 slot => Receipt)))
+        private _receipts;
 
     /// @inheritdoc IImageRegistry
     function registerImage(
@@ -90,7 +107,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes calldata manifestCid
     ) external returns (uint256 version) {
         Image storage image = _requireImage(imageId);
-        if (image.owner != msg.sender && !_editors[imageId][msg.sender]) {
+        if (image.owner != msg.sender && !_editors[imageId][_grantEpochs[imageId]][msg.sender]) {
             revert ImageRegistryNotEditor(imageId, msg.sender);
         }
         _requireVersionData(root, manifestCid);
@@ -104,45 +121,80 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @inheritdoc IImageRegistry
     function transferImageOwnership(uint256 imageId, address newOwner) external {
-        Image storage image = _requireOwner(imageId);
+        _requireOwner(imageId);
         if (newOwner == address(0)) revert ImageRegistryInvalidAccount(newOwner);
-        if (newOwner == msg.sender) return;
-        image.owner = newOwner;
-        emit ImageOwnershipTransferred(imageId, msg.sender, newOwner);
+        address pending = _pendingOwners[imageId];
+        if (newOwner == msg.sender) {
+            if (pending == address(0)) return;
+            delete _pendingOwners[imageId];
+            emit ImageOwnershipTransferCanceled(imageId, pending);
+            return;
+        }
+        if (newOwner == pending) return;
+        _pendingOwners[imageId] = newOwner;
+        emit ImageOwnershipTransferStarted(imageId, msg.sender, newOwner);
+    }
+
+    /// @inheritdoc IImageRegistry
+    function acceptImageOwnership(uint256 imageId) external {
+        Image storage image = _requireImage(imageId);
+        if (_pendingOwners[imageId] != msg.sender) revert ImageRegistryNotPendingOwner(imageId, msg.sender);
+        delete _pendingOwners[imageId];
+        address previousOwner = image.owner;
+        image.owner = msg.sender;
+        ++_grantEpochs[imageId];
+        emit ImageOwnershipTransferred(imageId, previousOwner, msg.sender);
     }
 
     /// @inheritdoc IImageRegistry
     function grantEditor(uint256 imageId, address account) external {
-        _requireOwner(imageId);
+        mapping(address => bool) storage editors = _editors[imageId][_ownedEpoch(imageId)];
         if (account == address(0)) revert ImageRegistryInvalidAccount(account);
-        if (_editors[imageId][account]) return;
-        _editors[imageId][account] = true;
+        if (editors[account]) return;
+        editors[account] = true;
         emit EditorGranted(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function revokeEditor(uint256 imageId, address account) external {
-        _requireOwner(imageId);
-        if (!_editors[imageId][account]) return;
-        delete _editors[imageId][account];
+        mapping(address => bool) storage editors = _editors[imageId][_ownedEpoch(imageId)];
+        if (!editors[account]) return;
+        delete editors[account];
         emit EditorRevoked(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function grantRead(uint256 imageId, address account) external {
-        _requireOwner(imageId);
+        mapping(address => bool) storage readers = _readers[imageId][_ownedEpoch(imageId)];
         if (account == address(0)) revert ImageRegistryInvalidAccount(account);
-        if (_readers[imageId][account]) return;
-        _readers[imageId][account] = true;
+        if (readers[account]) return;
+        readers[account] = true;
         emit ReadGranted(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function revokeRead(uint256 imageId, address account) external {
-        _requireOwner(imageId);
-        if (!_readers[imageId][account]) return;
-        delete _readers[imageId][account];
+        mapping(address => bool) storage readers = _readers[imageId][_ownedEpoch(imageId)];
+        if (!readers[account]) return;
+        delete readers[account];
         emit ReadRevoked(imageId, account);
+    }
+
+    /// @inheritdoc IImageRegistry
+    function replaceReplica(uint256 imageId, uint256 index, address node) external {
+        Image storage image = _requireOwner(imageId);
+        if (image.communityId != 0) revert ImageRegistryNotReplicated(imageId);
+        address[] storage nodes = _replicas[imageId];
+        if (index >= nodes.length) revert ImageRegistryInvalidReplicaIndex(imageId, index);
+        if (!_isReplicaNode(node)) revert ImageRegistryNodeNotOptedIn(node);
+        for (uint256 i = 0; i < nodes.length; ++i) {
+            if (nodes[i] == node) revert ImageRegistryDuplicateReplica(node);
+        }
+        address previousNode = nodes[index];
+        nodes[index] = node;
+        _replicaSince[imageId][index] = block.number;
+        emit ReplicaReplaced(imageId, index, previousNode, node);
+        emit ReplicaAssigned(imageId, node);
     }
 
     /// @inheritdoc IImageRegistry
@@ -155,13 +207,44 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @inheritdoc IStorageReceipts
     function confirmStorage(uint256 imageId, uint256 version) external {
-        _requireRoot(imageId, version);
-        uint256 communityId = _images[imageId].communityId;
+        uint256 communityId = _requireVersion(imageId, version).communityId;
         (bool found, uint256 slot) = communityId == 0
             ? _replicaSlot(imageId, msg.sender)
             : _memberSlot(communityId, msg.sender);
         if (!found) revert StorageReceiptsNotStorageNode(imageId, msg.sender);
+        // Cannot truncate: block numbers stay below 2^64 for longer than any chain will run.
+        _receipts[imageId][version][slot] = Receipt(msg.sender, uint64(block.number));
         emit StorageConfirmed(imageId, version, msg.sender, slot);
+    }
+
+    /// @inheritdoc IStorageReceipts
+    function storageReceipt(
+        uint256 imageId,
+        uint256 version,
+        uint256 slot
+    ) public view returns (StorageReceipt memory) {
+        Image storage image = _requireVersion(imageId, version);
+        uint256 slots = image.communityId == 0 ? _replicas[imageId].length : _fragmentCount(image);
+        if (slot >= slots) revert StorageReceiptsInvalidSlot(imageId, slot);
+        return _receiptOf(imageId, image.communityId, version, slot);
+    }
+
+    /// @inheritdoc IStorageReceipts
+    function storageReceipts(
+        uint256 imageId,
+        uint256 version
+    ) external view returns (StorageReceipt[] memory receipts) {
+        Image storage image = _requireVersion(imageId, version);
+        uint256 communityId = image.communityId;
+        receipts = new StorageReceipt[](communityId == 0 ? _replicas[imageId].length : _fragmentCount(image));
+        for (uint256 slot = 0; slot < receipts.length; ++slot) {
+            receipts[slot] = _receiptOf(imageId, communityId, version, slot);
+        }
+    }
+
+    /// @inheritdoc IStorageReceipts
+    function isStorageConfirmed(uint256 imageId, uint256 version, uint256 slot) external view returns (bool) {
+        return storageReceipt(imageId, version, slot).current;
     }
 
     /// @inheritdoc IImageRegistry
@@ -191,6 +274,12 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     }
 
     /// @inheritdoc IImageRegistry
+    function pendingImageOwner(uint256 imageId) external view returns (address) {
+        _requireImage(imageId);
+        return _pendingOwners[imageId];
+    }
+
+    /// @inheritdoc IImageRegistry
     function replicas(uint256 imageId) external view returns (address[] memory) {
         _requireImage(imageId);
         return _replicas[imageId];
@@ -217,23 +306,22 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     function canRead(uint256 imageId, address account) external view returns (bool) {
         Image storage image = _requireImage(imageId);
+        uint256 epoch = _grantEpochs[imageId];
         return
             image.isPublic ||
             image.owner == account ||
-            _editors[imageId][account] ||
-            _readers[imageId][account];
+            _editors[imageId][epoch][account] ||
+            _readers[imageId][epoch][account];
     }
 
     /// @inheritdoc IImageRegistry
     function hasReadGrant(uint256 imageId, address account) external view returns (bool) {
-        _requireImage(imageId);
-        return _readers[imageId][account];
+        return _readers[imageId][_imageEpoch(imageId)][account];
     }
 
     /// @inheritdoc IImageRegistry
     function isEditor(uint256 imageId, address account) external view returns (bool) {
-        _requireImage(imageId);
-        return _editors[imageId][account];
+        return _editors[imageId][_imageEpoch(imageId)][account];
     }
 
     /// @dev The number of members of `communityId`, 0 when it does not exist.
@@ -248,10 +336,20 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         address node
     ) internal view virtual returns (bool found, uint256 slot);
 
+    /// @dev The current member of `slot` of `communityId` and the block it got the slot at.
+    function _slotHolder(
+        uint256 communityId,
+        uint256 slot
+    ) internal view virtual returns (address node, uint256 assignedBlock);
+
+    /// @dev Whether `node` is opted in now, and the block it opted in at.
+    function _replicaNodeSince(address node) internal view virtual returns (bool optedIn, uint256 sinceBlock);
+
+    /// @dev A replica's position, found only while the node is still opted in.
     function _replicaSlot(uint256 imageId, address node) private view returns (bool found, uint256 slot) {
         address[] storage nodes = _replicas[imageId];
         for (uint256 i = 0; i < nodes.length; ++i) {
-            if (nodes[i] == node) return (true, i);
+            if (nodes[i] == node) return (_isReplicaNode(node), i);
         }
         return (false, 0);
     }
@@ -259,6 +357,30 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @dev Fragments per version: the community's size, or 1 for a replicated image.
     function _fragmentCount(Image storage image) private view returns (uint256) {
         return image.communityId == 0 ? 1 : _communitySize(image.communityId);
+    }
+
+    /// @dev The latest receipt of a slot; it counts when its node holds the slot now and signed since
+    /// it got it (and, for a replica, since it last opted in).
+    function _receiptOf(
+        uint256 imageId,
+        uint256 communityId,
+        uint256 version,
+        uint256 slot
+    ) private view returns (StorageReceipt memory) {
+        Receipt storage receipt = _receipts[imageId][version][slot];
+        address holder;
+        uint256 since;
+        if (communityId == 0) {
+            holder = _replicas[imageId][slot];
+            (bool optedIn, uint256 optedInBlock) = _replicaNodeSince(holder);
+            if (!optedIn) holder = address(0);
+            uint256 assigned = _replicaSince[imageId][slot];
+            since = assigned > optedInBlock ? assigned : optedInBlock;
+        } else {
+            (holder, since) = _slotHolder(communityId, slot);
+        }
+        bool current = receipt.node != address(0) && receipt.node == holder && receipt.blockNumber >= since;
+        return StorageReceipt(receipt.node, receipt.blockNumber, current);
     }
 
     /// @dev Writes the header and version 1's root of a new image owned by the caller.
@@ -287,6 +409,18 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         if (manifestCid.length == 0) revert ImageRegistryEmptyManifestCid();
     }
 
+    /// @dev The grant epoch of an image the caller owns.
+    function _ownedEpoch(uint256 imageId) private view returns (uint256) {
+        _requireOwner(imageId);
+        return _grantEpochs[imageId];
+    }
+
+    /// @dev The grant epoch of an existing image.
+    function _imageEpoch(uint256 imageId) private view returns (uint256) {
+        _requireImage(imageId);
+        return _grantEpochs[imageId];
+    }
+
     function _requireImage(uint256 imageId) private view returns (Image storage image) {
         image = _images[imageId];
         if (image.owner == address(0)) revert ImageRegistryUnknownImage(imageId);
@@ -298,9 +432,13 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     }
 
     function _requireRoot(uint256 imageId, uint256 version) private view returns (bytes32) {
-        Image storage image = _requireImage(imageId);
+        _requireVersion(imageId, version);
+        return _roots[imageId][version];
+    }
+
+    function _requireVersion(uint256 imageId, uint256 version) private view returns (Image storage image) {
+        image = _requireImage(imageId);
         if (version == 0 || version > image.versionCount)
             revert ImageRegistryUnknownVersion(imageId, version);
-        return _roots[imageId][version];
     }
 }

@@ -1,4 +1,5 @@
 import { computeCid } from "@disp/protocol";
+import type { Wallet } from "ethers";
 import { network } from "hardhat";
 
 import DispModule from "../deploy/modules/Disp.js";
@@ -33,11 +34,15 @@ const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }
 /** Figures beside the goals, printed for the record. */
 const info: Record<string, number> = {};
 
+/** Every node opted in so far, in order: the pool's order, so community 1 holds the first four. */
+const wallets: Wallet[] = [];
+
 /** Opts in `count` fresh funded nodes; returns the gas of the last opt-in. */
 const optInNodes = async (count: number): Promise<number> => {
   let gas = 0;
   for (let i = 0; i < count; i++) {
     const node = new ethers.Wallet(ethers.hexlify(ethers.randomBytes(32)), ethers.provider);
+    wallets.push(node);
     await (await admin.sendTransaction({ to: node.address, value: ethers.parseEther("1") })).wait();
     gas = await gasOf(registry.connect(node).optIn(`12D3KooWBench${i}`, [`/ip4/127.0.0.1/tcp/${4001 + i}`]));
   }
@@ -90,10 +95,48 @@ const addVersionGas = await addVersion(second);
 await gasOf(registry.connect(user).grantRead(first, reader.address));
 const grantRead = await gasOf(registry.connect(user).grantRead(second, otherReader.address));
 
+// A storage receipt: the second member's first receipt, then a member confirming again.
+const [member0, member1] = wallets as [Wallet, Wallet];
+await gasOf(registry.connect(member0).confirmStorage(first, 1n));
+info.confirmStorage = await gasOf(registry.connect(member1).confirmStorage(first, 1n));
+info.confirmStorageAgain = await gasOf(registry.connect(member1).confirmStorage(first, 1n));
+
 // Formation cost must not grow with the pool: form 4 again, from a pool of 100 this time.
 await optInNodes(100);
 info.formCommunity4FromPoolOf100 = await gasOf(registry.formCommunity(4));
 info.replaceMember = await gasOf(registry.replaceMember(1n, 0n));
+
+// The manager's choice: nodes from the middle of the pool, not its front.
+const chosen = [...(await registry.nextFreeNodes(20))];
+const pick = (from: number, count: number) => chosen.slice(from, from + count);
+const nodeAt = (index: number): string => {
+  const node = chosen[index];
+  if (node === undefined) throw new Error(`the pool has no node ${index}`);
+  return node;
+};
+await gasOf(registry.formCommunityWith(pick(4, 4)));
+info.formCommunityWith4 = await gasOf(registry.formCommunityWith(pick(8, 4)));
+await gasOf(registry.replaceMemberWith(1n, 1n, nodeAt(12)));
+info.replaceMemberWith = await gasOf(registry.replaceMemberWith(1n, 2n, nodeAt(13)));
+await gasOf(registry.removeFreeNode(nodeAt(14)));
+info.removeFreeNode = await gasOf(registry.removeFreeNode(nodeAt(15)));
+
+// A replica's repair by its owner.
+const replicatedRoot = digest("replicated");
+const replicated = await registry.imageIdOf(user.address, replicatedRoot);
+await gasOf(
+  registry.connect(user).registerReplicatedImage(pick(0, 2), replicatedRoot, (await freshCid()).bytes),
+);
+await gasOf(registry.connect(user).replaceReplica(replicated, 0n, nodeAt(2)));
+info.replaceReplica = await gasOf(registry.connect(user).replaceReplica(replicated, 1n, nodeAt(3)));
+
+// Ownership in two steps (the offer, then the acceptance that voids every grant).
+for (const imageId of [first, second]) {
+  info.transferImageOwnership = await gasOf(
+    registry.connect(user).transferImageOwnership(imageId, reader.address),
+  );
+  info.acceptImageOwnership = await gasOf(registry.connect(reader).acceptImageOwnership(imageId));
+}
 
 for (const [name, gas] of Object.entries(info)) console.log(`${name}: ${gas}`);
 console.log(

@@ -112,12 +112,25 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(from)
     .addOption({
       name: "size",
-      description: "Community size (2..64)",
+      description: "Community size (2..64), taken from the front of the pool; not with --nodes",
       type: ArgumentType.INT,
       defaultValue: 4,
     })
+    .addOption(
+      optionalString(
+        "nodes",
+        "The free nodes to take instead, by slot: addresses or account indices, separated by commas",
+      ),
+    )
     .addFlag(json)
     .setAction(() => import("./flow/community-form.js"))
+    .build(),
+  task("disp:node:remove", "Take a free node out of the pool (community manager only)")
+    .addOption(requiredString("node", "The free node: an address or an index into the network's accounts"))
+    .addOption(registry)
+    .addOption(from)
+    .addFlag(json)
+    .setAction(() => import("./flow/node-remove.js"))
     .build(),
   task("disp:store", "Store an image with a community (DISP) or by full replication")
     .addOption(requiredFile("image", "Image file"))
@@ -183,7 +196,10 @@ export const flowTasks: TaskDefinition[] = [
     .addFlag(json)
     .setAction(() => import("./flow/history.js"))
     .build(),
-  task("disp:grant", "Grant read or edit access, transfer ownership, or make an image public (owner only)")
+  task(
+    "disp:grant",
+    "Grant read or edit access, offer ownership (the account accepts with disp:ownership:accept), or make an image public (owner only)",
+  )
     .addOption(imageId)
     .addOption(
       optionalString(
@@ -196,6 +212,27 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(from)
     .addFlag(json)
     .setAction(() => import("./flow/grant.js"))
+    .build(),
+  task("disp:ownership:accept", "Take an image its owner offered you (disp:grant --role owner)")
+    .addOption(imageId)
+    .addOption(registry)
+    .addOption(from)
+    .addFlag(json)
+    .setAction(() => import("./flow/ownership-accept.js"))
+    .build(),
+  task("disp:replica:replace", "Give one replica of a replicated image to another storage node (owner only)")
+    .addOption(imageId)
+    .addOption({
+      name: "index",
+      description: "The replica's position (0 is the first node named at store time)",
+      type: ArgumentType.INT,
+      defaultValue: 0,
+    })
+    .addOption(requiredString("node", "An opted-in node: an address or an index into the network's accounts"))
+    .addOption(registry)
+    .addOption(from)
+    .addFlag(json)
+    .setAction(() => import("./flow/replica-replace.js"))
     .build(),
   task("disp:revoke", "Revoke read or edit access, or make a public image private again (owner only)")
     .addOption(imageId)

@@ -3,10 +3,10 @@ pragma solidity ^0.8.28;
 
 /**
  * @title ICommunityRegistry
- * @notice Storage nodes opt in with the information a peer needs to reach them and wait in a
- * first-come-first-served pool of free nodes. A community of `size` members is formed from the
- * front of that pool; member `slot` stores fragment `slot` of every image registered with the
- * community, so the community as a whole keeps one full copy.
+ * @notice Storage nodes opt in with the information a peer needs to reach them and wait in a pool
+ * of free nodes. A community of `size` members is formed from the front of that pool or from free
+ * nodes the community manager chooses; member `slot` stores fragment `slot` of every image
+ * registered with the community, so the community as a whole keeps one full copy.
  *
  * A node agent finds its work with `eth_getLogs`: {CommunityMemberAssigned} filtered by its own
  * address (topic 3) gives its communities and slots.
@@ -90,6 +90,14 @@ interface ICommunityRegistry {
     );
 
     /**
+     * @notice The community manager took a free node out of the pool and the registry (status
+     * `None`); it may opt in again, at the back of the pool.
+     * @param node The node removed.
+     * @param manager The manager who removed it.
+     */
+    event FreeNodeRemoved(address indexed node, address indexed manager);
+
+    /**
      * @notice The caller is already opted in.
      * @param node The caller.
      */
@@ -141,6 +149,20 @@ interface ICommunityRegistry {
     error CommunityRegistryInvalidSlot(uint256 communityId, uint256 slot);
 
     /**
+     * @notice The node is not in the pool of free nodes (not opted in, or already serving).
+     * @param node The node.
+     */
+    error CommunityRegistryNodeNotFree(address node);
+
+    /**
+     * @notice The node already holds a slot of this community (named twice, or a member given as
+     * its own community's replacement).
+     * @param communityId The community.
+     * @param node The node.
+     */
+    error CommunityRegistryDuplicateMember(uint256 communityId, address node);
+
+    /**
      * @notice Opts the caller in as a storage node, at the back of the pool of free nodes.
      * @param peerId The caller's IPFS peer id (not empty).
      * @param multiaddrs The multiaddrs it listens on (may be empty when peers find it by routing).
@@ -176,7 +198,44 @@ interface ICommunityRegistry {
      */
     function replaceMember(uint256 communityId, uint256 slot) external returns (address newNode);
 
-    /// @notice The role allowed to form communities and replace their members: `keccak256("COMMUNITY_MANAGER_ROLE")`.
+    /**
+     * @notice Forms a community of the free nodes the manager chose: `nodes[i]` takes slot `i`.
+     * Each must be free and named once. Gas grows with the size, never with the pool. Requires
+     * `COMMUNITY_MANAGER_ROLE`.
+     *
+     * Why choice rather than a stake: opting in is open, so whoever queues first would otherwise fill
+     * every community and every repair. A stake only prices that, it does not stop a funded attacker,
+     * and it means nothing until misbehaviour can be proven and slashed (storage challenges come
+     * later). The manager already holds the trust of forming communities; choosing among free nodes
+     * (and evicting with {removeFreeNode}) lets it use what the chain cannot know: which operators
+     * it knows, which nodes it measured as reachable.
+     * @param nodes The members by slot, between `MIN_COMMUNITY_SIZE` and `MAX_COMMUNITY_SIZE` of them.
+     * @return communityId The new community's id.
+     */
+    function formCommunityWith(address[] calldata nodes) external returns (uint256 communityId);
+
+    /**
+     * @notice Gives `slot` of a community to the free node the manager chose (see {formCommunityWith}
+     * for why); the previous member leaves the registry. Requires `COMMUNITY_MANAGER_ROLE`.
+     * @param communityId The community.
+     * @param slot The slot to hand over.
+     * @param node A free node.
+     */
+    function replaceMemberWith(uint256 communityId, uint256 slot, address node) external;
+
+    /**
+     * @notice Takes a free node out of the pool and the registry (e.g. one the manager judged fake
+     * or unreachable), so that {formCommunity} and {replaceMember} no longer take it. It may opt in
+     * again, at the back of the pool; {formCommunityWith} keeps it out for good. Requires
+     * `COMMUNITY_MANAGER_ROLE`.
+     * @param node A free node.
+     */
+    function removeFreeNode(address node) external;
+
+    /**
+     * @notice The role allowed to form communities, replace their members and remove free nodes:
+     * `keccak256("COMMUNITY_MANAGER_ROLE")`.
+     */
     function COMMUNITY_MANAGER_ROLE() external view returns (bytes32);
 
     /// @notice The smallest community size (2).
@@ -198,6 +257,13 @@ interface ICommunityRegistry {
      * @param node The node's account.
      */
     function nodeOptedInBlock(address node) external view returns (uint256);
+
+    /**
+     * @notice The block `node` got its community slot, 0 when it serves none: its receipts count
+     * from there, and a node agent that sees it change owes its slot again.
+     * @param node The node's account.
+     */
+    function nodeAssignedBlock(address node) external view returns (uint256);
 
     /**
      * @notice The block a community was formed in: nothing of it happened before, so a node agent

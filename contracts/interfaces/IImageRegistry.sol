@@ -20,8 +20,10 @@ pragma solidity ^0.8.28;
  * than one block (providers cap the range of one query). Both events put the community id in
  * topic 3, so a community's node agent finds every image and version it must pin with one filter.
  *
- * Access: each image has an owner (transferable), editors who may add versions, read grants to
- * accounts or applications (contract addresses) and a public flag. IPFS content is public by CID,
+ * Access: each image has an owner (transferable in two steps: the owner names a pending owner,
+ * which accepts), editors who may add versions, read grants to accounts or applications (contract
+ * addresses) and a public flag. A change of owner voids every editor and read grant made before it,
+ * so that a seller cannot keep rights it granted itself or others. IPFS content is public by CID,
  * so until fragments are encrypted per grantee these grants are advisory: they say who is entitled
  * to read, they cannot stop anyone holding a CID.
  */
@@ -82,7 +84,43 @@ interface IImageRegistry {
     event ReplicaAssigned(uint256 indexed imageId, address indexed node);
 
     /**
-     * @notice An image changed owner.
+     * @notice The owner gave replica `index` of a replicated image to another node (a lost replica's
+     * repair); {ReplicaAssigned} for the new node follows in the same transaction.
+     * @param imageId The image.
+     * @param index The replica's position.
+     * @param previousNode The node that kept it.
+     * @param newNode The node that keeps it now.
+     */
+    event ReplicaReplaced(
+        uint256 indexed imageId,
+        uint256 index,
+        address indexed previousNode,
+        address indexed newNode
+    );
+
+    /**
+     * @notice The owner offered an image to `pendingOwner`, which becomes owner when it accepts
+     * ({acceptImageOwnership}).
+     * @param imageId The image.
+     * @param owner The current owner.
+     * @param pendingOwner The account that may accept.
+     */
+    event ImageOwnershipTransferStarted(
+        uint256 indexed imageId,
+        address indexed owner,
+        address indexed pendingOwner
+    );
+
+    /**
+     * @notice The owner withdrew its offer of an image before it was accepted.
+     * @param imageId The image.
+     * @param pendingOwner The account that may no longer accept.
+     */
+    event ImageOwnershipTransferCanceled(uint256 indexed imageId, address indexed pendingOwner);
+
+    /**
+     * @notice An image changed owner (the pending owner accepted): every editor and read grant made
+     * before is void from here on, without an {EditorRevoked} or {ReadRevoked} per grant.
      * @param imageId The image.
      * @param previousOwner The former owner.
      * @param newOwner The new owner.
@@ -205,6 +243,26 @@ interface IImageRegistry {
     error ImageRegistryNotEditor(uint256 imageId, address account);
 
     /**
+     * @notice Only the pending owner of an image may accept it.
+     * @param imageId The image.
+     * @param account The caller.
+     */
+    error ImageRegistryNotPendingOwner(uint256 imageId, address account);
+
+    /**
+     * @notice The image is stored with a community, not replicated.
+     * @param imageId The image.
+     */
+    error ImageRegistryNotReplicated(uint256 imageId);
+
+    /**
+     * @notice The image has no replica at this position.
+     * @param imageId The image.
+     * @param index The position given.
+     */
+    error ImageRegistryInvalidReplicaIndex(uint256 imageId, uint256 index);
+
+    /**
      * @notice The zero address cannot own, edit or read an image.
      * @param account The address given.
      */
@@ -254,12 +312,31 @@ interface IImageRegistry {
     ) external returns (uint256 version);
 
     /**
-     * @notice Hands an image to a new owner (no event if `newOwner` already owns it). Editors and
-     * read grants stay. Only the owner.
+     * @notice Offers an image to `newOwner`, which becomes owner when it calls
+     * {acceptImageOwnership}; until then nothing changes, and a later offer replaces this one
+     * (no event if `newOwner` is already pending). Offering it to the owner itself cancels a
+     * pending offer. Only the owner.
      * @param imageId The image.
-     * @param newOwner The new owner, not the zero address.
+     * @param newOwner The account that may accept, not the zero address.
      */
     function transferImageOwnership(uint256 imageId, address newOwner) external;
+
+    /**
+     * @notice Makes the caller, the pending owner, the image's owner. Every editor and read grant
+     * made before is void from here on (the new owner grants afresh). Only the pending owner.
+     * @param imageId The image.
+     */
+    function acceptImageOwnership(uint256 imageId) external;
+
+    /**
+     * @notice Gives replica `index` of a replicated image to another opted-in node, e.g. because the
+     * replica was lost; emits {ReplicaReplaced} and {ReplicaAssigned}, whose agent then fetches and
+     * confirms every version. The previous node's receipts no longer count. Only the owner.
+     * @param imageId A replicated image.
+     * @param index The replica's position, below the number of replicas.
+     * @param node An opted-in node that is not already a replica of the image.
+     */
+    function replaceReplica(uint256 imageId, uint256 index, address node) external;
 
     /**
      * @notice Lets `account` add versions (no event if it already may). Only the owner.
@@ -320,6 +397,12 @@ interface IImageRegistry {
      * @param imageId An existing image.
      */
     function imageInfo(uint256 imageId) external view returns (ImageInfo memory);
+
+    /**
+     * @notice The account that may accept the image ({acceptImageOwnership}), or the zero address.
+     * @param imageId An existing image.
+     */
+    function pendingImageOwner(uint256 imageId) external view returns (address);
 
     /**
      * @notice The nodes keeping a replicated image (empty for a DISP image).

@@ -43,6 +43,11 @@ export function accessAction(kind: "grant" | "revoke") {
     console.log(
       `image ${imageIdHex(imageId)}: ${action}${whom} ${change.changed ? "done" : "(already so, nothing changed)"} in ${change.transactionHash}`,
     );
+    if (action === "transfer" && change.changed) {
+      console.log(
+        `note: ${change.account ?? "the account"} owns the image once it runs disp:ownership:accept --id ${imageIdHex(imageId)}`,
+      );
+    }
     if (action === "grant-read" || action === "revoke-read") {
       console.log(
         "note: read grants are advisory until fragments are encrypted (anyone holding the CIDs can fetch the bytes)",

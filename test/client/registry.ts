@@ -97,4 +97,59 @@ describe("Registry", function () {
       expect(await codeOf(stranger.confirmStorage(12345n, 1n))).to.equal("CLIENT_UNKNOWN_IMAGE");
     });
   });
+
+  describe("the manager's choice of nodes, receipts in state and two-step ownership", function () {
+    /** Nodes 3..6 opted in; a community of 4, `nodes[i]` by choice in slot i; an image of it. */
+    async function communityFixture() {
+      const fixture = await deployFixture();
+      const signers = (await ethers.getSigners()).slice(3, 7);
+      for (const [i, signer] of signers.entries()) {
+        await connectRegistry(fixture.address, signer).optIn(`12D3KooWChoice${i}`, []);
+      }
+      const nodes = signers.map((signer) => signer.address).reverse();
+      const { communityId } = await fixture.admin.formCommunityWith(nodes);
+      const root = ethers.id("client registry root");
+      const cid = ethers.concat(["0x01551220", ethers.sha256("0x03")]);
+      const { imageId } = await fixture.stranger.registerImage(communityId, 4, root, cid);
+      return { ...fixture, signers, nodes, communityId, imageId };
+    }
+
+    it("forms a community of the chosen nodes and names a node that is not free as CLIENT_NOT_A_NODE", async function () {
+      const { admin, node, nodes, communityId, nodeAccount } = await loadFixture(communityFixture);
+      expect(await admin.communityMembers(communityId)).to.deep.equal(nodes);
+      await node.optIn("12D3KooWChoiceSpare", []);
+      expect(await codeOf(admin.formCommunityWith([nodeAccount, nodes[0] ?? ""]))).to.equal(
+        "CLIENT_NOT_A_NODE",
+      );
+      expect(await codeOf(admin.formCommunityWith([nodeAccount, nodeAccount]))).to.equal(
+        "CLIENT_INVALID_INPUT",
+      );
+      expect(await codeOf(node.removeFreeNode(nodeAccount))).to.equal("CLIENT_NOT_AUTHORIZED");
+      expect((await admin.removeFreeNode(nodeAccount)).emitted).to.equal(true);
+      expect((await admin.nodeInfo(nodeAccount)).status).to.equal("none");
+    });
+
+    it("reads the receipts that count from the registry's state, in the shape verify uses", async function () {
+      const { address, admin, signers, imageId } = await loadFixture(communityFixture);
+      expect(await admin.storageReceipts(imageId, 1n)).to.deep.equal([]);
+      const last = signers[0];
+      if (last === undefined) throw new Error("setup");
+      await connectRegistry(address, last).confirmStorage(imageId, 1n);
+      // signers were handed out in reverse: the first signer holds slot 3.
+      expect(await admin.storageReceipts(imageId, 1n)).to.deep.equal([{ node: last.address, slot: 3 }]);
+    });
+
+    it("transfers ownership in two steps, naming a caller that was not offered the image CLIENT_NOT_AUTHORIZED", async function () {
+      const { admin, stranger, node, imageId, nodeAccount, strangerAccount } =
+        await loadFixture(communityFixture);
+      await stranger.grantEditor(imageId, strangerAccount);
+      expect(await stranger.pendingImageOwner(imageId)).to.equal(undefined);
+      await stranger.transferImageOwnership(imageId, nodeAccount);
+      expect(await stranger.pendingImageOwner(imageId)).to.equal(nodeAccount);
+      expect(await codeOf(admin.acceptImageOwnership(imageId))).to.equal("CLIENT_NOT_AUTHORIZED");
+      expect((await node.acceptImageOwnership(imageId)).emitted).to.equal(true);
+      expect((await admin.imageInfo(imageId)).owner).to.equal(nodeAccount);
+      expect(await admin.isEditor(imageId, strangerAccount)).to.equal(false);
+    });
+  });
 });

@@ -5,8 +5,8 @@ import {DispRegistry} from "../../contracts/DispRegistry.sol";
 import {ICommunityRegistry} from "../../contracts/interfaces/ICommunityRegistry.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
-/// @dev Community formation over random pools: first come first served, the pool shrinks by the
-/// community size, and no node ever holds two slots.
+/// @dev Community formation over random pools: first come first served or chosen nodes, the pool
+/// shrinks by the community size and keeps the others' order, and no node ever holds two slots.
 contract CommunityFormationFuzzTest is TestBase {
     uint256 private constant MAX_POOL = 160;
 
@@ -107,6 +107,38 @@ contract CommunityFormationFuzzTest is TestBase {
         assertEq(registry.communityMember(1, slot), newNode, "slot holder");
         assertEq(uint256(registry.nodeInfo(replaced).status), 0, "the replaced node left the registry");
         assertEq(registry.freeNodeCount(), pool - 5, "the pool shrinks by one");
+    }
+
+    function testFuzz_formsFromChosenNodesAnywhereInThePool(uint256 poolSize, uint256 seed) public {
+        uint256 pool = bound(poolSize, 2, MAX_POOL);
+        _optIn(0, pool);
+        // A random subset, in a random order: node i is chosen when its bit of the seed is set.
+        uint256 size = 0;
+        address[] memory chosen = new address[](pool < 64 ? pool : 64);
+        for (uint256 i = pool; i > 0 && size < chosen.length; --i) {
+            if ((uint256(keccak256(abi.encode(seed, i))) & 1) == 1) chosen[size++] = _node(i - 1);
+        }
+        if (size < 2) return; // too few chosen to form a community
+        address[] memory nodes = new address[](size);
+        for (uint256 slot = 0; slot < size; ++slot) nodes[slot] = chosen[slot];
+
+        uint256 communityId = registry.formCommunityWith(nodes);
+
+        address[] memory members = registry.communityMembers(communityId);
+        for (uint256 slot = 0; slot < size; ++slot) {
+            assertEq(members[slot], nodes[slot], "the chosen nodes, by slot");
+            assertEq(registry.nodeInfo(nodes[slot]).slot, slot, "member's slot");
+        }
+        // The others stay free, in their order.
+        address[] memory rest = registry.nextFreeNodes(MAX_POOL);
+        assertEq(rest.length, pool - size, "the pool shrinks by the size");
+        uint256 next = 0;
+        for (uint256 i = 0; i < pool; ++i) {
+            if (uint256(registry.nodeInfo(_node(i)).status) == uint256(ICommunityRegistry.NodeStatus.Free)) {
+                assertEq(rest[next++], _node(i), "the rest keeps its order");
+            }
+        }
+        assertEq(next, rest.length, "every free node is listed");
     }
 
     function _optIn(uint256 first, uint256 count) private {

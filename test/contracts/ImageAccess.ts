@@ -28,9 +28,10 @@ async function deployFixture() {
 
 describe("ImageRegistry access", function () {
   describe("transferImageOwnership", function () {
-    it("hands the image over and emits ImageOwnershipTransferred", async function () {
+    it("hands the image over once accepted and emits ImageOwnershipTransferred", async function () {
       const { registry, owner, stranger, imageId } = await loadFixture(deployFixture);
-      await expect(registry.connect(owner).transferImageOwnership(imageId, stranger.address))
+      await (await registry.connect(owner).transferImageOwnership(imageId, stranger.address)).wait();
+      await expect(registry.connect(stranger).acceptImageOwnership(imageId))
         .to.emit(registry, "ImageOwnershipTransferred")
         .withArgs(imageId, owner.address, stranger.address);
       expect((await registry.imageInfo(imageId)).owner).to.equal(stranger.address);

@@ -94,6 +94,7 @@ describe("ImageRegistry image ids", function () {
         registry.connect(owner).registerImage(1, 4, v1.root, v1.manifestCid),
       );
       await (await registry.connect(owner).transferImageOwnership(imageId, stranger.address)).wait();
+      await (await registry.connect(stranger).acceptImageOwnership(imageId)).wait();
       await expect(registry.connect(owner).registerImage(1, 4, v1.root, v1.manifestCid))
         .to.be.revertedWithCustomError(registry, "ImageRegistryImageExists")
         .withArgs(imageId);

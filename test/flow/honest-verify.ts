@@ -238,7 +238,7 @@ describe("verify asks each slot's node, manifests fit their image, and reads are
         expect(refused.willRetry).to.equal(false);
         expect(refused.reason).to.include("lists 9 shards");
       }
-      expect(await world.registry.storageReceipts(stored.imageId, 2n, world.fromBlock)).to.deep.equal([]);
+      expect(await world.registry.storageReceipts(stored.imageId, 2n)).to.deep.equal([]);
     });
   });
 

@@ -48,7 +48,7 @@ export async function confirmedBy(
   version: bigint,
   node: string,
 ): Promise<boolean> {
-  const receipts = await world.registry.storageReceipts(imageId, version, world.fromBlock);
+  const receipts = await world.registry.storageReceipts(imageId, version);
   return receipts.some((receipt) => receipt.node.toLowerCase() === node.toLowerCase());
 }
 

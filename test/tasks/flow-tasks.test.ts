@@ -144,6 +144,35 @@ describe("the flow's tasks, as a user runs them", function () {
       );
       expect(readBack.code, readBack.stderr).to.equal(0);
       expect(sha256Hex(await readFile(grantedOut))).to.equal(sha256Hex(await readFile(ROCKET)));
+
+      // Ownership moves in two steps, and the new owner starts with no grants: 19 reads no more.
+      const offered = await hardhat(
+        "disp:grant",
+        ...network,
+        "--id",
+        imageId,
+        "--role",
+        "owner",
+        "--account",
+        "18",
+      );
+      expect(offered.code, offered.stderr).to.equal(0);
+      expect(offered.stdout).to.include("disp:ownership:accept");
+      const accepted = await hardhat(
+        "disp:ownership:accept",
+        ...network,
+        "--id",
+        imageId,
+        "--from",
+        "18",
+        "--json",
+      );
+      expect(accepted.code, accepted.stderr).to.equal(0);
+      expect(lastJsonLine(accepted.stdout)).to.include({ action: "accept-ownership", changed: true });
+      expectOneLineError(
+        await hardhat("disp:retrieve", ...network, "--id", imageId, "--from", "19", ...reader),
+        "CLIENT_NO_READ_GRANT",
+      );
       expectOneLineError(
         await hardhat("disp:store", ...network, "--image", join(directory, "missing.png")),
         "TASK_INPUT",
@@ -176,6 +205,14 @@ describe("the flow's tasks, as a user runs them", function () {
         agent.once("close", (code, signal) => resolve({ code, signal })),
       );
       expect(exit).to.deep.equal({ code: 0, signal: null }); // stopped its nodes, not killed
+
+      // The manager evicts the free node; a community naming it is then refused.
+      const removed = await hardhat("disp:node:remove", ...network, "--node", "15", "--json");
+      expect(removed.code, removed.stderr).to.equal(0);
+      expectOneLineError(
+        await hardhat("disp:community:form", ...network, "--nodes", "15,16"),
+        "CLIENT_NOT_A_NODE",
+      );
 
       // The tip on huge pages is printed exactly when it applies to this machine and environment
       // (checked once the agent's output is complete; the devnet printed its tip long before).

@@ -15,7 +15,10 @@ export type AccessAction =
   | "revoke-read"
   | "grant-editor"
   | "revoke-editor"
+  /** Offers the image to the account; it owns it once it accepts. */
   | "transfer"
+  /** The signer, offered the image, takes it: every earlier editor and read grant becomes void. */
+  | "accept-ownership"
   | "make-public"
   | "make-private";
 
@@ -37,7 +40,7 @@ export async function changeAccess(
   account?: string,
 ): Promise<AccessChange> {
   const { registry } = context;
-  const needsAccount = action !== "make-public" && action !== "make-private";
+  const needsAccount = action !== "make-public" && action !== "make-private" && action !== "accept-ownership";
   if (needsAccount && (account === undefined || !isAddress(account))) {
     throw new ClientError(
       "CLIENT_INVALID_INPUT",
@@ -57,6 +60,8 @@ export async function changeAccess(
         return registry.revokeEditor(imageId, target);
       case "transfer":
         return registry.transferImageOwnership(imageId, target);
+      case "accept-ownership":
+        return registry.acceptImageOwnership(imageId);
       case "make-public":
         return registry.setPublic(imageId, true);
       case "make-private":

@@ -31,6 +31,8 @@ const agentStateSchema = z.strictObject({
     .strictObject({
       communityId: z.string().regex(/^\d+$/),
       slot: z.int().min(0),
+      /** The block the node got the slot: a new assignment to the same slot starts over. */
+      assignedBlock: z.int().min(0).optional(),
       from: z.int().min(0),
       next: z.int().min(-1),
     })

@@ -14,7 +14,8 @@ export const PAGES_PER_PASS = 4;
  *   joined the community (formation or replacement), everything stored there before, read back to
  *   the community's formation block a few pages per pass;
  * - replicated images naming it (every version so far), and later versions of those.
- * Tasks already pending or done are not added twice.
+ * Tasks already pending or done are not added twice, except those of a new assignment: a node put
+ * back in a slot or a replica it held before owes them again (its old receipts no longer count).
  */
 export async function collectTasks(
   registry: Registry,
@@ -40,12 +41,21 @@ export async function collectTasks(
 
   const found: PinTask[] = [];
   let { backfill } = state;
+  let done = state.done;
+  const renewed = new Set<string>();
   if (info.status === "serving") {
     const { communityId, slot } = info;
-    // A node that joined (or moved to another slot) owes its slot for everything stored before.
-    if (backfill?.communityId !== communityId.toString() || backfill.slot !== slot) {
+    // A node that joined (or moved to another slot, or was put back in one) owes its slot for
+    // everything stored before, even what it confirmed in an earlier assignment.
+    const assignedBlock = await registry.nodeAssignedBlock(node);
+    if (
+      backfill?.communityId !== communityId.toString() ||
+      backfill.slot !== slot ||
+      backfill.assignedBlock !== assignedBlock
+    ) {
       const formed = await registry.communityFormedBlock(communityId);
-      backfill = { communityId: communityId.toString(), slot, from: formed, next: from - 1 };
+      backfill = { communityId: communityId.toString(), slot, assignedBlock, from: formed, next: from - 1 };
+      done = done.filter((key) => !key.endsWith(`:${slot}`));
     }
     if (backfill.next >= backfill.from) {
       const start = Math.max(backfill.from, backfill.next - window + 1);
@@ -61,7 +71,9 @@ export async function collectTasks(
       replicated.add(imageId.toString());
       const { versionCount } = await registry.imageInfo(imageId);
       for (let version = 1n; version <= versionCount; version++) {
-        found.push({ imageId: imageId.toString(), version: version.toString(), fragment: 0 });
+        const task = { imageId: imageId.toString(), version: version.toString(), fragment: 0 };
+        found.push(task);
+        renewed.add(taskKey(task));
       }
     }
     for (const { imageId, version } of await registry.versionsAddedWith(0n, from, latest)) {
@@ -70,7 +82,8 @@ export async function collectTasks(
     }
   }
 
-  const known = new Set([...state.done, ...state.pending.map(taskKey)]);
+  done = done.filter((key) => !renewed.has(key));
+  const known = new Set([...done, ...state.pending.map(taskKey)]);
   const pending = [...state.pending];
   for (const task of found) {
     if (known.has(taskKey(task))) continue;
@@ -86,6 +99,7 @@ export async function collectTasks(
       ...(cursorHash === undefined ? {} : { cursorHash }),
       ...(backfill === undefined ? {} : { backfill }),
       pending,
+      done,
       replicated: [...replicated],
     },
   };

@@ -25,6 +25,35 @@ export async function formCommunity(context: ChainContext, size: number): Promis
   return { communityId, members: await registry.communityMembers(communityId) };
 }
 
+/**
+ * Forms a community of the free nodes the manager chose, `nodes[i]` in slot i: how a manager keeps
+ * nodes it does not trust (queued first by anyone) out of its communities.
+ */
+export async function formCommunityWith(context: ChainContext, nodes: readonly string[]): Promise<Community> {
+  const { registry } = context;
+  await requireManager(context);
+  const { communityId } = await registry.formCommunityWith(nodes);
+  return { communityId, members: await registry.communityMembers(communityId) };
+}
+
+/** Gives `slot` to the chosen free `node` (a repair onto a node the manager trusts). */
+export async function replaceMemberWith(
+  context: ChainContext,
+  communityId: bigint,
+  slot: number,
+  node: string,
+): Promise<string> {
+  await requireManager(context);
+  await context.registry.replaceMemberWith(communityId, slot, node);
+  return node;
+}
+
+/** Takes a free node out of the pool, so that formations from the front no longer take it. */
+export async function removeFreeNode(context: ChainContext, node: string): Promise<void> {
+  await requireManager(context);
+  await context.registry.removeFreeNode(node);
+}
+
 /** Replaces the member in `slot` by the next free node (for repair); returns the new member. */
 export async function replaceMember(
   context: ChainContext,

@@ -31,7 +31,7 @@ export async function awaitStorage(
   const expected = nodes.map((node) => node.toLowerCase());
   const confirmed = new Set<number>();
   for (;;) {
-    for (const receipt of await registry.storageReceipts(imageId, version, options.fromBlock)) {
+    for (const receipt of await registry.storageReceipts(imageId, version)) {
       if (expected[receipt.slot] === receipt.node.toLowerCase()) confirmed.add(receipt.slot);
     }
     options.onProgress?.({ phase: "confirm", done: confirmed.size, total: nodes.length });

@@ -21,7 +21,14 @@ export {
   type Transacted,
   type VersionEvent,
 } from "./registry/index.js";
-export { formCommunity, replaceMember, type Community } from "./community.js";
+export {
+  formCommunity,
+  formCommunityWith,
+  removeFreeNode,
+  replaceMember,
+  replaceMemberWith,
+  type Community,
+} from "./community.js";
 export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
 export { dialNodes, type Unreachable } from "./sources.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
@@ -31,6 +38,7 @@ export { verifyImage, type SlotEvidence, type VerifyOptions, type VerifyReport }
 export type { SlotStatus } from "./slot-probe.js";
 export { imageHistory, type HistoryEntry } from "./history.js";
 export { changeAccess, requireReadAccess, type AccessAction, type AccessChange } from "./access.js";
+export { replaceReplica } from "./replicas.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
 export { imageIdHex, imageIdOf, parseImageId } from "./image-id.js";
 export {

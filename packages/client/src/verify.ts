@@ -80,7 +80,7 @@ export async function verifyImage(
     signal,
   });
   onProgress?.({ phase: "fetch", done: questions.length, total: questions.length });
-  const receipts = await registry.storageReceipts(imageId, version, context.fromBlock ?? 0);
+  const receipts = await registry.storageReceipts(imageId, version);
   const confirmedBy = new Set(receipts.map((receipt) => `${receipt.slot}:${receipt.node.toLowerCase()}`));
 
   const slots: SlotEvidence[] = [];

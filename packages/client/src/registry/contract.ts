@@ -1,4 +1,4 @@
-import type { ContractRunner, ContractTransactionResponse } from "ethers";
+import { ZeroAddress, type ContractRunner, type ContractTransactionResponse } from "ethers";
 
 import { ClientError } from "../errors.js";
 import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "../typechain/index.js";
@@ -137,8 +137,14 @@ class ContractRegistry implements Registry {
     return this.#read(() => this.#contract.verifyFragment(imageId, version, fragment, digest, [...proof]));
   }
 
-  storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]> {
-    return logs.storageReceipts(this.#contract, this.#reader, imageId, version, fromBlock);
+  async storageReceipts(imageId: bigint, version: bigint): Promise<StorageReceipt[]> {
+    const receipts = await this.#read(() => this.#contract.storageReceipts(imageId, version));
+    // A plain array first: flatMap on an ethers Result builds another Result, which drops the values.
+    const counted: StorageReceipt[] = [];
+    for (const [slot, receipt] of [...receipts].entries()) {
+      if (receipt.current) counted.push({ node: receipt.node, slot });
+    }
+    return counted;
   }
 
   imageEvents(imageId: bigint, fromBlock: number, toBlock: number): Promise<ImageEvent[]> {
@@ -186,6 +192,19 @@ class ContractRegistry implements Registry {
     return this.#transact(() => this.#contract.transferImageOwnership(imageId, newOwner));
   }
 
+  acceptImageOwnership(imageId: bigint): Promise<Transacted> {
+    return this.#transact(() => this.#contract.acceptImageOwnership(imageId));
+  }
+
+  async pendingImageOwner(imageId: bigint): Promise<string | undefined> {
+    const pending = await this.#read(() => this.#contract.pendingImageOwner(imageId));
+    return pending === ZeroAddress ? undefined : pending;
+  }
+
+  replaceReplica(imageId: bigint, index: number, node: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.replaceReplica(imageId, index, node));
+  }
+
   setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted> {
     return this.#transact(() => this.#contract.setPublic(imageId, isPublic));
   }
@@ -211,6 +230,10 @@ class ContractRegistry implements Registry {
 
   async nodeOptedInBlock(node: string): Promise<number> {
     return Number(await this.#read(() => this.#contract.nodeOptedInBlock(node)));
+  }
+
+  async nodeAssignedBlock(node: string): Promise<number> {
+    return Number(await this.#read(() => this.#contract.nodeAssignedBlock(node)));
   }
 
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
@@ -253,11 +276,26 @@ class ContractRegistry implements Registry {
     return { ...transacted, communityId: BigInt(event.getValue("communityId") as bigint) };
   }
 
+  async formCommunityWith(nodes: readonly string[]): Promise<Transacted & { readonly communityId: bigint }> {
+    const { transacted, event } = await this.#transactWithEvent("CommunityFormed", () =>
+      this.#contract.formCommunityWith([...nodes]),
+    );
+    return { ...transacted, communityId: BigInt(event.getValue("communityId") as bigint) };
+  }
+
   async replaceMember(communityId: bigint, slot: number): Promise<Transacted & { readonly newNode: string }> {
     const { transacted, event } = await this.#transactWithEvent("CommunityMemberReplaced", () =>
       this.#contract.replaceMember(communityId, slot),
     );
     return { ...transacted, newNode: String(event.getValue("newNode")) };
+  }
+
+  replaceMemberWith(communityId: bigint, slot: number, node: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.replaceMemberWith(communityId, slot, node));
+  }
+
+  removeFreeNode(node: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.removeFreeNode(node));
   }
 
   imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]> {

@@ -1,13 +1,7 @@
 import { toBeHex, zeroPadValue } from "ethers";
 
 import type { DispRegistry } from "../typechain/index.js";
-import {
-  IMAGE_EVENTS,
-  type ImageEvent,
-  type StorageReceipt,
-  type StoredVersion,
-  type VersionEvent,
-} from "./types.js";
+import { IMAGE_EVENTS, type ImageEvent, type StoredVersion, type VersionEvent } from "./types.js";
 
 /**
  * Every log query the client makes, in one place: each is an eth_getLogs over a block range. The
@@ -79,19 +73,6 @@ export async function versionEvent(
     transactionHash: event.log.transactionHash,
     ...(event.previousVersionBlock === undefined ? {} : { previousVersionBlock: event.previousVersionBlock }),
   };
-}
-
-export async function storageReceipts(
-  contract: DispRegistry,
-  read: Read,
-  imageId: bigint,
-  version: bigint,
-  fromBlock: number,
-): Promise<StorageReceipt[]> {
-  const logs = await read(() =>
-    contract.queryFilter(contract.filters.StorageConfirmed(imageId, version), fromBlock),
-  );
-  return logs.map((log) => ({ node: log.args.node, slot: Number(log.args.slot) }));
 }
 
 export async function imageEvents(

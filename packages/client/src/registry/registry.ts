@@ -48,7 +48,8 @@ export interface Registry {
     digest: string,
     proof: readonly string[],
   ): Promise<boolean>;
-  storageReceipts(imageId: bigint, version: bigint, fromBlock: number): Promise<StorageReceipt[]>;
+  /** The receipts that count, one per confirmed slot: from the registry's state, no log scan. */
+  storageReceipts(imageId: bigint, version: bigint): Promise<StorageReceipt[]>;
   /** Every event of the image (see IMAGE_EVENTS) within the range, oldest first. */
   imageEvents(imageId: bigint, fromBlock: number, toBlock: number): Promise<ImageEvent[]>;
 
@@ -64,7 +65,14 @@ export interface Registry {
   revokeRead(imageId: bigint, account: string): Promise<Transacted>;
   grantEditor(imageId: bigint, account: string): Promise<Transacted>;
   revokeEditor(imageId: bigint, account: string): Promise<Transacted>;
+  /** Offers the image to `newOwner` (the first of two steps); it owns it once it accepts. */
   transferImageOwnership(imageId: bigint, newOwner: string): Promise<Transacted>;
+  /** The signer, the pending owner, takes the image; every earlier grant becomes void. */
+  acceptImageOwnership(imageId: bigint): Promise<Transacted>;
+  /** The account that may accept the image, or undefined when none is pending. */
+  pendingImageOwner(imageId: bigint): Promise<string | undefined>;
+  /** Gives replica `index` of a replicated image to another opted-in node (the owner's repair). */
+  replaceReplica(imageId: bigint, index: number, node: string): Promise<Transacted>;
   setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted>;
   confirmStorage(imageId: bigint, version: bigint): Promise<Transacted>;
 
@@ -72,6 +80,8 @@ export interface Registry {
   nodeInfo(node: string): Promise<NodeInfo>;
   /** The block the node last opted in (0 unless opted in): nothing older concerns it. */
   nodeOptedInBlock(node: string): Promise<number>;
+  /** The block the node got its community slot (0 when it serves none). */
+  nodeAssignedBlock(node: string): Promise<number>;
   optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
   updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
   communityMembers(communityId: bigint): Promise<string[]>;
@@ -83,7 +93,13 @@ export interface Registry {
   nextFreeNodes(count: number): Promise<string[]>;
   isCommunityManager(account: string): Promise<boolean>;
   formCommunity(size: number): Promise<Transacted & { readonly communityId: bigint }>;
+  /** A community of the chosen free nodes, `nodes[i]` in slot i. */
+  formCommunityWith(nodes: readonly string[]): Promise<Transacted & { readonly communityId: bigint }>;
   replaceMember(communityId: bigint, slot: number): Promise<Transacted & { readonly newNode: string }>;
+  /** Gives `slot` to the chosen free `node`. */
+  replaceMemberWith(communityId: bigint, slot: number, node: string): Promise<Transacted>;
+  /** Takes a free node out of the pool (the manager's eviction). */
+  removeFreeNode(node: string): Promise<Transacted>;
 
   // What a node agent scans for, block range by block range
   /** Images registered with the community (0: replicated) within the range: their version 1. */

@@ -68,6 +68,21 @@ function describeRevert(name: string, args: readonly unknown[]): [ClientErrorCod
     case "CommunityRegistryNodeNotOptedIn":
     case "ImageRegistryNodeNotOptedIn":
       return ["CLIENT_NOT_A_NODE", `${a} is not an opted-in storage node`];
+    case "CommunityRegistryNodeNotFree":
+      return ["CLIENT_NOT_A_NODE", `${a} is not a free storage node (not opted in, or already serving)`];
+    case "CommunityRegistryDuplicateMember":
+      return ["CLIENT_INVALID_INPUT", `${b} already holds a slot of community ${a}`];
+    case "ImageRegistryDuplicateReplica":
+      return ["CLIENT_INVALID_INPUT", `${a} is already a replica of this image`];
+    case "ImageRegistryNotPendingOwner":
+      return [
+        "CLIENT_NOT_AUTHORIZED",
+        `${b} was not offered image ${image()}: its owner must transfer it first`,
+      ];
+    case "ImageRegistryNotReplicated":
+      return ["CLIENT_INVALID_INPUT", `image ${image()} is kept by a community, not by replicas`];
+    case "ImageRegistryInvalidReplicaIndex":
+      return ["CLIENT_INVALID_INPUT", `image ${image()} has no replica ${b}`];
     default:
       return ["CLIENT_REVERTED", `the registry refused: ${name}(${args.map(String).join(", ")})`];
   }

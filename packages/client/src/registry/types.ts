@@ -48,7 +48,7 @@ export interface VersionEvent {
   readonly previousVersionBlock?: number;
 }
 
-/** A `StorageConfirmed` receipt: `node` keeps `slot` of a version. */
+/** A storage receipt that counts: `node` holds `slot` now and confirmed the version since it got it. */
 export interface StorageReceipt {
   readonly node: string;
   readonly slot: number;
@@ -79,7 +79,10 @@ export const IMAGE_EVENTS = [
   "ImageRegistered",
   "VersionAdded",
   "ReplicaAssigned",
+  "ReplicaReplaced",
   "StorageConfirmed",
+  "ImageOwnershipTransferStarted",
+  "ImageOwnershipTransferCanceled",
   "ImageOwnershipTransferred",
   "EditorGranted",
   "EditorRevoked",
