@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
 import {NodeQueue} from "./libraries/NodeQueue.sol";
