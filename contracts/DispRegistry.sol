@@ -35,8 +35,11 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
             super.supportsInterface(interfaceId);
     }
 
-    function _communitySize(uint256 communityId) internal view override returns (uint256) {
-        return _communitySizeOf(communityId);
+    function _uploadTarget(
+        uint256 communityId,
+        address account
+    ) internal view override returns (uint256, bool) {
+        return _uploaderSize(communityId, account);
     }
 
     function _isReplicaNode(address node) internal view override returns (bool) {

@@ -14,8 +14,8 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * version writes one root slot. Manifest CIDs are kept only in events, which any JSON-RPC node
  * serves; the content hash is in the manifest, which the root commits to.
  *
- * The deriving contract says which communities and nodes exist through {_communitySize},
- * {_isReplicaNode} and {_memberSlot}.
+ * The deriving contract says which communities and nodes exist, and who may upload to a community,
+ * through {_uploadTarget}, {_isReplicaNode} and {_memberSlot}.
  */
 abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
@@ -46,10 +46,11 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes32 root,
         bytes calldata manifestCid
     ) external returns (uint256 imageId) {
-        uint256 size = _communitySize(communityId);
+        (uint256 size, bool uploader) = _uploadTarget(communityId, msg.sender);
         if (size == 0) revert ImageRegistryUnknownCommunity(communityId);
         if (fragmentCount != size)
             revert ImageRegistryFragmentCountMismatch(communityId, size, fragmentCount);
+        if (!uploader) revert ImageRegistryNotUploader(communityId, msg.sender);
         imageId = _createImage(communityId, size, root, manifestCid);
         emit ImageRegistered(imageId, msg.sender, communityId, manifestCid);
     }
@@ -87,11 +88,16 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         if (image.owner != msg.sender && !_editors[imageId][msg.sender]) {
             revert ImageRegistryNotEditor(imageId, msg.sender);
         }
+        uint256 communityId = image.communityId;
+        if (communityId != 0) {
+            (, bool uploader) = _uploadTarget(communityId, msg.sender);
+            if (!uploader) revert ImageRegistryNotUploader(communityId, msg.sender);
+        }
         _requireVersionData(root, manifestCid);
         // Checked: a uint32 counter reverts rather than wrap after 2^32 - 1 versions.
         version = ++image.versionCount;
         _roots[imageId][version] = root;
-        emit VersionAdded(imageId, version, image.communityId, msg.sender, manifestCid);
+        emit VersionAdded(imageId, version, communityId, msg.sender, manifestCid);
     }
 
     /// @inheritdoc IImageRegistry
@@ -227,8 +233,12 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         return _editors[imageId][account];
     }
 
-    /// @dev The number of members of `communityId`, 0 when it does not exist.
-    function _communitySize(uint256 communityId) internal view virtual returns (uint256);
+    /// @dev The number of members of `communityId` (0 when it does not exist) and whether `account`
+    /// may register images and add versions on it.
+    function _uploadTarget(
+        uint256 communityId,
+        address account
+    ) internal view virtual returns (uint256 size, bool uploader);
 
     /// @dev Whether `node` may keep replicas (an opted-in storage node).
     function _isReplicaNode(address node) internal view virtual returns (bool);
