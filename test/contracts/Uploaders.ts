@@ -74,8 +74,10 @@ describe("community uploaders", function () {
         // Measured: 30,487 gas (nothing is written; a successful registration costs 74,933).
         console.log(`      a refused registration cost the outsider ${gas} gas`);
         expect(gas).to.be.lessThan(40_000n);
-        expect(await registry.imageInfo(await registry.imageIdOf(outsider.address, root)).catch(() => null))
-          .to.be.null;
+        const imageId = await registry.imageIdOf(outsider.address, root);
+        await expect(registry.imageInfo(imageId))
+          .to.be.revertedWithCustomError(registry, "ImageRegistryUnknownImage")
+          .withArgs(imageId);
       });
 
       it("reverts again once an uploader has been revoked", async function () {

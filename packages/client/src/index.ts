@@ -20,6 +20,7 @@ export {
   type VersionEvent,
 } from "./registry/index.js";
 export { formCommunity, replaceMember, type Community } from "./community.js";
+export { setUploader } from "./uploaders.js";
 export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
 export { dialNodes, type Unreachable } from "./sources.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
