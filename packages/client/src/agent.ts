@@ -317,7 +317,7 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       const key = taskKey(task);
       return !running.has(key) && (retryAt.get(key)?.at ?? 0) <= now;
     });
-    const candidates = [];
+    const fresh = [];
     for (const task of ready) {
       // Out of attempts already: the agent stopped (or died) during the last one.
       if ((state.attempts[taskKey(task)] ?? 0) >= maxAttempts) {
@@ -326,10 +326,12 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
           `crashed: the agent stopped during attempt ${maxAttempts} of ${maxAttempts}`,
           undefined,
         );
-        continue;
-      }
-      candidates.push({ task, registrant: await registrantOf(task) });
+      } else fresh.push(task);
     }
+    // Read at once: a burst of new images must not hold up the slots that are free meanwhile.
+    const candidates = await Promise.all(
+      fresh.map(async (task) => ({ task, registrant: await registrantOf(task) })),
+    );
     const load = new Map<string, number>();
     for (const { registrant } of running.values()) load.set(registrant, (load.get(registrant) ?? 0) + 1);
     for (const { task, registrant } of pickFair(candidates, load, concurrency - running.size, served)) {
@@ -346,8 +348,8 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
   async function collect(): Promise<void> {
     const before = state;
     const { state: collected } = await collectTasks(registry, address, before, fromBlock);
-    if (collected.cursor < before.cursor) {
-      // Another chain (collectTasks started over): nothing remembered holds.
+    if (collected.done !== before.done) {
+      // Another chain: collectTasks started over from a fresh state, and nothing remembered holds.
       state = collected;
     } else {
       const known = new Set([
