@@ -15,7 +15,8 @@ import { network } from "hardhat";
 // tasks that never complete (each attempt waits the agents' whole fetch timeout, 20 s in a world).
 // Each honest store is a fresh image of a fresh registrant, timed from the call to the last receipt;
 // each condition is the median of SAMPLES stores (a shared machine's load moves single runs a lot).
-// Progress on stderr; the last stdout line is one JSON object.
+// Progress on stderr (DEBUG_JUNK=1 adds each agent's events, timed from the store's start); the
+// last stdout line is one JSON object.
 
 const JUNK_ROUNDS = [4, 50] as const;
 const SAMPLES = 3;

@@ -81,11 +81,7 @@ describe("hostile registrants against real agents", function () {
     ({ world, close } = await testWorld(4, {
       fetchTimeoutMs: 5000,
       agent: { maxAttempts: 2, quotaBytes },
-      onAgentEvent: (node, event) => {
-        events.push({ node, event });
-        if (process.env.DEBUG_AGENT && event.type !== "synced")
-          console.log(node, Date.now() % 100000, JSON.stringify(event));
-      },
+      onAgentEvent: (node, event) => events.push({ node, event }),
     }));
   });
 
