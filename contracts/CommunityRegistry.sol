@@ -9,8 +9,9 @@ import {NodeQueue} from "./libraries/NodeQueue.sol";
 /**
  * @title CommunityRegistry
  * @notice Opted-in storage nodes, the FIFO pool of free nodes and the communities formed from it.
- * Forming and repairing communities, from the front of the pool or from chosen free nodes, and
- * removing free nodes need `COMMUNITY_MANAGER_ROLE`; opting in and out is each node's own business.
+ * Forming and repairing communities, from the front of the pool or from chosen free nodes,
+ * removing free nodes and listing who may upload to a community need `COMMUNITY_MANAGER_ROLE`;
+ * opting in and out is each node's own business.
  */
 abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     using NodeQueue for NodeQueue.Queue;
@@ -44,6 +45,9 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     mapping(uint256 communityId => address[] nodes) private _formerMembers;
     uint32 private _communityCount;
     NodeQueue.Queue private _freeNodes;
+    // An uploader's entry holds its community's size (fixed at formation, never 0) rather than a
+    // flag, so that a registration reads one slot for both its checks (saves 2,100 gas, bench:gas).
+    mapping(uint256 communityId => mapping(address account => uint256 size)) private _uploaders;
 
     /// @inheritdoc ICommunityRegistry
     function optIn(string calldata peerId, string[] calldata multiaddrs) external {
@@ -137,6 +141,26 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     }
 
     /// @inheritdoc ICommunityRegistry
+    function setUploader(
+        uint256 communityId,
+        address account,
+        bool allowed
+    ) external onlyRole(COMMUNITY_MANAGER_ROLE) {
+        uint256 size = _requireCommunity(communityId).length;
+        if (account == address(0)) revert CommunityRegistryInvalidUploader(account);
+        if ((_uploaders[communityId][account] != 0) == allowed) return;
+        _uploaders[communityId][account] = allowed ? size : 0;
+        if (allowed) emit UploaderAllowed(communityId, account);
+        else emit UploaderRevoked(communityId, account);
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function isUploader(uint256 communityId, address account) external view returns (bool) {
+        (, bool allowed) = _uploaderSize(communityId, account);
+        return allowed;
+    }
+
+    /// @inheritdoc ICommunityRegistry
     function nodeInfo(address node) external view returns (NodeInfo memory) {
         NodeRecord storage record = _nodes[node];
         return NodeInfo(record.status, record.communityId, record.slot, record.peerId, record.multiaddrs);
@@ -205,6 +229,17 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     /// @dev The size of a community, 0 when it does not exist.
     function _communitySizeOf(uint256 communityId) internal view returns (uint256) {
         return _members[communityId].length;
+    }
+
+    /**
+     * @dev The size of a community (0 when it does not exist) and whether `account` may upload to
+     * it. The list first: an uploader costs one storage read, the size and role are read on a miss.
+     */
+    function _uploaderSize(uint256 communityId, address account) internal view returns (uint256, bool) {
+        uint256 size = _uploaders[communityId][account];
+        if (size != 0) return (size, true);
+        size = _members[communityId].length;
+        return (size, size != 0 && hasRole(COMMUNITY_MANAGER_ROLE, account));
     }
 
     /// @dev The slot `node` serves in `communityId`, if it is a member of it.

@@ -39,6 +39,13 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
         return _communitySizeOf(communityId);
     }
 
+    function _uploadTarget(
+        uint256 communityId,
+        address account
+    ) internal view override returns (uint256, bool) {
+        return _uploaderSize(communityId, account);
+    }
+
     function _isReplicaNode(address node) internal view override returns (bool) {
         return _isOptedIn(node);
     }

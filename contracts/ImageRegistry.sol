@@ -21,8 +21,9 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * Grants are keyed by the image's grant epoch, which every change of owner advances: mappings
  * cannot be cleared, so a new epoch is how every earlier grant becomes void at once.
  *
- * The deriving contract says which communities and nodes exist through {_communitySize},
- * {_isReplicaNode}, {_memberSlot}, {_slotHolder} and {_replicaNodeSince}.
+ * The deriving contract says which communities and nodes exist, and who may upload to a community,
+ * through {_communitySize}, {_uploadTarget}, {_isReplicaNode}, {_memberSlot}, {_slotHolder} and
+ * {_replicaNodeSince}.
  */
 abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
@@ -69,10 +70,11 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes32 root,
         bytes calldata manifestCid
     ) external returns (uint256 imageId) {
-        uint256 size = _communitySize(communityId);
+        (uint256 size, bool uploader) = _uploadTarget(communityId, msg.sender);
         if (size == 0) revert ImageRegistryUnknownCommunity(communityId);
         if (fragmentCount != size)
             revert ImageRegistryFragmentCountMismatch(communityId, size, fragmentCount);
+        if (!uploader) revert ImageRegistryNotUploader(communityId, msg.sender);
         imageId = _createImage(communityId, root, manifestCid);
         emit ImageRegistered(imageId, msg.sender, communityId, manifestCid);
     }
@@ -110,13 +112,18 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         if (image.owner != msg.sender && !_editors[imageId][_grantEpochs[imageId]][msg.sender]) {
             revert ImageRegistryNotEditor(imageId, msg.sender);
         }
+        uint256 communityId = image.communityId;
+        if (communityId != 0) {
+            (, bool uploader) = _uploadTarget(communityId, msg.sender);
+            if (!uploader) revert ImageRegistryNotUploader(communityId, msg.sender);
+        }
         _requireVersionData(root, manifestCid);
         // Checked: a uint24 counter reverts rather than wrap after 2^24 - 1 versions.
         version = ++image.versionCount;
         uint256 previousVersionBlock = image.versionBlock;
         image.versionBlock = SafeCast.toUint32(block.number);
         _roots[imageId][version] = root;
-        emit VersionAdded(imageId, version, image.communityId, msg.sender, manifestCid, previousVersionBlock);
+        emit VersionAdded(imageId, version, communityId, msg.sender, manifestCid, previousVersionBlock);
     }
 
     /// @inheritdoc IImageRegistry
@@ -326,6 +333,13 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @dev The number of members of `communityId`, 0 when it does not exist.
     function _communitySize(uint256 communityId) internal view virtual returns (uint256);
+
+    /// @dev The number of members of `communityId` (0 when it does not exist) and whether `account`
+    /// may register images and add versions on it.
+    function _uploadTarget(
+        uint256 communityId,
+        address account
+    ) internal view virtual returns (uint256 size, bool uploader);
 
     /// @dev Whether `node` may keep replicas (an opted-in storage node).
     function _isReplicaNode(address node) internal view virtual returns (bool);

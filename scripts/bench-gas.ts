@@ -49,11 +49,13 @@ const optInNodes = async (count: number): Promise<number> => {
   return gas;
 };
 
-/** Forms a community of `size` from `size` fresh nodes; returns its id. */
+/** Forms a community of `size` from `size` fresh nodes and lets `user` upload to it; returns its id. */
 const formCommunity = async (size: number): Promise<bigint> => {
   info.optIn = await optInNodes(size);
   info[`formCommunity${size}`] = await gasOf(registry.formCommunity(size));
-  return registry.communityCount();
+  const communityId = await registry.communityCount();
+  info.setUploader = await gasOf(registry.setUploader(communityId, user.address, true));
+  return communityId;
 };
 
 const images: bigint[] = [];

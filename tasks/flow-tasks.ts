@@ -132,6 +132,18 @@ export const flowTasks: TaskDefinition[] = [
     .addFlag(json)
     .setAction(() => import("./flow/node-remove.js"))
     .build(),
+  task(
+    "disp:community:uploader",
+    "Let an account store images on a community, or stop it with --revoke (community manager only)",
+  )
+    .addOption(optionalBigint("community", "Community id; -1: the one in .disp/<network>.json"))
+    .addOption(requiredString("account", "The uploader: an address or an index into the network's accounts"))
+    .addFlag({ name: "revoke", description: "Take the account off the community's uploaders" })
+    .addOption(registry)
+    .addOption(from)
+    .addFlag(json)
+    .setAction(() => import("./flow/community-uploader.js"))
+    .build(),
   task("disp:store", "Store an image with a community (DISP) or by full replication")
     .addOption(requiredFile("image", "Image file"))
     .addOption(optionalBigint("community", "Community id; -1: the one in .disp/<network>.json"))

@@ -163,6 +163,26 @@ interface ICommunityRegistry {
     error CommunityRegistryDuplicateMember(uint256 communityId, address node);
 
     /**
+     * @notice An account may now register images and add versions on a community.
+     * @param communityId The community.
+     * @param account The uploader.
+     */
+    event UploaderAllowed(uint256 indexed communityId, address indexed account);
+
+    /**
+     * @notice An account may no longer register images or add versions on a community.
+     * @param communityId The community.
+     * @param account The former uploader.
+     */
+    event UploaderRevoked(uint256 indexed communityId, address indexed account);
+
+    /**
+     * @notice The zero address cannot be an uploader.
+     * @param account The address given.
+     */
+    error CommunityRegistryInvalidUploader(address account);
+
+    /**
      * @notice Opts the caller in as a storage node, at the back of the pool of free nodes.
      * @param peerId The caller's IPFS peer id (not empty).
      * @param multiaddrs The multiaddrs it listens on (may be empty when peers find it by routing).
@@ -233,8 +253,32 @@ interface ICommunityRegistry {
     function removeFreeNode(address node) external;
 
     /**
-     * @notice The role allowed to form communities, replace their members and remove free nodes:
-     * `keccak256("COMMUNITY_MANAGER_ROLE")`.
+     * @notice Allows or stops `account` registering images and adding versions on a community (no
+     * event when nothing changes). Requires `COMMUNITY_MANAGER_ROLE`.
+     *
+     * Why an allow-list and not a deposit: a community's members store and serve every image
+     * registered on it, so who may use that storage is the community's decision. A deposit only
+     * prices junk (a funded attacker still fills the nodes and keeps their agents busy) and needs
+     * refund and slashing rules; an allow-list stops junk before it reaches a node, costs a
+     * registration one storage read, and can be revoked.
+     * @param communityId An existing community.
+     * @param account The account, not the zero address.
+     * @param allowed Whether it may upload.
+     */
+    function setUploader(uint256 communityId, address account, bool allowed) external;
+
+    /**
+     * @notice Whether `account` may register images and add versions on a community: it is on the
+     * community's uploader list or holds `COMMUNITY_MANAGER_ROLE` (a manager could list itself
+     * anyway, so it is always allowed).
+     * @param communityId Any community id.
+     * @param account Any account.
+     */
+    function isUploader(uint256 communityId, address account) external view returns (bool);
+
+    /**
+     * @notice The role allowed to form communities, replace their members, remove free nodes and
+     * list uploaders: `keccak256("COMMUNITY_MANAGER_ROLE")`.
      */
     function COMMUNITY_MANAGER_ROLE() external view returns (bytes32);
 

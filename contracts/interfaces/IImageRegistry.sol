@@ -263,13 +263,22 @@ interface IImageRegistry {
     error ImageRegistryInvalidReplicaIndex(uint256 imageId, uint256 index);
 
     /**
+     * @notice Only the community's uploaders (and its managers) may register images or add
+     * versions on it: its members store them.
+     * @param communityId The community.
+     * @param account The caller.
+     */
+    error ImageRegistryNotUploader(uint256 communityId, address account);
+
+    /**
      * @notice The zero address cannot own, edit or read an image.
      * @param account The address given.
      */
     error ImageRegistryInvalidAccount(address account);
 
     /**
-     * @notice Registers an image stored with a DISP community; the caller becomes its owner.
+     * @notice Registers an image stored with a DISP community; the caller becomes its owner and must
+     * be one of the community's uploaders.
      * @param communityId The community holding the fragments.
      * @param fragmentCount The number of fragments, which must equal the community's size.
      * @param root The Merkle root of version 1 (fragment leaves and manifest leaf).
@@ -299,7 +308,8 @@ interface IImageRegistry {
 
     /**
      * @notice Adds a version to an image, kept by the same community or replicas with the same
-     * fragment count. Only the owner or an editor.
+     * fragment count. Only the owner or an editor, who must be an uploader of the image's community
+     * (replicated images have none: their nodes were named by the owner).
      * @param imageId The image.
      * @param root The new version's Merkle root.
      * @param manifestCid The new version's manifest CID, in binary form.

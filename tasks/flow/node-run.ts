@@ -36,6 +36,8 @@ export function describeAgentEvent(event: AgentEvent): string {
       return `keeps image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment} (${event.cid}), receipt signed`;
     case "failed":
       return `image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment}: ${event.reason}${event.willRetry ? " (will retry)" : ""}`;
+    case "quarantined":
+      return `image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment} quarantined, never retried: ${event.reason}`;
     case "synced":
       return `synced to block ${event.block}, ${event.pending} pending`;
     case "error":

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
-import { at, namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
+import { allowUploaders, at, namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
@@ -38,6 +38,8 @@ async function deployFixture() {
   await optInAll(registry, await nodeAccounts(ethers, networkHelpers, 68));
   await (await registry.formCommunity(4)).wait();
   await (await registry.formCommunity(64)).wait();
+  await allowUploaders(registry, 1n, [owner]);
+  await allowUploaders(registry, 2n, [owner]);
 
   const v1 = versionTree(4);
   const v2 = versionTree(4);

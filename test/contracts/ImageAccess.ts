@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
-import { namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
+import { allowUploaders, namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
@@ -17,6 +17,7 @@ async function deployFixture() {
   const registry = await ethers.getContractAt("DispRegistry", deployed);
   await optInAll(registry, await nodeAccounts(ethers, networkHelpers, 2));
   await (await registry.formCommunity(2)).wait();
+  await allowUploaders(registry, 1n, [accounts.owner, accounts.editor, accounts.stranger]);
   const manifestCid = ethers.concat(["0x01551220", ethers.sha256("0x01")]);
   const imageId = await registeredImageId(
     registry,

@@ -58,6 +58,17 @@ export async function optInAll(registry: DispRegistry, nodes: NodeAccount[], fir
   }
 }
 
+/** Lets each of `accounts` register images and add versions on `communityId` (as its manager). */
+export async function allowUploaders(
+  registry: DispRegistry,
+  communityId: bigint,
+  accounts: readonly (NodeAccount | HardhatEthersSigner)[],
+): Promise<void> {
+  for (const account of accounts) {
+    await (await registry.setUploader(communityId, account.address, true)).wait();
+  }
+}
+
 /** The addresses of `accounts`, in order. */
 export function addressesOf(accounts: readonly (NodeAccount | HardhatEthersSigner)[]): string[] {
   return accounts.map((account) => account.address);

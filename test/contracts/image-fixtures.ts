@@ -2,7 +2,7 @@ import { AbiCoder, concat, id, keccak256, sha256, toUtf8Bytes } from "ethers";
 import type { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
-import { namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
+import { allowUploaders, namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
 
 type Connection = Awaited<ReturnType<typeof network.create<"generic">>>;
 
@@ -22,14 +22,25 @@ export function expectedImageId(registrant: string, root: string): bigint {
 
 /** The image tests' fixtures on `connection` (one pair per test file, for `loadFixture`). */
 export function imageFixtures({ ethers, ignition, networkHelpers }: Connection) {
-  /** Community 1 of 4 members and two free nodes; nothing registered. */
+  /**
+   * Community 1 of 4 members and two free nodes; nothing registered. Every named account but
+   * `outsider` may upload to community 1.
+   */
   async function deployFixture() {
-    const accounts = await namedSigners(ethers, ["admin", "owner", "editor", "reader", "stranger"]);
+    const accounts = await namedSigners(ethers, [
+      "admin",
+      "owner",
+      "editor",
+      "reader",
+      "stranger",
+      "outsider",
+    ]);
     const { registry: deployed } = await ignition.deploy(DispModule);
     const registry = await ethers.getContractAt("DispRegistry", deployed);
     const nodes = await nodeAccounts(ethers, networkHelpers, 6);
     await optInAll(registry, nodes);
     await (await registry.formCommunity(4)).wait();
+    await allowUploaders(registry, 1n, [accounts.owner, accounts.editor, accounts.reader, accounts.stranger]);
     return {
       registry,
       ...accounts,

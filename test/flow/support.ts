@@ -3,7 +3,7 @@ import { join } from "node:path";
 
 import { isDispError } from "@disp/protocol";
 import { chooseColorType, decodeImage, encodePng } from "@disp/core";
-import { startWorld, type World } from "@disp/devkit";
+import { startWorld, type World, type WorldOptions } from "@disp/devkit";
 import { expect } from "chai";
 import { network } from "hardhat";
 
@@ -52,13 +52,24 @@ export async function confirmedBy(
   return receipts.some((receipt) => receipt.node.toLowerCase() === node.toLowerCase());
 }
 
-/** A fresh chain, registry, community of `size` storage nodes with agents, and temp directory. */
-export async function testWorld(size = 4): Promise<{ world: World; close: () => Promise<void> }> {
+/**
+ * A fresh chain, registry, community of `size` storage nodes with agents, and temp directory; every
+ * user may store on the community. `options` override the world's settings (the agents', say).
+ */
+export async function testWorld(
+  size = 4,
+  options: Partial<Omit<WorldOptions, "directory" | "communitySize">> = {},
+): Promise<{ world: World; close: () => Promise<void> }> {
   const directory = await tempDir("flow");
   const connection = await network.create();
   let world: World;
   try {
-    world = await startWorld(connection, { directory, communitySize: size, fetchTimeoutMs: 5000 });
+    world = await startWorld(connection, {
+      directory,
+      communitySize: size,
+      fetchTimeoutMs: 5000,
+      ...options,
+    });
   } catch (error) {
     // startWorld stopped what it started; leave nothing else behind for the next file's tests.
     await connection.close();

@@ -15,6 +15,18 @@ const pinTaskSchema = z.strictObject({
 /** One part of one image version this node must keep. */
 export type PinTask = z.infer<typeof pinTaskSchema>;
 
+const quarantinedSchema = z.strictObject({
+  ...pinTaskSchema.shape,
+  /** Why it was given up (the last failure, or the quota it would exceed). */
+  reason: z.string(),
+  /** The failure's error code, when it had one (e.g. CLIENT_QUOTA_EXCEEDED). */
+  code: z.string().optional(),
+  attempts: z.int().min(0),
+});
+
+/** A task given up for good: it failed permanently, crashed, or ran out of attempts. Never retried. */
+export type QuarantinedTask = z.infer<typeof quarantinedSchema>;
+
 const agentStateSchema = z.strictObject({
   /** The last block whose events were turned into tasks. */
   cursor: z.int().min(-1),
@@ -37,13 +49,30 @@ const agentStateSchema = z.strictObject({
       next: z.int().min(-1),
     })
     .optional(),
+  /**
+   * Attempts started per pending task (by task key), counted before each attempt runs, so that one
+   * that kills the process (a crash) uses up its attempts across restarts too.
+   */
+  attempts: z.record(z.string(), z.int().min(0)).default({}),
+  /** Tasks given up for good, with why: kept so that neither a pass nor a restart retries them. */
+  quarantined: z.array(quarantinedSchema).default([]),
+  /** Bytes pinned per registrant (image owner, lowercase address): what the quota counts. */
+  usage: z.record(z.string(), z.int().min(0)).default({}),
 });
 
 /** What a node agent remembers across restarts, in one small JSON file. */
 export type AgentState = z.infer<typeof agentStateSchema>;
 
 export function initialState(fromBlock: number): AgentState {
-  return { cursor: fromBlock - 1, pending: [], replicated: [], done: [] };
+  return {
+    cursor: fromBlock - 1,
+    pending: [],
+    replicated: [],
+    done: [],
+    attempts: {},
+    quarantined: [],
+    usage: {},
+  };
 }
 
 /** A task's identity: a node that moves to another slot owes the new slot's part too. */

@@ -1,11 +1,13 @@
 import { setTimeout as delay } from "node:timers/promises";
 
-import { sha256Hex } from "@disp/protocol";
+import { maxFragmentBytes } from "@disp/core";
+import { isDispError, sha256Hex } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
+import { pickFair } from "./agent-schedule.js";
 import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { collectTasks } from "./agent-tasks.js";
-import { ClientError, isClientError, messageOf } from "./errors.js";
+import { ClientError, messageOf } from "./errors.js";
 import type { ClientContext } from "./context.js";
 import { openVersion, type OpenVersion } from "./open-version.js";
 import { placementFor } from "./placement.js";
@@ -24,12 +26,49 @@ export interface NodeAgentOptions {
   /** Longest wait for a manifest or fragment from the network (default: the context's, else 30 s). */
   readonly fetchTimeoutMs?: number;
   readonly onEvent?: (event: AgentEvent) => void;
+  /** Tasks worked on at once (default 4). */
+  readonly concurrency?: number;
+  /**
+   * Attempts of a task before it is quarantined (default 5), with a back-off doubling from 2 s up
+   * to 60 s between them. A permanent failure or a crash (an unexpected error) quarantines at once.
+   */
+  readonly maxAttempts?: number;
+  /** Longest one attempt of a task may take, and one `sync()` pass may work (default 120 s). */
+  readonly passBudgetMs?: number;
+  /**
+   * Bytes this node pins for one registrant, the image owner (default 1 GiB): a task that would
+   * take its registrant past it is quarantined (CLIENT_QUOTA_EXCEEDED).
+   */
+  readonly quotaBytes?: number;
+  /** Largest part this node fetches, whatever its codec allows (default 256 MiB). */
+  readonly maxShardBytes?: number;
 }
+
+export const AGENT_DEFAULTS = {
+  concurrency: 4,
+  maxAttempts: 5,
+  passBudgetMs: 120_000,
+  quotaBytes: 1024 * 1024 * 1024,
+  maxShardBytes: 256 * 1024 * 1024,
+} as const;
+
+/** Failures that will not heal by trying again: the task is quarantined at once. */
+const PERMANENT = new Set([
+  // The manifest does not match its root, or a slot this node no longer holds.
+  "CLIENT_MANIFEST_MISMATCH",
+  "CLIENT_NOT_A_NODE",
+  "CLIENT_UNKNOWN_IMAGE",
+  "CLIENT_UNKNOWN_VERSION",
+  "CLIENT_SHARD_TOO_LARGE",
+  "CLIENT_QUOTA_EXCEEDED",
+  "IPFS_TOO_LARGE",
+]);
 
 export type AgentEvent =
   | { readonly type: "opted-in" | "info-updated"; readonly node: string; readonly peerId: string }
   | { readonly type: "stored"; readonly task: PinTask; readonly cid: string }
   | { readonly type: "failed"; readonly task: PinTask; readonly reason: string; readonly willRetry: boolean }
+  | { readonly type: "quarantined"; readonly task: PinTask; readonly reason: string; readonly code?: string }
   | { readonly type: "synced"; readonly block: number; readonly pending: number }
   | { readonly type: "error"; readonly reason: string };
 
@@ -44,7 +83,10 @@ export interface NodeAgent {
   readonly address: string;
   /** Opts the node in on chain if needed, keeping its peer id and addresses current. */
   join(): Promise<void>;
-  /** One pass: turns new events into tasks, then fetches, verifies, pins and confirms each. */
+  /**
+   * One pass: turns new events into tasks, then fetches, verifies, pins and confirms them, several
+   * at once and fairly per registrant, until none is ready or the pass budget is spent.
+   */
   sync(): Promise<SyncReport>;
   /** Joins, then syncs every `pollIntervalMs` until stopped. */
   start(): Promise<void>;
@@ -73,8 +115,23 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const fetchTimeoutMs = options.fetchTimeoutMs ?? context.timeoutMs ?? 30_000;
   const emit = options.onEvent ?? (() => undefined);
+  const concurrency = Math.max(1, options.concurrency ?? AGENT_DEFAULTS.concurrency);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? AGENT_DEFAULTS.maxAttempts);
+  const passBudgetMs = options.passBudgetMs ?? AGENT_DEFAULTS.passBudgetMs;
+  const quotaBytes = options.quotaBytes ?? AGENT_DEFAULTS.quotaBytes;
+  const maxShardBytes = options.maxShardBytes ?? AGENT_DEFAULTS.maxShardBytes;
   let state: AgentState = await loadState(stateFile, fromBlock);
   const retryAt = new Map<string, { at: number; delay: number }>();
+  /** Tasks under way, by key, with their registrant. */
+  const running = new Map<string, { readonly registrant: string; readonly done: Promise<boolean> }>();
+  /** When each registrant last got a slot (a counter), for the round robin. */
+  const served = new Map<string, number>();
+  /** Image owners, read once per image: the registrant a task is scheduled for. */
+  const owners = new Map<string, string>();
+  /** Bytes reserved by tasks under way, per registrant, so that concurrent tasks respect the quota. */
+  const reserved = new Map<string, number>();
+  let saving: Promise<void> = Promise.resolve();
+  let filling: Promise<void> = Promise.resolve();
   const abort = new AbortController();
   let loop: Promise<void> | undefined;
   // The agent's own signal and settings, not the caller's: stop() ends its work.
@@ -93,40 +150,74 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     }
   }
 
-  async function store(task: PinTask): Promise<string> {
+  /** Saves the current state; saves run one after another (each writes the newest state). */
+  function persist(): Promise<void> {
+    const next = saving.then(() => saveState(stateFile, state));
+    saving = next.catch(() => undefined);
+    return next;
+  }
+
+  async function store(task: PinTask, signal: AbortSignal): Promise<string> {
     const imageId = BigInt(task.imageId);
     const version = BigInt(task.version);
     // Best effort: a holder that is down is not a source; the fetch below says if none was.
     const opened = await openVersion(agentContext, imageId, version, {
       timeoutMs: fetchTimeoutMs,
       dialTimeoutMs: 5000,
-      signal: abort.signal,
+      signal,
     });
     const { manifest, record } = opened;
     const entry = manifest.fragments[task.fragment];
     if (entry === undefined) {
       throw new ClientError("CLIENT_MANIFEST_MISMATCH", `the manifest has no fragment ${task.fragment}`);
     }
-    const cid = CID.parse(entry.cid);
-    const reading = { timeoutMs: fetchTimeoutMs, signal: abort.signal };
-    // Checked before anything is pinned: the manifest is proven against the root, so its digest for
-    // this fragment is the leaf's. (Pins are not counted: unpinning after a failed check could drop
-    // a pin another image needs, so nothing unproven is ever pinned.)
-    const bytes = await ipfs.cat(cid, { ...reading, maxBytes: entry.size });
-    if (sha256Hex(bytes) !== entry.sha256) {
-      throw new ClientError("CLIENT_MANIFEST_MISMATCH", `fragment ${task.fragment} does not match its leaf`);
-    }
-    // The slot may have changed since the task was made (replaced, or back in another slot).
-    if (!(await holdsPart(opened, task.fragment))) {
+    // Refused before a byte of it is fetched: what the geometry and codec allow, and this node's cap.
+    const bound = Math.min(maxFragmentBytes(manifest, task.fragment), maxShardBytes);
+    if (entry.size > bound) {
       throw new ClientError(
-        "CLIENT_NOT_A_NODE",
-        `${address} no longer keeps part ${task.fragment} of image ${imageIdHex(imageId)}`,
+        "CLIENT_SHARD_TOO_LARGE",
+        `image ${imageIdHex(imageId)} part ${task.fragment} declares ${entry.size} bytes, more than the ${bound} its ${manifest.image.width}x${manifest.image.height} ${manifest.codec.name} manifest allows`,
       );
     }
-    await ipfs.pin(cid, reading);
-    await ipfs.pin(record.manifestCid, reading);
-    await registry.confirmStorage(imageId, version);
-    return entry.cid;
+    const registrant = opened.info.owner.toLowerCase();
+    const cost = entry.size + opened.manifestBytes.length;
+    const used = (state.usage[registrant] ?? 0) + (reserved.get(registrant) ?? 0);
+    if (used + cost > quotaBytes) {
+      throw new ClientError(
+        "CLIENT_QUOTA_EXCEEDED",
+        `${opened.info.owner} has ${used} bytes on this node; ${cost} more would pass its quota of ${quotaBytes}`,
+      );
+    }
+    reserved.set(registrant, (reserved.get(registrant) ?? 0) + cost);
+    try {
+      const cid = CID.parse(entry.cid);
+      const reading = { timeoutMs: fetchTimeoutMs, signal };
+      // Checked before anything is pinned: the manifest is proven against the root, so its digest
+      // for this fragment is the leaf's. (Pins are not counted: unpinning after a failed check could
+      // drop a pin another image needs, so nothing unproven is ever pinned.) The read stops at the
+      // declared size, which the bound above caps.
+      const bytes = await ipfs.cat(cid, { ...reading, maxBytes: entry.size });
+      if (sha256Hex(bytes) !== entry.sha256) {
+        throw new ClientError(
+          "CLIENT_MANIFEST_MISMATCH",
+          `fragment ${task.fragment} does not match its leaf`,
+        );
+      }
+      // The slot may have changed since the task was made (replaced, or back in another slot).
+      if (!(await holdsPart(opened, task.fragment))) {
+        throw new ClientError(
+          "CLIENT_NOT_A_NODE",
+          `${address} no longer keeps part ${task.fragment} of image ${imageIdHex(imageId)}`,
+        );
+      }
+      await ipfs.pin(cid, reading);
+      await ipfs.pin(record.manifestCid, reading);
+      await registry.confirmStorage(imageId, version);
+      state = { ...state, usage: { ...state.usage, [registrant]: (state.usage[registrant] ?? 0) + cost } };
+      return entry.cid;
+    } finally {
+      reserved.set(registrant, (reserved.get(registrant) ?? cost) - cost);
+    }
   }
 
   /** Whether this node keeps part `fragment` of the image now (its slot, or a replica's whole file). */
@@ -136,50 +227,164 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     return communityId === 0n ? fragment === 0 && nodes.some(mine) : mine(nodes[fragment]);
   }
 
+  /** Takes a task out of the work for good, recording why (survives restarts). */
+  async function quarantine(task: PinTask, reason: string, code: string | undefined): Promise<void> {
+    const key = taskKey(task);
+    retryAt.delete(key);
+    const attempts = state.attempts[key] ?? 0;
+    state = {
+      ...state,
+      pending: state.pending.filter((other) => taskKey(other) !== key),
+      attempts: withoutKey(state.attempts, key),
+      quarantined: [
+        ...state.quarantined,
+        { ...task, reason, attempts, ...(code === undefined ? {} : { code }) },
+      ],
+    };
+    await persist();
+    emit({ type: "quarantined", task, reason, ...(code === undefined ? {} : { code }) });
+  }
+
   async function runTask(task: PinTask): Promise<boolean> {
     const key = taskKey(task);
-    const retry = retryAt.get(key);
-    if (retry !== undefined && retry.at > Date.now()) return false;
+    const attempt = (state.attempts[key] ?? 0) + 1;
+    // Counted before it runs: an attempt that kills the process still counts after a restart.
+    state = { ...state, attempts: { ...state.attempts, [key]: attempt } };
+    await persist();
+    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(passBudgetMs)]);
     try {
-      const cid = await store(task);
+      const cid = await store(task, signal);
       retryAt.delete(key);
       state = {
         ...state,
-        pending: state.pending.filter((other) => other !== task),
-        done: [...state.done, taskKey(task)],
+        pending: state.pending.filter((other) => taskKey(other) !== key),
+        done: [...state.done, key],
+        attempts: withoutKey(state.attempts, key),
       };
-      await saveState(stateFile, state);
+      await persist();
       emit({ type: "stored", task, cid });
       return true;
     } catch (error) {
-      if (abort.signal.aborted) return false;
-      // A manifest that does not match its root, or a slot this node no longer holds, will not heal.
-      const permanent =
-        isClientError(error, "CLIENT_MANIFEST_MISMATCH") || isClientError(error, "CLIENT_NOT_A_NODE");
-      if (permanent) {
-        retryAt.delete(key);
-        state = { ...state, pending: state.pending.filter((other) => other !== task) };
-        await saveState(stateFile, state);
-      } else {
-        const delay = Math.min((retry?.delay ?? 1000) * 2, 60_000);
-        retryAt.set(key, { at: Date.now() + delay, delay });
+      if (abort.signal.aborted) {
+        // Stopped, not failed: the attempt does not count.
+        state = { ...state, attempts: { ...state.attempts, [key]: attempt - 1 } };
+        await persist();
+        return false;
       }
-      emit({ type: "failed", task, reason: messageOf(error), willRetry: !permanent });
+      const reason = messageOf(error);
+      const code = isDispError(error) ? error.code : undefined;
+      if (code === undefined) {
+        await quarantine(task, `crashed: ${reason}`, undefined);
+      } else if (PERMANENT.has(code)) {
+        await quarantine(task, reason, code);
+      } else if (attempt >= maxAttempts) {
+        await quarantine(task, `gave up after ${attempt} attempts: ${reason}`, code);
+      } else {
+        const wait = Math.min((retryAt.get(key)?.delay ?? 1000) * 2, 60_000);
+        retryAt.set(key, { at: Date.now() + wait, delay: wait });
+        emit({ type: "failed", task, reason, willRetry: true });
+        return false;
+      }
+      emit({ type: "failed", task, reason, willRetry: false });
       return false;
     }
   }
 
-  async function sync(): Promise<SyncReport> {
-    const collected = await collectTasks(registry, address, state, fromBlock);
-    state = collected.state;
-    await saveState(stateFile, state);
-    let stored = 0;
-    for (const task of [...state.pending]) {
-      if (abort.signal.aborted) break;
-      if (await runTask(task)) stored++;
+  /** The registrant a task is done for: its image's owner (unknown images group together). */
+  async function registrantOf(task: PinTask): Promise<string> {
+    const known = owners.get(task.imageId);
+    if (known !== undefined) return known;
+    const owner = await registry
+      .imageInfo(BigInt(task.imageId))
+      .then((info) => info.owner.toLowerCase())
+      .catch(() => "unknown");
+    owners.set(task.imageId, owner);
+    return owner;
+  }
+
+  /** Starts ready tasks in the free slots, fairly per registrant. One fill at a time. */
+  function pump(): Promise<void> {
+    filling = filling.then(fill).catch((error: unknown) => {
+      if (!abort.signal.aborted) emit({ type: "error", reason: messageOf(error) });
+    });
+    return filling;
+  }
+
+  async function fill(): Promise<void> {
+    if (abort.signal.aborted || running.size >= concurrency) return;
+    const now = Date.now();
+    const ready = state.pending.filter((task) => {
+      const key = taskKey(task);
+      return !running.has(key) && (retryAt.get(key)?.at ?? 0) <= now;
+    });
+    const fresh = [];
+    for (const task of ready) {
+      // Out of attempts already: the agent stopped (or died) during the last one.
+      if ((state.attempts[taskKey(task)] ?? 0) >= maxAttempts) {
+        await quarantine(
+          task,
+          `crashed: the agent stopped during attempt ${maxAttempts} of ${maxAttempts}`,
+          undefined,
+        );
+      } else fresh.push(task);
     }
+    // Read at once: a burst of new images must not hold up the slots that are free meanwhile.
+    const candidates = await Promise.all(
+      fresh.map(async (task) => ({ task, registrant: await registrantOf(task) })),
+    );
+    const load = new Map<string, number>();
+    for (const { registrant } of running.values()) load.set(registrant, (load.get(registrant) ?? 0) + 1);
+    for (const { task, registrant } of pickFair(candidates, load, concurrency - running.size, served)) {
+      const key = taskKey(task);
+      const done = runTask(task).finally(() => {
+        running.delete(key);
+        void pump();
+      });
+      running.set(key, { registrant, done });
+    }
+  }
+
+  /** Turns new events into tasks, keeping what tasks under way changed meanwhile. */
+  async function collect(): Promise<void> {
+    const before = state;
+    const { state: collected } = await collectTasks(registry, address, before, fromBlock);
+    if (collected.done !== before.done) {
+      // Another chain: collectTasks started over from a fresh state, and nothing remembered holds.
+      state = collected;
+    } else {
+      const known = new Set([
+        ...state.done,
+        ...state.pending.map(taskKey),
+        ...state.quarantined.map(taskKey),
+      ]);
+      const added = collected.pending.filter((task) => !known.has(taskKey(task)));
+      state = {
+        ...state,
+        cursor: collected.cursor,
+        ...(collected.cursorHash === undefined ? {} : { cursorHash: collected.cursorHash }),
+        replicated: collected.replicated,
+        pending: [...state.pending, ...added],
+      };
+    }
+    await persist();
+  }
+
+  /** Resolves when no task is under way and none is ready, or when `signal` fires. */
+  async function settle(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      await pump();
+      if (running.size === 0 || signal.aborted) return;
+      const stopped = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+      await Promise.race([...[...running.values()].map((entry) => entry.done), stopped]);
+    }
+  }
+
+  async function sync(): Promise<SyncReport> {
+    await collect();
+    const doneBefore = state.done.length;
+    await settle(AbortSignal.any([abort.signal, AbortSignal.timeout(passBudgetMs)]));
     emit({ type: "synced", block: state.cursor, pending: state.pending.length });
-    return { block: state.cursor, stored, pending: state.pending.length };
+    return { block: state.cursor, stored: state.done.length - doneBefore, pending: state.pending.length };
   }
 
   return {
@@ -189,10 +394,13 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     async start() {
       if (loop !== undefined) return;
       await join();
+      // Tasks run in the background: a slow one never holds up reading new blocks or starting others.
       loop = (async () => {
         while (!abort.signal.aborted) {
           try {
-            await sync();
+            await collect();
+            await pump();
+            emit({ type: "synced", block: state.cursor, pending: state.pending.length });
           } catch (error) {
             // The chain or the node may be down for a while: say so and try again next pass.
             if (!abort.signal.aborted) emit({ type: "error", reason: messageOf(error) });
@@ -205,6 +413,14 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     async stop() {
       abort.abort();
       await loop;
+      await Promise.all([...running.values()].map((entry) => entry.done));
+      await filling;
+      await saving;
     },
   };
+}
+
+/** `record` without `key`. */
+function withoutKey<V>(record: Readonly<Record<string, V>>, key: string): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).filter(([other]) => other !== key));
 }

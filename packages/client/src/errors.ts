@@ -11,6 +11,8 @@ export type ClientErrorCode =
   | "CLIENT_UNKNOWN_COMMUNITY"
   /** The account may not do this (not the owner, not an editor, lacks a role). */
   | "CLIENT_NOT_AUTHORIZED"
+  /** The account is not on the community's uploader list (only listed accounts may store there). */
+  | "CLIENT_NOT_UPLOADER"
   /** The image is private and the account holds no read grant (advisory until encryption). */
   | "CLIENT_NO_READ_GRANT"
   /** Arguments the client refuses before touching the chain. */
@@ -27,6 +29,10 @@ export type ClientErrorCode =
   | "CLIENT_MANIFEST_MISMATCH"
   /** No fragment of the version could be fetched and verified: nothing to rebuild. */
   | "CLIENT_NOTHING_RETRIEVED"
+  /** A node agent refused a part whose declared size exceeds what its manifest's geometry allows. */
+  | "CLIENT_SHARD_TOO_LARGE"
+  /** A node agent refused a part that would take its registrant past the node's quota. */
+  | "CLIENT_QUOTA_EXCEEDED"
   /** The account is not an opted-in storage node. */
   | "CLIENT_NOT_A_NODE"
   /** The IPFS node computed another CID than the manifest records (other UnixFS settings). */

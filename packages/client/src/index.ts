@@ -29,6 +29,7 @@ export {
   replaceMemberWith,
   type Community,
 } from "./community.js";
+export { setUploader } from "./uploaders.js";
 export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
 export { dialNodes, type Unreachable } from "./sources.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";

@@ -5,10 +5,12 @@ import {
   connectRegistry,
   createNodeAgent,
   formCommunity,
+  setUploader,
   type AgentEvent,
   type ClientContext,
   type Registry,
   type NodeAgent,
+  type NodeAgentOptions,
 } from "@disp/client";
 import { createEmbeddedNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -37,7 +39,7 @@ export interface World {
   readonly fromBlock: number;
   readonly communityId: bigint;
   readonly nodes: StorageNode[];
-  /** Accounts not used by the admin or the nodes: users. */
+  /** Accounts not used by the admin or the nodes: users (see WorldOptions.uploaders). */
   readonly users: HardhatEthersSigner[];
   /** A client for `user` with its own IPFS node. */
   client(user: HardhatEthersSigner, ipfs: IpfsNode): ClientContext;
@@ -62,6 +64,10 @@ export interface WorldOptions {
   readonly pollIntervalMs?: number;
   readonly fetchTimeoutMs?: number;
   readonly onAgentEvent?: (node: number, event: AgentEvent) => void;
+  /** How many of the users (the first ones) may store on the community (default: all of them). */
+  readonly uploaders?: number;
+  /** Settings handed to every node's agent (the world sets the state file, poll interval and timeout). */
+  readonly agent?: Pick<NodeAgentOptions, "concurrency" | "maxAttempts" | "passBudgetMs" | "quotaBytes">;
   /**
    * Ignition deployment id. On a chain that outlives the process (a local `hardhat node`), Ignition
    * keeps a journal per id and would "find" a registry deployed on an earlier chain: give each
@@ -161,6 +167,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     const agent = await createNodeAgent(
       { registry: connectAs(account), ipfs, fromBlock },
       {
+        ...options.agent,
         stateFile: join(directory, "agent.json"),
         pollIntervalMs: options.pollIntervalMs ?? 200,
         fetchTimeoutMs: options.fetchTimeoutMs ?? 20_000,
@@ -185,6 +192,10 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
   try {
     for (let i = 0; i < options.communitySize; i++) await addNode();
     const { communityId } = await formCommunity({ registry }, options.communitySize);
+    // Registration is the community's decision: the world's users are its uploaders.
+    for (const user of users.slice(0, options.uploaders ?? users.length)) {
+      await setUploader({ registry }, communityId, user.address, true);
+    }
     return {
       chainId: (await ethers.provider.getNetwork()).chainId,
       registryAddress,

@@ -269,6 +269,14 @@ class ContractRegistry implements Registry {
     return this.#read(() => this.#contract.hasRole(role, account));
   }
 
+  isUploader(communityId: bigint, account: string): Promise<boolean> {
+    return this.#read(() => this.#contract.isUploader(communityId, account));
+  }
+
+  setUploader(communityId: bigint, account: string, allowed: boolean): Promise<Transacted> {
+    return this.#transact(() => this.#contract.setUploader(communityId, account, allowed));
+  }
+
   async formCommunity(size: number): Promise<Transacted & { readonly communityId: bigint }> {
     const { transacted, event } = await this.#transactWithEvent("CommunityFormed", () =>
       this.#contract.formCommunity(size),

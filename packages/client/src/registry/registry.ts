@@ -92,6 +92,10 @@ export interface Registry {
   freeNodeCount(): Promise<bigint>;
   nextFreeNodes(count: number): Promise<string[]>;
   isCommunityManager(account: string): Promise<boolean>;
+  /** Whether `account` may register images and add versions on the community (listed, or a manager). */
+  isUploader(communityId: bigint, account: string): Promise<boolean>;
+  /** Lists or unlists an uploader of the community (community manager only; no event if unchanged). */
+  setUploader(communityId: bigint, account: string, allowed: boolean): Promise<Transacted>;
   formCommunity(size: number): Promise<Transacted & { readonly communityId: bigint }>;
   /** A community of the chosen free nodes, `nodes[i]` in slot i. */
   formCommunityWith(nodes: readonly string[]): Promise<Transacted & { readonly communityId: bigint }>;

@@ -61,6 +61,13 @@ function describeRevert(name: string, args: readonly unknown[]): [ClientErrorCod
       return ["CLIENT_NOT_AUTHORIZED", `${b} is not the owner of image ${image()}`];
     case "ImageRegistryNotEditor":
       return ["CLIENT_NOT_AUTHORIZED", `${b} is neither the owner nor an editor of image ${image()}`];
+    case "ImageRegistryNotUploader":
+      return [
+        "CLIENT_NOT_UPLOADER",
+        `${b} may not store images on community ${a}: ask its manager to list it (disp:community:uploader)`,
+      ];
+    case "CommunityRegistryInvalidUploader":
+      return ["CLIENT_INVALID_INPUT", `${a} cannot be an uploader`];
     case "AccessControlUnauthorizedAccount":
       return ["CLIENT_NOT_AUTHORIZED", `${a} lacks the role ${b}`];
     case "StorageReceiptsNotStorageNode":

@@ -114,6 +114,12 @@ export interface Codec<S extends ManifestCodec = ManifestCodec> {
   contentHashOf(file: Uint8Array, options: { readonly maxPixels?: number }): Promise<Hex32>;
   /** File name extension of this codec's fragment files. */
   fragmentExtension(section: S): string;
+  /**
+   * The largest file fragment `index` of `manifest` can be, from the manifest's geometry alone, so
+   * that a node refuses a manifest declaring more before fetching anything. Infinity when the codec
+   * cannot bound it (the file codec: an image file's metadata has no limit).
+   */
+  maxFragmentBytes(manifest: ManifestOf<S>, index: number): number;
 }
 
 /** File name extension of each image format, for fragment and output files. */

@@ -23,6 +23,7 @@ export {
   codecOf,
   fileMatchesContentHash,
   fragmentExtension,
+  maxFragmentBytes,
 } from "./registry.js";
 export { rebuildImage, type RebuildOptions, type RebuildResult } from "./png/rebuild.js";
 export { splitImageFile, type SplitImageOptions, type SplitImageResult } from "./png/split.js";

@@ -1,4 +1,4 @@
-import type { ManifestCodec } from "../manifest/schema.js";
+import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { Codec, CodecChoice, CodecName, SectionOf } from "./codec.js";
 import { fileCodec } from "./file/index.js";
 import { jpegCodec } from "./jpeg/index.js";
@@ -25,6 +25,11 @@ export function codecOf(section: ManifestCodec): Codec {
 /** File name extension of a manifest's fragment files: png, jpg, or the replicated file's own. */
 export function fragmentExtension(manifest: { readonly codec: ManifestCodec }): string {
   return codecOf(manifest.codec).fragmentExtension(manifest.codec);
+}
+
+/** The largest file fragment `index` of a manifest can be, by its codec (Infinity: no bound). */
+export function maxFragmentBytes(manifest: Manifest, index: number): number {
+  return codecOf(manifest.codec).maxFragmentBytes(manifest, index);
 }
 
 /**

@@ -45,4 +45,6 @@ export const fileCodec: Codec<SectionOf<"file">> = {
   },
   contentHashOf: (file) => Promise.resolve(sha256Hex(file)),
   fragmentExtension: (section) => FORMAT_EXTENSIONS[section.format],
+  // A file's metadata (EXIF, ICC, text) has no bound in its geometry: the node's own cap applies.
+  maxFragmentBytes: () => Number.POSITIVE_INFINITY,
 };

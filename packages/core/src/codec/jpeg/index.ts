@@ -2,6 +2,7 @@ import { sha256Hex } from "@disp/protocol";
 
 import { splitJpeg } from "../../jpeg/split.js";
 import { checkKernel } from "../../pooling/layout.js";
+import { maxJpegFragmentBytes } from "../bounds.js";
 import type { Codec, SectionOf } from "../codec.js";
 import { describeFragments, fileHashedImage } from "../manifest.js";
 import { rebuildJpeg } from "./rebuild.js";
@@ -33,4 +34,5 @@ export const jpegCodec: Codec<SectionOf<"jpeg">> = {
   rebuild: (manifest, files, options) => rebuildJpeg(manifest, manifest.codec.layout, files, options),
   contentHashOf: (file) => Promise.resolve(sha256Hex(file)),
   fragmentExtension: () => "jpg",
+  maxFragmentBytes: (manifest, index) => maxJpegFragmentBytes(manifest.codec.layout, index),
 };

@@ -2,6 +2,7 @@ import { pixelHash } from "@disp/protocol";
 
 import { decodeImage } from "../../image/decode.js";
 import { checkKernel } from "../../pooling/layout.js";
+import { maxPngBytes } from "../bounds.js";
 import type { Codec, SectionOf } from "../codec.js";
 import { noFragments } from "../errors.js";
 import { wholePng } from "../png-output.js";
@@ -44,4 +45,12 @@ export const pngCodec: Codec<SectionOf<"png">> = {
   },
   contentHashOf: async (file, options) => pixelHash(await decodeImage(file, options)),
   fragmentExtension: () => "png",
+  maxFragmentBytes({ image, kernel }) {
+    const bytesPerPixel = (image.channels * image.bitDepth) / 8;
+    return maxPngBytes(
+      Math.ceil(image.width / kernel.width),
+      Math.ceil(image.height / kernel.height),
+      bytesPerPixel,
+    );
+  },
 };
