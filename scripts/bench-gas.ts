@@ -39,7 +39,9 @@ const optInNodes = async (count: number): Promise<number> => {
   for (let i = 0; i < count; i++) {
     const node = new ethers.Wallet(ethers.hexlify(ethers.randomBytes(32)), ethers.provider);
     await (await admin.sendTransaction({ to: node.address, value: ethers.parseEther("1") })).wait();
-    gas = await gasOf(registry.connect(node).optIn(`12D3KooWBench${i}`, [`/ip4/127.0.0.1/tcp/${4001 + i}`]));
+    gas = await gasOf(
+      registry.connect(node).optIn(`12D3KooWBench${i}`, [`/ip4/127.0.0.1/tcp/${4001 + i}`], "0x"),
+    );
   }
   return gas;
 };

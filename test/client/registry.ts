@@ -55,7 +55,7 @@ describe("Registry", function () {
     it("names the contract's statuses: none, then free once opted in", async function () {
       const { node, nodeAccount } = await loadFixture(deployFixture);
       expect((await node.nodeInfo(nodeAccount)).status).to.equal("none");
-      const sent = await node.optIn("12D3KooWRegistryTest", ["/ip4/127.0.0.1/tcp/4001"]);
+      const sent = await node.optIn("12D3KooWRegistryTest", ["/ip4/127.0.0.1/tcp/4001"], "0x");
       expect(sent.emitted).to.equal(true);
       const info = await node.nodeInfo(nodeAccount);
       expect(info.status).to.equal("free");

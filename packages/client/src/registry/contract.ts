@@ -10,6 +10,7 @@ import {
   NODE_STATUSES,
   type ImageEvent,
   type ImageInfo,
+  type NodeContact,
   type NodeInfo,
   type Registered,
   type StorageReceipt,
@@ -37,6 +38,7 @@ export function checkRegistry(registry: Pick<Registry, "check">): Promise<void> 
 class ContractRegistry implements Registry {
   readonly address: string;
   readonly #contract: DispRegistry;
+  #chainId: Promise<bigint> | undefined;
 
   /** Runs a read through the revert decoding (handed to the log queries). */
   readonly #reader: Read = (call) => this.#read(call);
@@ -187,6 +189,7 @@ class ContractRegistry implements Registry {
       slot: Number(info.slot),
       peerId: info.peerId,
       multiaddrs: [...info.multiaddrs],
+      peerIdProof: info.peerIdProof,
     };
   }
 
@@ -194,12 +197,16 @@ class ContractRegistry implements Registry {
     return logs.lastPublishedAddresses(this.#contract, this.#reader, node, fromBlock);
   }
 
-  optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
-    return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs]));
+  lastPublishedContact(node: string, fromBlock: number): Promise<NodeContact | undefined> {
+    return logs.lastPublishedContact(this.#contract, this.#reader, node, fromBlock);
   }
 
-  updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
-    return this.#transact(() => this.#contract.updateNodeInfo(peerId, [...multiaddrs]));
+  optIn(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs], peerIdProof));
+  }
+
+  updateNodeInfo(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.updateNodeInfo(peerId, [...multiaddrs], peerIdProof));
   }
 
   async communityMembers(communityId: bigint): Promise<string[]> {
@@ -251,6 +258,13 @@ class ContractRegistry implements Registry {
 
   replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
     return logs.replicaAssignments(this.#contract, this.#reader, node, fromBlock, toBlock);
+  }
+
+  chainId(): Promise<bigint> {
+    this.#chainId ??= this.#provider()
+      .getNetwork()
+      .then((network) => network.chainId);
+    return this.#chainId;
   }
 
   blockNumber(): Promise<number> {

@@ -4,6 +4,7 @@ import type { DispRegistry } from "../typechain/index.js";
 import {
   IMAGE_EVENTS,
   type ImageEvent,
+  type NodeContact,
   type StorageReceipt,
   type StoredVersion,
   type VersionEvent,
@@ -113,6 +114,22 @@ export async function lastPublishedAddresses(
   ]);
   const last = logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
   return last === undefined ? [] : [...last.args.multiaddrs];
+}
+
+export async function lastPublishedContact(
+  contract: DispRegistry,
+  read: Read,
+  node: string,
+  fromBlock: number,
+): Promise<NodeContact | undefined> {
+  const logs = await read(async () => [
+    ...(await contract.queryFilter(contract.filters.NodeOptedIn(node), fromBlock)),
+    ...(await contract.queryFilter(contract.filters.NodeInfoUpdated(node), fromBlock)),
+  ]);
+  const last = logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index).at(-1);
+  if (last === undefined) return undefined;
+  const { peerId, multiaddrs, peerIdProof } = last.args;
+  return { peerId, multiaddrs: [...multiaddrs], peerIdProof };
 }
 
 export async function replacedMembers(

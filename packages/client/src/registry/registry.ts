@@ -1,6 +1,7 @@
 import type {
   ImageEvent,
   ImageInfo,
+  NodeContact,
   NodeInfo,
   Registered,
   StorageReceipt,
@@ -66,8 +67,11 @@ export interface Registry {
   nodeInfo(node: string): Promise<NodeInfo>;
   /** The addresses in the node's last NodeOptedIn / NodeInfoUpdated event (empty if none). */
   lastPublishedAddresses(node: string, fromBlock: number): Promise<string[]>;
-  optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
-  updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
+  /** The contact in the node's last NodeOptedIn / NodeInfoUpdated event, with its proof. */
+  lastPublishedContact(node: string, fromBlock: number): Promise<NodeContact | undefined>;
+  /** Opts the signer in; `peerIdProof` (hex) is its peer key's signature (`signNodeBinding`). */
+  optIn(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted>;
+  updateNodeInfo(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted>;
   communityMembers(communityId: bigint): Promise<string[]>;
   /** Everyone replaced out of the community since `fromBlock` (they may still hold their part). */
   replacedMembers(communityId: bigint, fromBlock: number): Promise<string[]>;
@@ -88,6 +92,8 @@ export interface Registry {
   replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]>;
 
   // The chain
+  /** The chain id of the network the registry is on (read once). */
+  chainId(): Promise<bigint>;
   blockNumber(): Promise<number>;
   blockHash(blockNumber: number): Promise<string | undefined>;
   blockTimestamp(blockNumber: number): Promise<number>;
