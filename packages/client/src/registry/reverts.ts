@@ -68,6 +68,18 @@ function describeRevert(name: string, args: readonly unknown[]): [ClientErrorCod
     case "CommunityRegistryNodeNotOptedIn":
     case "ImageRegistryNodeNotOptedIn":
       return ["CLIENT_NOT_A_NODE", `${a} is not an opted-in storage node`];
+    case "CommunityRegistryPeerIdTaken":
+      return ["CLIENT_INVALID_INPUT", `peer id ${a} is already published by the opted-in account ${b}`];
+    case "CommunityRegistryTooManyMultiaddrs":
+      return ["CLIENT_INVALID_INPUT", `a node may publish at most ${b} multiaddrs, not ${a}`];
+    case "CommunityRegistryMultiaddrTooLong":
+      return ["CLIENT_INVALID_INPUT", `multiaddr ${a} is ${b} bytes long, more than ${c}`];
+    case "CommunityRegistryPeerIdTooLong":
+    case "CommunityRegistryPeerIdProofTooLong":
+      return [
+        "CLIENT_INVALID_INPUT",
+        `the ${name.includes("Proof") ? "proof" : "peer id"} is ${a} bytes long, more than ${b}`,
+      ];
     default:
       return ["CLIENT_REVERTED", `the registry refused: ${name}(${args.map(String).join(", ")})`];
   }
