@@ -96,6 +96,16 @@ function rangeOf(protocol: string, host: string): Range {
   return name === "localhost" || name.endsWith(".localhost") ? "private" : "public";
 }
 
+/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d` or `::ffff:xxxx:xxxx`). */
+function ipv4Mapped(host: string): string | undefined {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1];
+  if (dotted !== undefined) return dotted;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (hex === null) return undefined;
+  const [high, low] = [parseInt(hex[1] ?? "0", 16), parseInt(hex[2] ?? "0", 16)];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
+}
+
 function ipv4Range(host: string): Range {
   const [a = 0, b = 0] = host.split(".").map(Number);
   if (a === 0 || a >= 224 || (a === 169 && b === 254)) return "refused";
@@ -105,7 +115,7 @@ function ipv4Range(host: string): Range {
 }
 
 function ipv6Range(host: string): Range {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1];
+  const mapped = ipv4Mapped(host);
   if (mapped !== undefined) return ipv4Range(mapped);
   if (host === "::" || host.startsWith("ff") || /^fe[89ab]/.test(host)) return "refused";
   if (host === "::1" || /^f[cd]/.test(host)) return "private";
