@@ -276,15 +276,20 @@ class EmbeddedNode implements IpfsNode {
     const what = `connect ${address}`;
     const unreachable = (error: unknown): IpfsError =>
       new IpfsError("IPFS_UNREACHABLE", `${what}: ${messageOf(error)}`, { cause: error });
-    if (helia.libp2p.getConnections(peerOf(expected, address)).length > 0) return;
+    const peer = peerOf(expected, address);
+    // Keep-alive peers are redialled when the connection drops and when this node restarts.
+    const keepAlive = { tags: { [KEEP_ALIVE]: { value: 1 } } };
+    if (helia.libp2p.getConnections(peer).length > 0) {
+      await helia.libp2p.peerStore.merge(peer, keepAlive);
+      return;
+    }
     await withDeadline(what, options, this.#timeoutMs, unreachable, async (signal) => {
       const connection = await helia.libp2p.dial(parseMultiaddr(withoutPeer(address)), { signal });
       if (connection.remotePeer.toString() !== expected) {
         await connection.close().catch(() => undefined);
         throw new IpfsError("IPFS_UNREACHABLE", `${what}: the peer there is ${connection.remotePeer}`);
       }
-      // Keep-alive peers are redialled when the connection drops and when this node restarts.
-      await helia.libp2p.peerStore.merge(connection.remotePeer, { tags: { [KEEP_ALIVE]: { value: 1 } } });
+      await helia.libp2p.peerStore.merge(connection.remotePeer, keepAlive);
     });
   }
 
