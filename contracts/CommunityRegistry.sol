@@ -25,6 +25,18 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     /// @inheritdoc ICommunityRegistry
     uint256 public constant MAX_COMMUNITY_SIZE = 64;
 
+    /// @inheritdoc ICommunityRegistry
+    uint256 public constant MAX_MULTIADDRS = 8;
+
+    /// @inheritdoc ICommunityRegistry
+    uint256 public constant MAX_MULTIADDR_LENGTH = 256;
+
+    /// @inheritdoc ICommunityRegistry
+    uint256 public constant MAX_PEER_ID_LENGTH = 128;
+
+    /// @inheritdoc ICommunityRegistry
+    uint256 public constant MAX_PEER_ID_PROOF_LENGTH = 128;
+
     struct NodeRecord {
         NodeStatus status;
         // Slots stay below MAX_COMMUNITY_SIZE and community ids below 2^32 (see formCommunity), so
@@ -37,9 +49,13 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         uint64 assignedBlock;
         string peerId;
         string[] multiaddrs;
+        bytes peerIdProof;
     }
 
     mapping(address node => NodeRecord) private _nodes;
+    // Entries are not cleared when a node leaves (opt-out, replacement): `_peerIdHolderOf` ignores
+    // an entry whose account no longer publishes that peer id.
+    mapping(bytes32 peerIdHash => address node) private _peerIdHolders;
     mapping(uint256 communityId => address[] members) private _members;
     mapping(uint256 communityId => uint256 blockNumber) private _formedBlocks;
     mapping(uint256 communityId => address[] nodes) private _formerMembers;
@@ -50,31 +66,48 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     mapping(uint256 communityId => mapping(address account => uint256 size)) private _uploaders;
 
     /// @inheritdoc ICommunityRegistry
-    function optIn(string calldata peerId, string[] calldata multiaddrs) external {
+    function optIn(
+        string calldata peerId,
+        string[] calldata multiaddrs,
+        bytes calldata peerIdProof
+    ) external {
         NodeRecord storage node = _nodes[msg.sender];
         if (node.status != NodeStatus.None) revert CommunityRegistryNodeAlreadyOptedIn(msg.sender);
-        if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
+        _checkNodeInfo(peerId, multiaddrs, peerIdProof);
+        _claimPeerId(peerId);
         node.status = NodeStatus.Free;
         node.optedInBlock = uint64(block.number);
         node.peerId = peerId;
         node.multiaddrs = multiaddrs;
+        node.peerIdProof = peerIdProof;
         _freeNodes.pushBack(msg.sender);
-        emit NodeOptedIn(msg.sender, peerId, multiaddrs);
+        emit NodeOptedIn(msg.sender, peerId, multiaddrs, peerIdProof);
     }
 
     /// @inheritdoc ICommunityRegistry
-    function updateNodeInfo(string calldata peerId, string[] calldata multiaddrs) external {
+    function updateNodeInfo(
+        string calldata peerId,
+        string[] calldata multiaddrs,
+        bytes calldata peerIdProof
+    ) external {
         NodeRecord storage node = _nodes[msg.sender];
         if (node.status == NodeStatus.None) revert CommunityRegistryNodeNotOptedIn(msg.sender);
-        if (bytes(peerId).length == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
+        _checkNodeInfo(peerId, multiaddrs, peerIdProof);
         if (
-            keccak256(abi.encode(peerId, multiaddrs)) == keccak256(abi.encode(node.peerId, node.multiaddrs))
+            keccak256(abi.encode(peerId, multiaddrs, peerIdProof)) ==
+            keccak256(abi.encode(node.peerId, node.multiaddrs, node.peerIdProof))
         ) {
             return;
         }
+        bytes32 previous = keccak256(bytes(node.peerId));
+        if (previous != keccak256(bytes(peerId))) {
+            _claimPeerId(peerId);
+            delete _peerIdHolders[previous];
+        }
         node.peerId = peerId;
         node.multiaddrs = multiaddrs;
-        emit NodeInfoUpdated(msg.sender, peerId, multiaddrs);
+        node.peerIdProof = peerIdProof;
+        emit NodeInfoUpdated(msg.sender, peerId, multiaddrs, peerIdProof);
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -163,7 +196,20 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
     /// @inheritdoc ICommunityRegistry
     function nodeInfo(address node) external view returns (NodeInfo memory) {
         NodeRecord storage record = _nodes[node];
-        return NodeInfo(record.status, record.communityId, record.slot, record.peerId, record.multiaddrs);
+        return
+            NodeInfo(
+                record.status,
+                record.communityId,
+                record.slot,
+                record.peerId,
+                record.multiaddrs,
+                record.peerIdProof
+            );
+    }
+
+    /// @inheritdoc ICommunityRegistry
+    function peerIdHolder(string calldata peerId) external view returns (address) {
+        return _peerIdHolderOf(keccak256(bytes(peerId)));
     }
 
     /// @inheritdoc ICommunityRegistry
@@ -330,6 +376,43 @@ abstract contract CommunityRegistry is AccessControl, ICommunityRegistry {
         record.slot = 0;
         record.optedInBlock = 0;
         record.assignedBlock = 0;
+    }
+
+    /// @dev Bounds what a node publishes: every reader reads it and every replacement deletes it.
+    function _checkNodeInfo(
+        string calldata peerId,
+        string[] calldata multiaddrs,
+        bytes calldata peerIdProof
+    ) private view {
+        uint256 peerIdLength = bytes(peerId).length;
+        if (peerIdLength == 0) revert CommunityRegistryEmptyPeerId(msg.sender);
+        if (peerIdLength > MAX_PEER_ID_LENGTH)
+            revert CommunityRegistryPeerIdTooLong(peerIdLength, MAX_PEER_ID_LENGTH);
+        if (multiaddrs.length > MAX_MULTIADDRS)
+            revert CommunityRegistryTooManyMultiaddrs(multiaddrs.length, MAX_MULTIADDRS);
+        for (uint256 i = 0; i < multiaddrs.length; ++i) {
+            uint256 length = bytes(multiaddrs[i]).length;
+            if (length > MAX_MULTIADDR_LENGTH)
+                revert CommunityRegistryMultiaddrTooLong(i, length, MAX_MULTIADDR_LENGTH);
+        }
+        if (peerIdProof.length > MAX_PEER_ID_PROOF_LENGTH)
+            revert CommunityRegistryPeerIdProofTooLong(peerIdProof.length, MAX_PEER_ID_PROOF_LENGTH);
+    }
+
+    /// @dev Records the caller as the holder of `peerId`, unless another opted-in account holds it.
+    function _claimPeerId(string calldata peerId) private {
+        bytes32 key = keccak256(bytes(peerId));
+        address holder = _peerIdHolderOf(key);
+        if (holder != address(0) && holder != msg.sender) revert CommunityRegistryPeerIdTaken(peerId, holder);
+        _peerIdHolders[key] = msg.sender;
+    }
+
+    /// @dev The account that publishes the peer id hashed to `key` now, or the zero address.
+    function _peerIdHolderOf(bytes32 key) private view returns (address holder) {
+        holder = _peerIdHolders[key];
+        if (holder == address(0)) return holder;
+        NodeRecord storage record = _nodes[holder];
+        if (record.status == NodeStatus.None || keccak256(bytes(record.peerId)) != key) return address(0);
     }
 
     function _requireFreeNodes(uint256 requested) private view {

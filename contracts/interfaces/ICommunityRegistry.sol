@@ -10,6 +10,19 @@ pragma solidity ^0.8.28;
  *
  * A node agent finds its work with `eth_getLogs`: {CommunityMemberAssigned} filtered by its own
  * address (topic 3) gives its communities and slots.
+ *
+ * Contact information is bounded (at most `MAX_MULTIADDRS` multiaddrs of `MAX_MULTIADDR_LENGTH`
+ * bytes, a peer id of `MAX_PEER_ID_LENGTH`), so that what anyone publishes costs every reader and
+ * every replacement a bounded amount. A peer id is held by one opted-in account at a time.
+ *
+ * **Peer-id proof.** A node proves it holds the libp2p key of its peer id: the key signs the bytes
+ * `"libp2p-key signed message:" || abi.encode("disp/node-key-binding/v1", block.chainid,
+ * address(this), account, peerId, multiaddrs)` (the prefix is the one Kubo's `key/sign` adds, so a
+ * Kubo node signs through its RPC API; the ABI encoding binds chain, registry, account, peer id and
+ * addresses, so a proof cannot be replayed for another account, chain or address list). The EVM has
+ * no cheap Ed25519 verification, so the contract only stores the signature with the node's record
+ * and emits it; every client checks it before it dials the node, and treats a node whose proof
+ * fails as unreachable.
  */
 interface ICommunityRegistry {
     /// @notice Where a node stands in the registry.
@@ -33,6 +46,8 @@ interface ICommunityRegistry {
         string peerId;
         /// Multiaddrs the node listens on, as text (e.g. `/ip4/203.0.113.7/tcp/4001`).
         string[] multiaddrs;
+        /// The peer key's signature binding the peer id to this account (see the contract's notice).
+        bytes peerIdProof;
     }
 
     /**
@@ -40,16 +55,18 @@ interface ICommunityRegistry {
      * @param node The node's account.
      * @param peerId Its IPFS peer id.
      * @param multiaddrs Its multiaddrs.
+     * @param peerIdProof Its peer key's signature over the binding (checked by clients, not here).
      */
-    event NodeOptedIn(address indexed node, string peerId, string[] multiaddrs);
+    event NodeOptedIn(address indexed node, string peerId, string[] multiaddrs, bytes peerIdProof);
 
     /**
      * @notice An opted-in node changed the information peers use to reach it.
      * @param node The node's account.
      * @param peerId Its new IPFS peer id.
      * @param multiaddrs Its new multiaddrs.
+     * @param peerIdProof Its peer key's signature over the new binding.
      */
-    event NodeInfoUpdated(address indexed node, string peerId, string[] multiaddrs);
+    event NodeInfoUpdated(address indexed node, string peerId, string[] multiaddrs, bytes peerIdProof);
 
     /**
      * @notice A free node left the pool and the registry.
@@ -123,6 +140,42 @@ interface ICommunityRegistry {
     error CommunityRegistryEmptyPeerId(address node);
 
     /**
+     * @notice The peer id is longer than `MAX_PEER_ID_LENGTH` bytes.
+     * @param length Its length in bytes.
+     * @param maxLength The limit.
+     */
+    error CommunityRegistryPeerIdTooLong(uint256 length, uint256 maxLength);
+
+    /**
+     * @notice More than `MAX_MULTIADDRS` multiaddrs.
+     * @param count The number given.
+     * @param maxCount The limit.
+     */
+    error CommunityRegistryTooManyMultiaddrs(uint256 count, uint256 maxCount);
+
+    /**
+     * @notice A multiaddr is longer than `MAX_MULTIADDR_LENGTH` bytes.
+     * @param index Its position in the list.
+     * @param length Its length in bytes.
+     * @param maxLength The limit.
+     */
+    error CommunityRegistryMultiaddrTooLong(uint256 index, uint256 length, uint256 maxLength);
+
+    /**
+     * @notice The peer-id proof is longer than `MAX_PEER_ID_PROOF_LENGTH` bytes.
+     * @param length Its length in bytes.
+     * @param maxLength The limit.
+     */
+    error CommunityRegistryPeerIdProofTooLong(uint256 length, uint256 maxLength);
+
+    /**
+     * @notice Another opted-in account already publishes this peer id.
+     * @param peerId The peer id.
+     * @param holder The account publishing it.
+     */
+    error CommunityRegistryPeerIdTaken(string peerId, address holder);
+
+    /**
      * @notice The community size is outside `MIN_COMMUNITY_SIZE..MAX_COMMUNITY_SIZE`.
      * @param size The requested size.
      */
@@ -184,18 +237,27 @@ interface ICommunityRegistry {
 
     /**
      * @notice Opts the caller in as a storage node, at the back of the pool of free nodes.
-     * @param peerId The caller's IPFS peer id (not empty).
-     * @param multiaddrs The multiaddrs it listens on (may be empty when peers find it by routing).
+     * @param peerId The caller's IPFS peer id (not empty, at most `MAX_PEER_ID_LENGTH` bytes, not
+     * published by another opted-in account).
+     * @param multiaddrs The multiaddrs it listens on (may be empty when peers find it by routing;
+     * at most `MAX_MULTIADDRS`, each at most `MAX_MULTIADDR_LENGTH` bytes).
+     * @param peerIdProof The peer key's signature over the binding (see the contract's notice;
+     * at most `MAX_PEER_ID_PROOF_LENGTH` bytes). Stored, not verified: clients verify it.
      */
-    function optIn(string calldata peerId, string[] calldata multiaddrs) external;
+    function optIn(string calldata peerId, string[] calldata multiaddrs, bytes calldata peerIdProof) external;
 
     /**
-     * @notice Replaces the caller's peer id and multiaddrs; emits {NodeInfoUpdated} only when they
-     * changed. Allowed while free or serving.
+     * @notice Replaces the caller's peer id, multiaddrs and proof (same limits as {optIn}); emits
+     * {NodeInfoUpdated} only when they changed. Allowed while free or serving.
      * @param peerId The new peer id (not empty).
      * @param multiaddrs The new multiaddrs.
+     * @param peerIdProof The peer key's signature over the new binding.
      */
-    function updateNodeInfo(string calldata peerId, string[] calldata multiaddrs) external;
+    function updateNodeInfo(
+        string calldata peerId,
+        string[] calldata multiaddrs,
+        bytes calldata peerIdProof
+    ) external;
 
     /// @notice Takes the caller, a free node, out of the pool and the registry.
     function optOut() external;
@@ -287,6 +349,24 @@ interface ICommunityRegistry {
 
     /// @notice The largest community size (64).
     function MAX_COMMUNITY_SIZE() external view returns (uint256);
+
+    /// @notice The most multiaddrs a node may publish (8).
+    function MAX_MULTIADDRS() external view returns (uint256);
+
+    /// @notice The longest multiaddr a node may publish, in bytes (256).
+    function MAX_MULTIADDR_LENGTH() external view returns (uint256);
+
+    /// @notice The longest peer id, in bytes (128; an Ed25519 peer id is 52 characters in base58).
+    function MAX_PEER_ID_LENGTH() external view returns (uint256);
+
+    /// @notice The longest peer-id proof, in bytes (128; an Ed25519 signature is 64).
+    function MAX_PEER_ID_PROOF_LENGTH() external view returns (uint256);
+
+    /**
+     * @notice The opted-in account publishing `peerId`, or the zero address.
+     * @param peerId A peer id, as text.
+     */
+    function peerIdHolder(string calldata peerId) external view returns (address);
 
     /**
      * @notice A node's status and contact information; status `None` for an unknown account. A node

@@ -55,7 +55,7 @@ describe("Registry", function () {
     it("names the contract's statuses: none, then free once opted in", async function () {
       const { node, nodeAccount } = await loadFixture(deployFixture);
       expect((await node.nodeInfo(nodeAccount)).status).to.equal("none");
-      const sent = await node.optIn("12D3KooWRegistryTest", ["/ip4/127.0.0.1/tcp/4001"]);
+      const sent = await node.optIn("12D3KooWRegistryTest", ["/ip4/127.0.0.1/tcp/4001"], "0x");
       expect(sent.emitted).to.equal(true);
       const info = await node.nodeInfo(nodeAccount);
       expect(info.status).to.equal("free");
@@ -104,7 +104,7 @@ describe("Registry", function () {
       const fixture = await deployFixture();
       const signers = (await ethers.getSigners()).slice(3, 7);
       for (const [i, signer] of signers.entries()) {
-        await connectRegistry(fixture.address, signer).optIn(`12D3KooWChoice${i}`, []);
+        await connectRegistry(fixture.address, signer).optIn(`12D3KooWChoice${i}`, [], "0x");
       }
       const nodes = signers.map((signer) => signer.address).reverse();
       const { communityId } = await fixture.admin.formCommunityWith(nodes);
@@ -117,7 +117,7 @@ describe("Registry", function () {
     it("forms a community of the chosen nodes and names a node that is not free as CLIENT_NOT_A_NODE", async function () {
       const { admin, node, nodes, communityId, nodeAccount } = await loadFixture(communityFixture);
       expect(await admin.communityMembers(communityId)).to.deep.equal(nodes);
-      await node.optIn("12D3KooWChoiceSpare", []);
+      await node.optIn("12D3KooWChoiceSpare", [], "0x");
       expect(await codeOf(admin.formCommunityWith([nodeAccount, nodes[0] ?? ""]))).to.equal(
         "CLIENT_NOT_A_NODE",
       );

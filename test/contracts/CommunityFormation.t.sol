@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+
 import {DispRegistry} from "../../contracts/DispRegistry.sol";
 import {ICommunityRegistry} from "../../contracts/interfaces/ICommunityRegistry.sol";
 import {TestBase} from "./utils/TestBase.sol";
@@ -146,7 +148,8 @@ contract CommunityFormationFuzzTest is TestBase {
         multiaddrs[0] = "/ip4/127.0.0.1/tcp/4001";
         for (uint256 i = first; i < first + count; ++i) {
             vm.prank(_node(i));
-            registry.optIn("12D3KooWFuzzNode", multiaddrs);
+            // A peer id is held by one account at a time: each node has its own.
+            registry.optIn(string.concat("12D3KooWFuzzNode", Strings.toString(i)), multiaddrs, "");
         }
     }
 

@@ -47,10 +47,10 @@ describe("CommunityRegistry", function () {
       const [first, second] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
       const { peerId, multiaddrs } = contactOf(7);
 
-      await expect(registry.connect(first).optIn(peerId, multiaddrs))
+      await expect(registry.connect(first).optIn(peerId, multiaddrs, "0x"))
         .to.emit(registry, "NodeOptedIn")
-        .withArgs(first.address, peerId, multiaddrs);
-      await registry.connect(second).optIn("12D3KooWSecond", []);
+        .withArgs(first.address, peerId, multiaddrs, "0x");
+      await registry.connect(second).optIn("12D3KooWSecond", [], "0x");
 
       const info = await registry.nodeInfo(first.address);
       expect(info.status).to.equal(NodeStatus.Free);
@@ -65,7 +65,7 @@ describe("CommunityRegistry", function () {
       const { registry, nodes } = await loadFixture(deployFixture);
       const node = at(nodes, 0);
       expect(await registry.nodeOptedInBlock(node.address)).to.equal(0n);
-      const receipt = await (await registry.connect(node).optIn("12D3KooWSince", [])).wait();
+      const receipt = await (await registry.connect(node).optIn("12D3KooWSince", [], "0x")).wait();
       expect(await registry.nodeOptedInBlock(node.address)).to.equal(BigInt(receipt?.blockNumber ?? -1));
       await (await registry.connect(node).optOut()).wait();
       expect(await registry.nodeOptedInBlock(node.address)).to.equal(0n);
@@ -73,23 +73,23 @@ describe("CommunityRegistry", function () {
 
     it("accepts a node without multiaddrs (found by routing)", async function () {
       const { registry, nodes } = await loadFixture(deployFixture);
-      await expect(registry.connect(at(nodes, 0)).optIn("12D3KooWRouted", []))
+      await expect(registry.connect(at(nodes, 0)).optIn("12D3KooWRouted", [], "0x"))
         .to.emit(registry, "NodeOptedIn")
-        .withArgs(at(nodes, 0).address, "12D3KooWRouted", []);
+        .withArgs(at(nodes, 0).address, "12D3KooWRouted", [], "0x");
       expect((await registry.nodeInfo(at(nodes, 0).address)).multiaddrs).to.deep.equal([]);
     });
 
     describe("when the caller is already opted in", function () {
       it("reverts with CommunityRegistryNodeAlreadyOptedIn while free", async function () {
         const { registry, nodes } = await loadFixture(poolFixture);
-        await expect(registry.connect(at(nodes, 5)).optIn("again", []))
+        await expect(registry.connect(at(nodes, 5)).optIn("again", [], "0x"))
           .to.be.revertedWithCustomError(registry, "CommunityRegistryNodeAlreadyOptedIn")
           .withArgs(at(nodes, 5).address);
       });
 
       it("reverts with CommunityRegistryNodeAlreadyOptedIn while serving", async function () {
         const { registry, nodes } = await loadFixture(communityFixture);
-        await expect(registry.connect(at(nodes, 0)).optIn("again", []))
+        await expect(registry.connect(at(nodes, 0)).optIn("again", [], "0x"))
           .to.be.revertedWithCustomError(registry, "CommunityRegistryNodeAlreadyOptedIn")
           .withArgs(at(nodes, 0).address);
       });
@@ -97,7 +97,7 @@ describe("CommunityRegistry", function () {
 
     it("reverts with CommunityRegistryEmptyPeerId without a peer id", async function () {
       const { registry, nodes } = await loadFixture(deployFixture);
-      await expect(registry.connect(at(nodes, 0)).optIn("", ["/ip4/127.0.0.1/tcp/4001"]))
+      await expect(registry.connect(at(nodes, 0)).optIn("", ["/ip4/127.0.0.1/tcp/4001"], "0x"))
         .to.be.revertedWithCustomError(registry, "CommunityRegistryEmptyPeerId")
         .withArgs(at(nodes, 0).address);
     });
@@ -107,9 +107,11 @@ describe("CommunityRegistry", function () {
     it("replaces the contact information and emits NodeInfoUpdated", async function () {
       const { registry, nodes } = await loadFixture(poolFixture);
       const node = at(nodes, 3);
-      await expect(registry.connect(node).updateNodeInfo("12D3KooWMoved", ["/dns4/node.example/tcp/4001"]))
+      await expect(
+        registry.connect(node).updateNodeInfo("12D3KooWMoved", ["/dns4/node.example/tcp/4001"], "0x"),
+      )
         .to.emit(registry, "NodeInfoUpdated")
-        .withArgs(node.address, "12D3KooWMoved", ["/dns4/node.example/tcp/4001"]);
+        .withArgs(node.address, "12D3KooWMoved", ["/dns4/node.example/tcp/4001"], "0x");
       const info = await registry.nodeInfo(node.address);
       expect(info.peerId).to.equal("12D3KooWMoved");
       expect(info.multiaddrs).to.deep.equal(["/dns4/node.example/tcp/4001"]);
@@ -119,15 +121,15 @@ describe("CommunityRegistry", function () {
     it("emits when only the multiaddrs change", async function () {
       const { registry, nodes } = await loadFixture(poolFixture);
       const { peerId } = contactOf(3);
-      await expect(registry.connect(at(nodes, 3)).updateNodeInfo(peerId, []))
+      await expect(registry.connect(at(nodes, 3)).updateNodeInfo(peerId, [], "0x"))
         .to.emit(registry, "NodeInfoUpdated")
-        .withArgs(at(nodes, 3).address, peerId, []);
+        .withArgs(at(nodes, 3).address, peerId, [], "0x");
     });
 
     it("does not emit when nothing changed", async function () {
       const { registry, nodes } = await loadFixture(poolFixture);
       const { peerId, multiaddrs } = contactOf(3);
-      await expect(registry.connect(at(nodes, 3)).updateNodeInfo(peerId, multiaddrs)).to.not.emit(
+      await expect(registry.connect(at(nodes, 3)).updateNodeInfo(peerId, multiaddrs, "0x")).to.not.emit(
         registry,
         "NodeInfoUpdated",
       );
@@ -135,7 +137,7 @@ describe("CommunityRegistry", function () {
 
     it("works while the node serves a community, keeping its slot", async function () {
       const { registry, nodes } = await loadFixture(communityFixture);
-      await expect(registry.connect(at(nodes, 2)).updateNodeInfo("12D3KooWServing", [])).to.emit(
+      await expect(registry.connect(at(nodes, 2)).updateNodeInfo("12D3KooWServing", [], "0x")).to.emit(
         registry,
         "NodeInfoUpdated",
       );
@@ -145,14 +147,14 @@ describe("CommunityRegistry", function () {
 
     it("reverts with CommunityRegistryNodeNotOptedIn for an unknown caller", async function () {
       const { registry, stranger } = await loadFixture(poolFixture);
-      await expect(registry.connect(stranger).updateNodeInfo("12D3KooW", []))
+      await expect(registry.connect(stranger).updateNodeInfo("12D3KooW", [], "0x"))
         .to.be.revertedWithCustomError(registry, "CommunityRegistryNodeNotOptedIn")
         .withArgs(stranger.address);
     });
 
     it("reverts with CommunityRegistryEmptyPeerId without a peer id", async function () {
       const { registry, nodes } = await loadFixture(poolFixture);
-      await expect(registry.connect(at(nodes, 0)).updateNodeInfo("", []))
+      await expect(registry.connect(at(nodes, 0)).updateNodeInfo("", [], "0x"))
         .to.be.revertedWithCustomError(registry, "CommunityRegistryEmptyPeerId")
         .withArgs(at(nodes, 0).address);
     });
@@ -182,7 +184,7 @@ describe("CommunityRegistry", function () {
     it("lets the node opt in again, at the back of the pool", async function () {
       const { registry, nodes } = await loadFixture(poolFixture);
       await registry.connect(at(nodes, 0)).optOut();
-      await registry.connect(at(nodes, 0)).optIn("12D3KooWBack", []);
+      await registry.connect(at(nodes, 0)).optIn("12D3KooWBack", [], "0x");
       const free = await registry.nextFreeNodes(POOL);
       expect(free[0]).to.equal(at(nodes, 1).address);
       expect(free[POOL - 1]).to.equal(at(nodes, 0).address);
@@ -342,7 +344,10 @@ describe("CommunityRegistry", function () {
     it("lets the replaced node opt in again", async function () {
       const { registry, nodes } = await loadFixture(communityFixture);
       await registry.replaceMember(1, 0);
-      await expect(registry.connect(at(nodes, 0)).optIn("12D3KooWBack", [])).to.emit(registry, "NodeOptedIn");
+      await expect(registry.connect(at(nodes, 0)).optIn("12D3KooWBack", [], "0x")).to.emit(
+        registry,
+        "NodeOptedIn",
+      );
     });
 
     it("reverts with CommunityRegistryUnknownCommunity for an unknown community", async function () {

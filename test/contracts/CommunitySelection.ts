@@ -106,7 +106,10 @@ describe("CommunityRegistry: the manager's choice of nodes", function () {
       const { registry, fakes, honest } = await loadFixture(chosenCommunityFixture);
       const fake = at(fakes, 0);
       await (await registry.removeFreeNode(fake.address)).wait();
-      await expect(registry.connect(fake).optIn("12D3KooWBackAgain", [])).to.emit(registry, "NodeOptedIn");
+      await expect(registry.connect(fake).optIn("12D3KooWBackAgain", [], "0x")).to.emit(
+        registry,
+        "NodeOptedIn",
+      );
       expect((await registry.nextFreeNodes(10)).at(-1)).to.equal(fake.address);
       expect(await registry.nextFreeNodes(10)).to.include(at(honest, 4).address);
     });

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+
 import {DispRegistry} from "../../contracts/DispRegistry.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
@@ -24,7 +26,7 @@ contract FragmentProofsFuzzTest is TestBase {
         registry = new DispRegistry(address(this), address(this));
         for (uint256 i = 0; i < NODES; ++i) {
             vm.prank(address(uint160(0x10000 + i)));
-            registry.optIn("12D3KooWFuzzNode", new string[](0));
+            registry.optIn(string.concat("12D3KooWFuzzNode", Strings.toString(i)), new string[](0), "");
         }
     }
 

@@ -117,7 +117,7 @@ describe("StorageReceipts in state", function () {
       // Replaced (presumed lost: it may have dropped the fragment), then back in the same slot.
       await (await registry.replaceMemberWith(1, 2, at(free, 0).address)).wait();
       expect(await registry.isStorageConfirmed(dispImage, 1, 2)).to.equal(false);
-      await (await registry.connect(returning).optIn("12D3KooWBack", [])).wait();
+      await (await registry.connect(returning).optIn("12D3KooWBack", [], "0x")).wait();
       await (await registry.replaceMemberWith(1, 2, returning.address)).wait();
       expect(await registry.communityMember(1, 2)).to.equal(returning.address);
 
@@ -155,7 +155,7 @@ describe("StorageReceipts in state", function () {
       expect(await registry.isStorageConfirmed(replicatedImage, 1, 1)).to.equal(false);
 
       // Back in the registry, it owes a fresh receipt: the old one still does not count.
-      await (await registry.connect(leaving).optIn("12D3KooWBack", [])).wait();
+      await (await registry.connect(leaving).optIn("12D3KooWBack", [], "0x")).wait();
       expect(await registry.isStorageConfirmed(replicatedImage, 1, 1)).to.equal(false);
       await (await registry.connect(leaving).confirmStorage(replicatedImage, 1)).wait();
       expect(await registry.isStorageConfirmed(replicatedImage, 1, 1)).to.equal(true);

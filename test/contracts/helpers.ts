@@ -54,7 +54,7 @@ export async function nodeAccounts(
 export async function optInAll(registry: DispRegistry, nodes: NodeAccount[], first = 0): Promise<void> {
   for (const [i, node] of nodes.entries()) {
     const { peerId, multiaddrs } = contactOf(first + i);
-    await (await registry.connect(node).optIn(peerId, multiaddrs)).wait();
+    await (await registry.connect(node).optIn(peerId, multiaddrs, "0x")).wait();
   }
 }
 

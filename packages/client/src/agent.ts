@@ -9,6 +9,7 @@ import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./
 import { collectTasks } from "./agent-tasks.js";
 import { ClientError, messageOf } from "./errors.js";
 import type { ClientContext } from "./context.js";
+import { publishableAddresses, signNodeBinding } from "./node-contact.js";
 import { openVersion, type OpenVersion } from "./open-version.js";
 import { placementFor } from "./placement.js";
 import { imageIdHex } from "./image-id.js";
@@ -139,13 +140,20 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
 
   async function join(): Promise<void> {
     const peerId = ipfs.peerId;
-    const multiaddrs = await ipfs.addresses();
+    const multiaddrs = publishableAddresses(await ipfs.addresses(), peerId);
     const info = await registry.nodeInfo(address);
+    // Ed25519 signatures are deterministic: an unchanged binding gives the proof already published.
+    const binding = { chainId: await registry.chainId(), registry: registry.address, account: address };
+    const proof = await signNodeBinding(ipfs, { ...binding, peerId, multiaddrs });
     if (info.status === "none") {
-      await registry.optIn(peerId, multiaddrs);
+      await registry.optIn(peerId, multiaddrs, proof);
       emit({ type: "opted-in", node: address, peerId });
-    } else if (info.peerId !== peerId || info.multiaddrs.join(" ") !== multiaddrs.join(" ")) {
-      await registry.updateNodeInfo(peerId, multiaddrs);
+    } else if (
+      info.peerId !== peerId ||
+      info.multiaddrs.join(" ") !== multiaddrs.join(" ") ||
+      info.peerIdProof !== proof
+    ) {
+      await registry.updateNodeInfo(peerId, multiaddrs, proof);
       emit({ type: "info-updated", node: address, peerId });
     }
   }

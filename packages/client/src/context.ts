@@ -1,4 +1,4 @@
-import type { IpfsNode } from "@disp/ipfs";
+import type { AddressPolicy, IpfsNode } from "@disp/ipfs";
 
 import type { OnClientProgress } from "./progress.js";
 import type { Registry } from "./registry/index.js";
@@ -14,6 +14,11 @@ export interface ClientContext {
   readonly ipfs: IpfsNode;
   /** The registry's deployment block: where log scans start (default 0). */
   readonly fromBlock?: number;
+  /**
+   * Which published addresses may be dialled (see `AddressPolicy` in `@disp/ipfs`). Default:
+   * loopback and private ranges only on a local development chain (chain id 31337 or 1337).
+   */
+  readonly addressPolicy?: AddressPolicy;
   /** Longest wait for one network step (a manifest, a fragment, storage confirmations). */
   readonly timeoutMs?: number;
   readonly onProgress?: OnClientProgress;
@@ -21,7 +26,7 @@ export interface ClientContext {
 }
 
 /** The part of the context the chain-only operations (communities, access, history) need. */
-export type ChainContext = Pick<ClientContext, "registry" | "fromBlock">;
+export type ChainContext = Pick<ClientContext, "registry" | "fromBlock" | "addressPolicy">;
 
 /** The account behind the registry's signer, or undefined for a read-only client. */
 export function accountOf(context: Pick<ClientContext, "registry">): Promise<string | undefined> {

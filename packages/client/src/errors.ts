@@ -38,7 +38,13 @@ export type ClientErrorCode =
   /** The IPFS node computed another CID than the manifest records (other UnixFS settings). */
   | "CLIENT_CID_MISMATCH"
   /** Not enough storage nodes for what was asked (replicas, community size). */
-  | "CLIENT_NOT_ENOUGH_NODES";
+  | "CLIENT_NOT_ENOUGH_NODES"
+  /** A node's published peer id is not proven by its peer key's signature: never dialled. */
+  | "CLIENT_PEER_ID_UNPROVEN"
+  /** Every address a node published is refused by the address policy (or it published none). */
+  | "CLIENT_ADDRESS_REFUSED"
+  /** None of a node's addresses answered as its peer within the deadline. */
+  | "CLIENT_NODE_UNREACHABLE";
 
 /** A failure of a DISP client operation, with a stable code and a one-line message for users. */
 export class ClientError extends DispError {

@@ -11,6 +11,7 @@ export {
   type ImageEvent,
   type ImageEventName,
   type ImageInfo,
+  type NodeContact,
   type NodeInfo,
   type NodeStatus,
   type Registered,
@@ -31,7 +32,18 @@ export {
 } from "./community.js";
 export { setUploader } from "./uploaders.js";
 export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
-export { dialNodes, type Unreachable } from "./sources.js";
+export { dialNode, dialNodes, type DialOptions, type Unreachable } from "./sources.js";
+export {
+  addressPolicyOf,
+  LOCAL_CHAIN_IDS,
+  MAX_PUBLISHED_MULTIADDRS,
+  NODE_KEY_BINDING_DOMAIN,
+  nodeBindingMessage,
+  nodeProofFailure,
+  publishableAddresses,
+  signNodeBinding,
+  type NodeBinding,
+} from "./node-contact.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
 export { openVersion, type OpenVersion, type OpenVersionOptions } from "./open-version.js";
 export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";

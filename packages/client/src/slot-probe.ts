@@ -62,7 +62,8 @@ export async function probeSlots(
       for (let i = next++; i < questions.length; i = next++) {
         const question = questions[i];
         if (question === undefined) continue;
-        const ownSlot = (book.get(question.node) ?? []).some((address) => peerOf(address) === own.peerId);
+        const target = book.get(question.node);
+        const ownSlot = target !== undefined && "peerId" in target && target.peerId === own.peerId;
         answers[i] = ownSlot
           ? await askOwnStore(own, manifest, question.fragment, options)
           : await askAlone(join(directory, String(i)), book, manifest, question, options);
@@ -139,9 +140,4 @@ async function fetchShard(
   return problem === undefined
     ? { status: "held" }
     : { status: "not-held", reason: `served other bytes (${problem})` };
-}
-
-function peerOf(address: string): string | undefined {
-  const parts = address.split("/p2p/");
-  return parts.length > 1 ? parts.at(-1) : undefined;
 }

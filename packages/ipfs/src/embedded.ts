@@ -8,8 +8,10 @@ import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { withBitswap } from "@helia/bitswap";
 import type { GCOptions, Helia } from "@helia/interface";
 import { withLibp2pLight } from "@helia/libp2p";
+import { loadOrCreateSelfKey } from "@libp2p/config";
 import { identify } from "@libp2p/identify";
-import { KEEP_ALIVE } from "@libp2p/interface";
+import { KEEP_ALIVE, type PeerId, type PrivateKey } from "@libp2p/interface";
+import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { ClosingFsDatastore } from "./closing-datastore.js";
 import { createHelia, createHeliaLight } from "helia";
@@ -26,6 +28,7 @@ import { collectGarbage } from "./gc.js";
 import { importFile } from "./import.js";
 import type { AddOptions, CatOptions, IpfsNode } from "./node.js";
 import { PackBlockstore } from "./pack-blockstore.js";
+import { peerKeySignedBytes } from "./peer-key.js";
 import { PinRecords } from "./pins.js";
 
 export interface EmbeddedNodeOptions {
@@ -80,11 +83,14 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
   }
 
   let helia: HeliaNode;
+  let privateKey: PrivateKey;
   try {
+    // Loaded here as Helia would (the keychain's "self" key in the datastore), so the node can sign.
+    privateKey = await loadOrCreateSelfKey(datastore);
     helia =
       options.publicNetwork === true
-        ? publicHelia(blockstore, datastore, listen)
-        : offlineHelia(blockstore, datastore, listen);
+        ? publicHelia(blockstore, datastore, listen, privateKey)
+        : offlineHelia(blockstore, datastore, listen, privateKey);
     await helia.start();
   } catch (error) {
     await Promise.allSettled([blockstore.close(), datastore.close()]);
@@ -92,7 +98,7 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
       cause: error,
     });
   }
-  return new EmbeddedNode(helia, blockstore, datastore, options);
+  return new EmbeddedNode(helia, blockstore, datastore, privateKey, options);
 }
 
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
@@ -100,11 +106,13 @@ function offlineHelia(
   blockstore: PackBlockstore,
   datastore: ClosingFsDatastore,
   listen: string[],
+  privateKey: PrivateKey,
 ): HeliaNode {
   // No cross-process GC lock: one process owns a node's directory (blocks/LOCK), and the node
   // serialises its own garbage collection with its writes (see `EmbeddedNode.#collectGarbage`).
   const light = createHeliaLight({ blockstore, datastore, holdGcLock: false });
   const withNet = withLibp2pLight(light, {
+    privateKey,
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -118,8 +126,13 @@ function offlineHelia(
   return withBitswap(withNet);
 }
 
-function publicHelia(blockstore: PackBlockstore, datastore: ClosingFsDatastore, listen: string[]): HeliaNode {
-  return createHelia({ blockstore, datastore, libp2p: { addresses: { listen } } });
+function publicHelia(
+  blockstore: PackBlockstore,
+  datastore: ClosingFsDatastore,
+  listen: string[],
+  privateKey: PrivateKey,
+): HeliaNode {
+  return createHelia({ blockstore, datastore, libp2p: { privateKey, addresses: { listen } } });
 }
 
 class EmbeddedNode implements IpfsNode {
@@ -130,6 +143,7 @@ class EmbeddedNode implements IpfsNode {
   readonly #timeoutMs: number;
   readonly #concurrency: number;
   readonly #pins: PinRecords;
+  readonly #privateKey: PrivateKey;
   /** Writes that a pin record will cover (add, pin) and reads hold it shared; a collection, alone. */
   readonly #gcLock: Mortice;
   #stopped: Promise<void> | undefined;
@@ -138,9 +152,11 @@ class EmbeddedNode implements IpfsNode {
     helia: HeliaNode,
     blockstore: PackBlockstore,
     datastore: ClosingFsDatastore,
+    privateKey: PrivateKey,
     options: EmbeddedNodeOptions,
   ) {
     this.#helia = helia;
+    this.#privateKey = privateKey;
     this.#blockstore = blockstore;
     this.#stores = [blockstore, datastore];
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -244,17 +260,42 @@ class EmbeddedNode implements IpfsNode {
       .map((peer) => peer.toString());
   }
 
+  /**
+   * Dials the address without its `/p2p/` part and compares the peer that answered (authenticated
+   * by the noise handshake) with the one named: libp2p merges concurrent dials to one peer id into
+   * one job that tries their addresses one after another (6 s each), which would undo a caller's
+   * parallel dial of a node's addresses.
+   */
   async connect(address: string, options: ReadOptions = {}): Promise<void> {
     const helia = this.#live();
     const target = parseMultiaddr(address);
+    const expected = target.getComponents().findLast((component) => component.name === "p2p")?.value;
+    if (expected === undefined) {
+      throw new IpfsError("IPFS_INVALID_INPUT", `connect ${address}: the address names no /p2p/ peer id`);
+    }
     const what = `connect ${address}`;
     const unreachable = (error: unknown): IpfsError =>
       new IpfsError("IPFS_UNREACHABLE", `${what}: ${messageOf(error)}`, { cause: error });
+    const peer = peerOf(expected, address);
+    // Keep-alive peers are redialled when the connection drops and when this node restarts.
+    const keepAlive = { tags: { [KEEP_ALIVE]: { value: 1 } } };
+    if (helia.libp2p.getConnections(peer).length > 0) {
+      await helia.libp2p.peerStore.merge(peer, keepAlive);
+      return;
+    }
     await withDeadline(what, options, this.#timeoutMs, unreachable, async (signal) => {
-      const connection = await helia.libp2p.dial(target, { signal });
-      // Keep-alive peers are redialled when the connection drops and when this node restarts.
-      await helia.libp2p.peerStore.merge(connection.remotePeer, { tags: { [KEEP_ALIVE]: { value: 1 } } });
+      const connection = await helia.libp2p.dial(parseMultiaddr(withoutPeer(address)), { signal });
+      if (connection.remotePeer.toString() !== expected) {
+        await connection.close().catch(() => undefined);
+        throw new IpfsError("IPFS_UNREACHABLE", `${what}: the peer there is ${connection.remotePeer}`);
+      }
+      await helia.libp2p.peerStore.merge(connection.remotePeer, keepAlive);
     });
+  }
+
+  async signWithPeerKey(data: Uint8Array): Promise<Uint8Array> {
+    this.#live();
+    return this.#privateKey.sign(peerKeySignedBytes(data));
   }
 
   async stop(): Promise<void> {
@@ -307,6 +348,25 @@ class EmbeddedNode implements IpfsNode {
     if (this.#stopped !== undefined) throw new IpfsError("IPFS_STOPPED", `node ${this.peerId} is stopped`);
     return this.#helia;
   }
+}
+
+function peerOf(peerId: string, address: string): PeerId {
+  try {
+    return peerIdFromString(peerId);
+  } catch (error) {
+    throw new IpfsError("IPFS_INVALID_INPUT", `connect ${address}: not a peer id: ${peerId}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * `address` without its trailing `/p2p/<peer id>` (the transport address to dial); a relayed
+ * address is kept whole, since without its target it names the relay.
+ */
+function withoutPeer(address: string): string {
+  const at = address.lastIndexOf("/p2p/");
+  return at < 0 || address.includes("/p2p-circuit") ? address : address.slice(0, at);
 }
 
 /** The Helia instance behind an embedded node, or undefined for any other node (tests reach its gc). */

@@ -1,5 +1,6 @@
 import { DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { create, type HTTPRPCOptions, type KuboRPCClient } from "kubo-rpc-client";
+import { base64url } from "multiformats/bases/base64";
 import { CID } from "multiformats/cid";
 
 import { parseMultiaddr } from "./address.js";
@@ -15,6 +16,8 @@ export interface KuboClient {
   readonly block: Pick<KuboRPCClient["block"], "get" | "stat">;
   readonly pin: Pick<KuboRPCClient["pin"], "add" | "rm" | "ls">;
   readonly swarm: Pick<KuboRPCClient["swarm"], "connect" | "peers" | "localAddrs">;
+  /** Where the RPC API is: kubo-rpc-client has no `key/sign`, which this node calls itself. */
+  readonly getEndpointConfig: KuboRPCClient["getEndpointConfig"];
 }
 
 export interface KuboNodeOptions {
@@ -206,6 +209,33 @@ class KuboNode implements IpfsNode {
     await withDeadline(what, options, this.#timeoutMs, unreachable, (signal) =>
       client.swarm.connect(target, { signal }),
     );
+  }
+
+  /**
+   * Kubo's `key/sign` (Kubo 0.25 and later): it signs with the node's "self" key over
+   * `"libp2p-key signed message:" || data` and answers with a multibase base64url signature.
+   */
+  async signWithPeerKey(data: Uint8Array): Promise<Uint8Array> {
+    const client = this.#live();
+    const what = "key/sign";
+    const { protocol, host, port, pathname } = client.getEndpointConfig();
+    const url = `${protocol}//${host}${port === "" ? "" : `:${port}`}${pathname.replace(/\/$/, "")}/key/sign?key=self`;
+    const body = new FormData();
+    body.append("file", new Blob([new Uint8Array(data)]), "data");
+    return withDeadline(what, {}, this.#timeoutMs, classifyKubo(what), async (signal) => {
+      const response = await fetch(url, { method: "POST", body, signal });
+      const text = await response.text();
+      if (!response.ok) {
+        throw new IpfsError(
+          "IPFS_UNSUPPORTED",
+          `${what}: the Kubo RPC API answered ${response.status}: ${text}`,
+        );
+      }
+      const signature = (JSON.parse(text) as { Signature?: unknown }).Signature;
+      if (typeof signature !== "string")
+        throw new IpfsError("IPFS_FAILED", `${what}: no signature in ${text}`);
+      return base64url.decode(signature);
+    });
   }
 
   async stop(): Promise<void> {

@@ -60,8 +60,18 @@ export interface IpfsNode {
   /** Peer ids of the nodes currently connected to this one. */
   peers(): Promise<string[]>;
 
-  /** Opens a connection to the peer at `multiaddr` (which must name its `/p2p/` peer id). */
+  /**
+   * Opens a connection to the peer at `multiaddr` (which must name its `/p2p/` peer id); fails
+   * with `IPFS_UNREACHABLE` when the peer that answers is not that one.
+   */
   connect(multiaddr: string, options?: ReadOptions): Promise<void>;
+
+  /**
+   * Signs `"libp2p-key signed message:" || data` with this node's libp2p key (what Kubo's
+   * `key/sign` signs), proving that the node holds the key of its `peerId`. Anyone checks it with
+   * `verifyPeerSignature(peerId, data, signature)`.
+   */
+  signWithPeerKey(data: Uint8Array): Promise<Uint8Array>;
 
   /** Stops the node (an embedded node closes its stores; a Kubo daemon keeps running). Idempotent. */
   stop(): Promise<void>;

@@ -4,15 +4,18 @@
  * installed on our machines (its npm package downloads the binary at install time).
  *
  * The daemon runs in a child process on the running Node, with a fresh repository, its API and swarm
- * on 127.0.0.1 (ports chosen by the OS), no bootstrap peers, no mDNS, no gateway, no gRPC.
+ * on 127.0.0.1 (ports chosen by the OS), no bootstrap peers, no mDNS, no gateway, no gRPC. Its API
+ * is reached through a proxy that adds Kubo's `key/sign`, which js-ipfs lacks (`key-sign.ts`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { loadIdentityKey, startKeySignProxy } from "./key-sign.js";
+
 export interface KuboRpcTestServer {
-  /** The RPC API's base URL, e.g. `http://127.0.0.1:41234`. */
+  /** The RPC API's base URL, e.g. `http://127.0.0.1:41234` (the proxy adding `key/sign`). */
   readonly url: string;
   /** The daemon's repository (its blocks are under `blocks/`). */
   readonly repository: string;
@@ -47,14 +50,17 @@ export async function startKuboRpcTestServer(options: KuboRpcTestServerOptions):
     daemon.kill("SIGKILL");
   };
   process.once("exit", killOnExit);
+  let proxy: { port: number; close: () => Promise<void> } | undefined;
   const stop = once(async () => {
     process.removeListener("exit", killOnExit);
+    await proxy?.close();
     await terminate(daemon);
   });
 
   try {
     const port = await waitForReady(daemon, startTimeoutMs);
-    return { url: `http://127.0.0.1:${port}`, repository: repo, stop };
+    proxy = await startKeySignProxy(port, await loadIdentityKey(join(repo, "config")));
+    return { url: `http://127.0.0.1:${proxy.port}`, repository: repo, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,7 +3,14 @@ import { createServer } from "node:net";
 
 import { computeCid, DEFAULT_UNIXFS, type UnixFsSettings } from "@disp/protocol";
 import { expect } from "chai";
-import { CID, isIpfsError, isLoopback, type IpfsErrorCode, type IpfsNode } from "@disp/ipfs";
+import {
+  CID,
+  isIpfsError,
+  isLoopback,
+  verifyPeerSignature,
+  type IpfsErrorCode,
+  type IpfsNode,
+} from "@disp/ipfs";
 
 import { corruptStoredBlock } from "./files.js";
 
@@ -207,6 +214,18 @@ export function behavesLikeAnIpfsNode(implementation: Implementation): void {
         const other = "12D3KooWHSFY92mj6h9x4TpGQZyBmuVq3vveixuaCuqDdBhVH1fU";
         await expectIpfsError(node.connect(`/ip4/127.0.0.1/tcp/${port}/p2p/${other}`), "IPFS_UNREACHABLE");
         expect(await node.peers()).to.not.include(other);
+      });
+    });
+
+    describe("its peer key", function () {
+      it("signs what verifyPeerSignature accepts for its peer id, and nothing else", async function () {
+        const data = new TextEncoder().encode("disp behaviour: prove the peer key");
+        const signature = await node.signWithPeerKey(data);
+        expect(await verifyPeerSignature(node.peerId, data, signature)).to.equal(true);
+        const other = new TextEncoder().encode("disp behaviour: another message");
+        expect(await verifyPeerSignature(node.peerId, other, signature)).to.equal(false);
+        const stranger = "12D3KooWHSFY92mj6h9x4TpGQZyBmuVq3vveixuaCuqDdBhVH1fU";
+        expect(await verifyPeerSignature(stranger, data, signature)).to.equal(false);
       });
     });
 

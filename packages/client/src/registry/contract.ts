@@ -54,6 +54,7 @@ class ContractRegistry implements Registry {
   readonly address: string;
   readonly maxLogRange: number;
   readonly #contract: DispRegistry;
+  #chainId: Promise<bigint> | undefined;
 
   /** Runs a read through the revert decoding (handed to the log queries). */
   readonly #reader: Read = (call) => this.#read(call);
@@ -225,6 +226,7 @@ class ContractRegistry implements Registry {
       slot: Number(info.slot),
       peerId: info.peerId,
       multiaddrs: [...info.multiaddrs],
+      peerIdProof: info.peerIdProof,
     };
   }
 
@@ -236,12 +238,12 @@ class ContractRegistry implements Registry {
     return Number(await this.#read(() => this.#contract.nodeAssignedBlock(node)));
   }
 
-  optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
-    return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs]));
+  optIn(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs], peerIdProof));
   }
 
-  updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted> {
-    return this.#transact(() => this.#contract.updateNodeInfo(peerId, [...multiaddrs]));
+  updateNodeInfo(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted> {
+    return this.#transact(() => this.#contract.updateNodeInfo(peerId, [...multiaddrs], peerIdProof));
   }
 
   async communityMembers(communityId: bigint): Promise<string[]> {
@@ -330,6 +332,13 @@ class ContractRegistry implements Registry {
 
   replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
     return logs.replicaAssignments(this.#contract, this.#reader, this.maxLogRange, node, fromBlock, toBlock);
+  }
+
+  chainId(): Promise<bigint> {
+    this.#chainId ??= this.#provider()
+      .getNetwork()
+      .then((network) => network.chainId);
+    return this.#chainId;
   }
 
   blockNumber(): Promise<number> {

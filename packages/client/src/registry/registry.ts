@@ -82,8 +82,9 @@ export interface Registry {
   nodeOptedInBlock(node: string): Promise<number>;
   /** The block the node got its community slot (0 when it serves none). */
   nodeAssignedBlock(node: string): Promise<number>;
-  optIn(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
-  updateNodeInfo(peerId: string, multiaddrs: readonly string[]): Promise<Transacted>;
+  /** Opts the signer in; `peerIdProof` (hex) is its peer key's signature (`signNodeBinding`). */
+  optIn(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted>;
+  updateNodeInfo(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted>;
   communityMembers(communityId: bigint): Promise<string[]>;
   /** Everyone replaced out of the community, oldest first (they may still hold their part). */
   replacedMembers(communityId: bigint): Promise<string[]>;
@@ -114,6 +115,8 @@ export interface Registry {
   replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]>;
 
   // The chain
+  /** The chain id of the network the registry is on (read once). */
+  chainId(): Promise<bigint>;
   blockNumber(): Promise<number>;
   blockHash(blockNumber: number): Promise<string | undefined>;
   blockTimestamp(blockNumber: number): Promise<number>;

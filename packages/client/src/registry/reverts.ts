@@ -90,6 +90,18 @@ function describeRevert(name: string, args: readonly unknown[]): [ClientErrorCod
       return ["CLIENT_INVALID_INPUT", `image ${image()} is kept by a community, not by replicas`];
     case "ImageRegistryInvalidReplicaIndex":
       return ["CLIENT_INVALID_INPUT", `image ${image()} has no replica ${b}`];
+    case "CommunityRegistryPeerIdTaken":
+      return ["CLIENT_INVALID_INPUT", `peer id ${a} is already published by the opted-in account ${b}`];
+    case "CommunityRegistryTooManyMultiaddrs":
+      return ["CLIENT_INVALID_INPUT", `a node may publish at most ${b} multiaddrs, not ${a}`];
+    case "CommunityRegistryMultiaddrTooLong":
+      return ["CLIENT_INVALID_INPUT", `multiaddr ${a} is ${b} bytes long, more than ${c}`];
+    case "CommunityRegistryPeerIdTooLong":
+    case "CommunityRegistryPeerIdProofTooLong":
+      return [
+        "CLIENT_INVALID_INPUT",
+        `the ${name.includes("Proof") ? "proof" : "peer id"} is ${a} bytes long, more than ${b}`,
+      ];
     default:
       return ["CLIENT_REVERTED", `the registry refused: ${name}(${args.map(String).join(", ")})`];
   }

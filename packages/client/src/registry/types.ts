@@ -10,15 +10,21 @@ export type NodeStatus =
 /** `ICommunityRegistry.NodeStatus` by the value the contract uses (its index here). */
 export const NODE_STATUSES: readonly NodeStatus[] = ["none", "free", "serving"];
 
+/** How a storage node says it is reached, as it published it (untrusted until its proof is checked). */
+export interface NodeContact {
+  readonly peerId: string;
+  readonly multiaddrs: readonly string[];
+  /** Its peer key's signature over the binding (hex, `0x` when none; see `node-proof.ts`). */
+  readonly peerIdProof: string;
+}
+
 /** What the registry knows of a storage node. */
-export interface NodeInfo {
+export interface NodeInfo extends NodeContact {
   readonly status: NodeStatus;
   /** The community it serves (0 unless serving). */
   readonly communityId: bigint;
   /** Its slot in that community (meaningful only while serving). */
   readonly slot: number;
-  readonly peerId: string;
-  readonly multiaddrs: readonly string[];
 }
 
 /** What a client needs to fetch and check an image. */
