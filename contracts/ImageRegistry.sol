@@ -43,6 +43,12 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         uint32 versionBlock;
     }
 
+    // One storage slot: the pending owner of an image and its grant epoch.
+    struct Transfer {
+        address pendingOwner;
+        uint96 grantEpoch;
+    }
+
     // One storage slot: who confirmed a slot of a version last, and when.
     struct Receipt {
         address node;
@@ -56,10 +62,10 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     mapping(uint256 imageId => mapping(uint256 index => uint256 blockNumber)) private _replicaSince;
     mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _editors;
     mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _readers;
-    mapping(uint256 imageId => address account) private _pendingOwners;
-    // Advanced by every change of owner; grants are keyed by it. Kept apart from the header, which
-    // is full, and written only when an image changes hands.
-    mapping(uint256 imageId => uint256 epoch) private _grantEpochs;
+    // The owner an image is offered to, and the grant epoch (advanced by every change of owner;
+    // grants are keyed by it), in one slot written only when an image changes hands: the header is
+    // full, and accepting then rewrites one slot instead of filling a fresh one.
+    mapping(uint256 imageId => Transfer) private _transfers;
     mapping(uint256 imageId => mapping(uint256 version => mapping(uint256 slot => Receipt)))
         private _receipts;
 
@@ -109,7 +115,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes calldata manifestCid
     ) external returns (uint256 version) {
         Image storage image = _requireImage(imageId);
-        if (image.owner != msg.sender && !_editors[imageId][_grantEpochs[imageId]][msg.sender]) {
+        if (image.owner != msg.sender && !_editors[imageId][_transfers[imageId].grantEpoch][msg.sender]) {
             revert ImageRegistryNotEditor(imageId, msg.sender);
         }
         uint256 communityId = image.communityId;
@@ -130,26 +136,28 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     function transferImageOwnership(uint256 imageId, address newOwner) external {
         _requireOwner(imageId);
         if (newOwner == address(0)) revert ImageRegistryInvalidAccount(newOwner);
-        address pending = _pendingOwners[imageId];
+        Transfer storage transfer = _transfers[imageId];
+        address pending = transfer.pendingOwner;
         if (newOwner == msg.sender) {
             if (pending == address(0)) return;
-            delete _pendingOwners[imageId];
+            transfer.pendingOwner = address(0);
             emit ImageOwnershipTransferCanceled(imageId, pending);
             return;
         }
         if (newOwner == pending) return;
-        _pendingOwners[imageId] = newOwner;
+        transfer.pendingOwner = newOwner;
         emit ImageOwnershipTransferStarted(imageId, msg.sender, newOwner);
     }
 
     /// @inheritdoc IImageRegistry
     function acceptImageOwnership(uint256 imageId) external {
         Image storage image = _requireImage(imageId);
-        if (_pendingOwners[imageId] != msg.sender) revert ImageRegistryNotPendingOwner(imageId, msg.sender);
-        delete _pendingOwners[imageId];
+        Transfer storage transfer = _transfers[imageId];
+        if (transfer.pendingOwner != msg.sender) revert ImageRegistryNotPendingOwner(imageId, msg.sender);
         address previousOwner = image.owner;
         image.owner = msg.sender;
-        ++_grantEpochs[imageId];
+        // Checked: a uint96 epoch reverts rather than wrap to one whose grants would come back.
+        _transfers[imageId] = Transfer(address(0), transfer.grantEpoch + 1);
         emit ImageOwnershipTransferred(imageId, previousOwner, msg.sender);
     }
 
@@ -283,7 +291,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     function pendingImageOwner(uint256 imageId) external view returns (address) {
         _requireImage(imageId);
-        return _pendingOwners[imageId];
+        return _transfers[imageId].pendingOwner;
     }
 
     /// @inheritdoc IImageRegistry
@@ -313,7 +321,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @inheritdoc IImageRegistry
     function canRead(uint256 imageId, address account) external view returns (bool) {
         Image storage image = _requireImage(imageId);
-        uint256 epoch = _grantEpochs[imageId];
+        uint256 epoch = _transfers[imageId].grantEpoch;
         return
             image.isPublic ||
             image.owner == account ||
@@ -426,13 +434,13 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     /// @dev The grant epoch of an image the caller owns.
     function _ownedEpoch(uint256 imageId) private view returns (uint256) {
         _requireOwner(imageId);
-        return _grantEpochs[imageId];
+        return _transfers[imageId].grantEpoch;
     }
 
     /// @dev The grant epoch of an existing image.
     function _imageEpoch(uint256 imageId) private view returns (uint256) {
         _requireImage(imageId);
-        return _grantEpochs[imageId];
+        return _transfers[imageId].grantEpoch;
     }
 
     function _requireImage(uint256 imageId) private view returns (Image storage image) {

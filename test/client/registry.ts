@@ -108,6 +108,7 @@ describe("Registry", function () {
       }
       const nodes = signers.map((signer) => signer.address).reverse();
       const { communityId } = await fixture.admin.formCommunityWith(nodes);
+      await fixture.admin.setUploader(communityId, fixture.strangerAccount, true);
       const root = ethers.id("client registry root");
       const cid = ethers.concat(["0x01551220", ethers.sha256("0x03")]);
       const { imageId } = await fixture.stranger.registerImage(communityId, 4, root, cid);

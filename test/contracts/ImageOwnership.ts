@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
-import { namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
+import { allowUploaders, namedSigners, nodeAccounts, optInAll, registeredImageId } from "./helpers.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
@@ -26,6 +26,8 @@ async function deployFixture() {
   const registry = await ethers.getContractAt("DispRegistry", deployed);
   await optInAll(registry, await nodeAccounts(ethers, networkHelpers, 2));
   await (await registry.formCommunity(2)).wait();
+  // Every account may upload to the community: what is tested is who may edit the image.
+  await allowUploaders(registry, 1n, [accounts.seller, accounts.accomplice, accounts.buyer, accounts.reader]);
   const asSeller = registry.connect(accounts.seller);
   const imageId = await registeredImageId(
     registry,
@@ -108,9 +110,10 @@ describe("ImageRegistry ownership in two steps", function () {
         expect(await registry.canRead(imageId, account.address)).to.equal(false);
       }
       expect(await registry.canRead(imageId, buyer.address)).to.equal(true);
+      const { versionBlock } = await registry.imageInfo(imageId);
       await expect(registry.connect(buyer).addVersion(imageId, ethers.id("v2"), manifestCid))
         .to.emit(registry, "VersionAdded")
-        .withArgs(imageId, 2n, 1n, buyer.address, manifestCid);
+        .withArgs(imageId, 2n, 1n, buyer.address, manifestCid, versionBlock);
     });
 
     it("lets the new owner grant afresh, idempotently, and revoke; no revocation event for the voided grants", async function () {

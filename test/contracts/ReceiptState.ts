@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
-import { at, nodeAccounts, optInAll, namedSigners, registeredImageId } from "./helpers.js";
+import { allowUploaders, at, nodeAccounts, optInAll, namedSigners, registeredImageId } from "./helpers.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
@@ -20,6 +20,7 @@ async function deployFixture() {
   const nodes = await nodeAccounts(ethers, networkHelpers, 8);
   await optInAll(registry, nodes);
   await (await registry.formCommunity(4)).wait();
+  await allowUploaders(registry, 1n, [owner]);
   const asOwner = registry.connect(owner);
   const dispImage = await registeredImageId(
     registry,

@@ -115,9 +115,10 @@ describe("community uploaders", function () {
         registry.connect(outsider).registerReplicatedImage(nodes, root, manifestCid),
       );
       const v2 = versionData("replicated v2");
+      const { versionBlock } = await registry.imageInfo(imageId);
       await expect(registry.connect(outsider).addVersion(imageId, v2.root, v2.manifestCid))
         .to.emit(registry, "VersionAdded")
-        .withArgs(imageId, 2n, 0n, outsider.address, v2.manifestCid);
+        .withArgs(imageId, 2n, 0n, outsider.address, v2.manifestCid, versionBlock);
     });
   });
 
@@ -139,9 +140,10 @@ describe("community uploaders", function () {
         .to.be.revertedWithCustomError(registry, "ImageRegistryNotUploader")
         .withArgs(1n, owner.address);
       await (await registry.setUploader(1, owner.address, true)).wait();
+      const { versionBlock } = await registry.imageInfo(imageId);
       await expect(registry.connect(owner).addVersion(imageId, v2.root, v2.manifestCid))
         .to.emit(registry, "VersionAdded")
-        .withArgs(imageId, 2n, 1n, owner.address, v2.manifestCid);
+        .withArgs(imageId, 2n, 1n, owner.address, v2.manifestCid, versionBlock);
     });
   });
 });

@@ -22,11 +22,17 @@ export async function collectTasks(
   node: string,
   state: AgentState,
   fromBlock: number,
-): Promise<{ state: AgentState }> {
+): Promise<CollectedTasks> {
+  let restarted = false;
+  // Done tasks a new assignment owes again (a node back in a slot or a replica it held before).
+  const renewed = new Set<string>();
   // A cursor block whose hash changed belongs to another chain (a restarted local node) or was
   // reorganised away: what the state remembers is no longer true, so start over.
   if (state.cursor >= fromBlock && state.cursorHash !== undefined) {
-    if ((await registry.blockHash(state.cursor)) !== state.cursorHash) state = initialState(fromBlock);
+    if ((await registry.blockHash(state.cursor)) !== state.cursorHash) {
+      state = initialState(fromBlock);
+      restarted = true;
+    }
   }
   const head = await registry.blockNumber();
   const info = await registry.nodeInfo(node);
@@ -41,8 +47,6 @@ export async function collectTasks(
 
   const found: PinTask[] = [];
   let { backfill } = state;
-  let done = state.done;
-  const renewed = new Set<string>();
   if (info.status === "serving") {
     const { communityId, slot } = info;
     // A node that joined (or moved to another slot, or was put back in one) owes its slot for
@@ -55,7 +59,7 @@ export async function collectTasks(
     ) {
       const formed = await registry.communityFormedBlock(communityId);
       backfill = { communityId: communityId.toString(), slot, assignedBlock, from: formed, next: from - 1 };
-      done = done.filter((key) => !key.endsWith(`:${slot}`));
+      for (const key of state.done) if (key.endsWith(`:${slot}`)) renewed.add(key);
     }
     if (backfill.next >= backfill.from) {
       const start = Math.max(backfill.from, backfill.next - window + 1);
@@ -82,7 +86,7 @@ export async function collectTasks(
     }
   }
 
-  done = done.filter((key) => !renewed.has(key));
+  const done = state.done.filter((key) => !renewed.has(key));
   const known = new Set([...done, ...state.pending.map(taskKey)]);
   const pending = [...state.pending];
   for (const task of found) {
@@ -102,7 +106,19 @@ export async function collectTasks(
       done,
       replicated: [...replicated],
     },
+    restarted,
+    renewed: [...renewed],
   };
+}
+
+/** What one pass over new blocks found. */
+export interface CollectedTasks {
+  /** The state with the new tasks pending, the cursor moved on and renewed tasks out of `done`. */
+  readonly state: AgentState;
+  /** The remembered cursor belonged to another chain: `state` started over from a fresh one. */
+  readonly restarted: boolean;
+  /** Keys taken out of `done` because a new assignment owes them again. */
+  readonly renewed: readonly string[];
 }
 
 /** The tasks of slot `slot` for the images and versions stored with the community in the range. */

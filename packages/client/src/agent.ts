@@ -355,23 +355,24 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
   /** Turns new events into tasks, keeping what tasks under way changed meanwhile. */
   async function collect(): Promise<void> {
     const before = state;
-    const { state: collected } = await collectTasks(registry, address, before, fromBlock);
-    if (collected.done !== before.done) {
+    const { state: collected, restarted, renewed } = await collectTasks(registry, address, before, fromBlock);
+    if (restarted) {
       // Another chain: collectTasks started over from a fresh state, and nothing remembered holds.
       state = collected;
     } else {
-      const known = new Set([
-        ...state.done,
-        ...state.pending.map(taskKey),
-        ...state.quarantined.map(taskKey),
-      ]);
+      // Tasks under way may have finished meanwhile: keep what they changed, add only what is new.
+      const owedAgain = new Set(renewed);
+      const done = state.done.filter((key) => !owedAgain.has(key));
+      const known = new Set([...done, ...state.pending.map(taskKey), ...state.quarantined.map(taskKey)]);
       const added = collected.pending.filter((task) => !known.has(taskKey(task)));
       state = {
         ...state,
         cursor: collected.cursor,
         ...(collected.cursorHash === undefined ? {} : { cursorHash: collected.cursorHash }),
+        ...(collected.backfill === undefined ? {} : { backfill: collected.backfill }),
         replicated: collected.replicated,
         pending: [...state.pending, ...added],
+        done,
       };
     }
     await persist();
