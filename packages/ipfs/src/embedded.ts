@@ -101,6 +101,8 @@ export async function createEmbeddedNode(options: EmbeddedNodeOptions): Promise<
   return new EmbeddedNode(helia, blockstore, datastore, privateKey, options);
 }
 
+const LOOPBACK_NETS = ["/ip4/127.0.0.0/ipcidr/8", "/ip6/::1/ipcidr/128"];
+
 /** Loopback-only by default: TCP, noise, yamux, identify, bitswap; no discovery, no routing. */
 function offlineHelia(
   blockstore: PackBlockstore,
@@ -122,6 +124,10 @@ function offlineHelia(
     // A node busy with local work (hashing a large add on a loaded machine) can miss a ping; that
     // must not cost it the connections its reads depend on.
     connectionMonitor: { abortConnectionOnPingFailure: false },
+    // libp2p resets inbound connections past 5 per second from one host. On a loopback network
+    // every peer is that one host (agents, readers and verify's one-peer probes dial at once), and
+    // a local process is no flood to defend against: loopback peers skip the limit.
+    connectionManager: { allow: LOOPBACK_NETS },
   });
   return withBitswap(withNet);
 }
