@@ -8,6 +8,7 @@ import {
   replaceMember,
   storeImage,
   updateImage,
+  verifyImage,
   type ClientContext,
 } from "@disp/client";
 import { startWorld, type World } from "@disp/devkit";
@@ -118,6 +119,16 @@ describe("behind a provider capping eth_getLogs at 5,000 blocks, after 6,000 mor
     const result = await retrieveImage(owner, first);
     expect(result.exact).to.equal(true);
     expect(sha256Hex(result.bytes)).to.equal(sha256Hex(firstBytes));
+    expect(front.counts()).to.deep.equal({ served: 1, refused: 0 });
+  });
+
+  it("verifies the image stored before the blocks: receipts from the registry's state, one eth_getLogs", async function () {
+    front.reset();
+    const report = await verifyImage(owner, first);
+    expect(report.ok).to.equal(true);
+    expect(report.slots.map((slot) => slot.confirmed && slot.status === "held")).to.deep.equal(
+      world.nodes.map(() => true),
+    );
     expect(front.counts()).to.deep.equal({ served: 1, refused: 0 });
   });
 
