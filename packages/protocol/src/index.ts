@@ -43,6 +43,7 @@ export {
   PARITY_FIELD,
   PARITY_MATRIX,
   PARITY_SCHEME,
+  checkShardLengths,
   paritySectionSchema,
   shardEntries,
   type ParitySection,

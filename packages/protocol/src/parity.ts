@@ -27,6 +27,27 @@ const count = z.int().min(1).max(MAX_VERSION_SHARDS);
 const length = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
+ * Adds an issue unless there is one data length per data shard and the padded shard length is the
+ * longest of them: the rule every parity description (the manifest's section, the codec's params)
+ * must keep for another implementation to recompute the parity.
+ */
+export function checkShardLengths(
+  params: { readonly k: number; readonly shardLength: number; readonly dataLengths: readonly number[] },
+  ctx: z.RefinementCtx,
+): void {
+  const { k, shardLength, dataLengths } = params;
+  if (dataLengths.length !== k) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["dataLengths"],
+      message: `has ${dataLengths.length} entries, not k = ${k}`,
+    });
+  } else if (Math.max(...dataLengths) !== shardLength) {
+    ctx.addIssue({ code: "custom", path: ["shardLength"], message: "must be the longest data length" });
+  }
+}
+
+/**
  * The manifest's `parity` section. Every length is of the stored shard bytes: the fragment files as
  * stored (ciphertext once they are encrypted, so parity is over what the nodes hold) and the parity
  * files. `shards[p]` is parity shard p, whose `index` is its leaf index k + p.
@@ -47,7 +68,7 @@ export const paritySectionSchema = z
     shards: z.array(fragmentEntrySchema),
   })
   .superRefine((section, ctx) => {
-    const { k, m, shardLength, dataLengths, shards } = section;
+    const { k, m, shardLength, shards } = section;
     if (k + m > MAX_VERSION_SHARDS) {
       ctx.addIssue({
         code: "custom",
@@ -55,15 +76,7 @@ export const paritySectionSchema = z
         message: `k + m is ${k + m}, above ${MAX_VERSION_SHARDS}`,
       });
     }
-    if (dataLengths.length !== k) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dataLengths"],
-        message: `has ${dataLengths.length} entries, not k = ${k}`,
-      });
-    } else if (Math.max(...dataLengths) !== shardLength) {
-      ctx.addIssue({ code: "custom", path: ["shardLength"], message: "must be the longest data length" });
-    }
+    checkShardLengths(section, ctx);
     if (shards.length !== m) {
       ctx.addIssue({
         code: "custom",

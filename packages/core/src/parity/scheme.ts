@@ -1,4 +1,4 @@
-import { PARITY_SCHEME } from "@disp/protocol";
+import { checkShardLengths, PARITY_SCHEME } from "@disp/protocol";
 import { z } from "zod";
 
 /**
@@ -52,7 +52,7 @@ export const parityParamsSchema = z
     dataLengths: z.array(length),
   })
   .superRefine((params, ctx) => {
-    const { k, m, shardLength, dataLengths } = params;
+    const { k, m, shardLength } = params;
     if (k + m > MAX_PARITY_TOTAL_SHARDS) {
       ctx.addIssue({ code: "custom", message: `k + m is ${k + m}, above ${MAX_PARITY_TOTAL_SHARDS}` });
     }
@@ -62,13 +62,5 @@ export const parityParamsSchema = z
         message: `${k + m} shards of ${shardLength} bytes exceed ${MAX_PARITY_BYTES}`,
       });
     }
-    if (dataLengths.length !== k) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["dataLengths"],
-        message: `has ${dataLengths.length} entries, not k = ${k}`,
-      });
-    } else if (Math.max(...dataLengths) !== shardLength) {
-      ctx.addIssue({ code: "custom", path: ["shardLength"], message: "must be the longest data length" });
-    }
+    checkShardLengths(params, ctx);
   }) satisfies z.ZodType<ParityParams>;
