@@ -54,10 +54,5 @@ export { changeAccess, requireReadAccess, type AccessAction, type AccessChange }
 export { replaceReplica } from "./replicas.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
 export { imageIdHex, imageIdOf, parseImageId } from "./image-id.js";
-export {
-  createNodeAgent,
-  type AgentEvent,
-  type NodeAgent,
-  type NodeAgentOptions,
-  type SyncReport,
-} from "./agent.js";
+export { createNodeAgent } from "./agent.js";
+export { type AgentEvent, type NodeAgent, type NodeAgentOptions, type SyncReport } from "./agent-api.js";
