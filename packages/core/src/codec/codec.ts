@@ -67,8 +67,16 @@ export interface RebuildFileOptions {
 /** What a codec's rebuild is handed: the options with the pixel limit filled in. */
 export type SettledRebuildOptions = RebuildFileOptions & { readonly maxPixels: number };
 
+/**
+ * What a rebuilt file is, said exactly: "fileExact" the stored file byte for byte; "contentExact"
+ * the stored content (every pixel, and whatever the codec records of the file) in a re-encoded
+ * file; "approximate" an estimate from the fragments at hand.
+ */
+export type Fidelity = "fileExact" | "contentExact" | "approximate";
+
 export interface RebuiltImage {
   readonly codec: CodecName;
+  readonly fidelity: Fidelity;
   /** The output file: the original bytes (jpeg/file codec, exact) or a PNG (pixel codec, or any approximate result). */
   readonly bytes: Uint8Array;
   /** "png" | "jpg" | the file codec's original format extension. */

@@ -7,6 +7,7 @@ export {
   type EncodedFragment,
   type EncodedImage,
   type EncodeImageOptions,
+  type Fidelity,
   type RebuildFileOptions,
   type RebuiltImage,
   type RejectedFragment,

@@ -36,6 +36,7 @@ export const fileCodec: Codec<SectionOf<"file">> = {
       bytes: file,
       extension: FORMAT_EXTENSIONS[manifest.codec.format],
       exact: true,
+      fidelity: "fileExact",
       contentHashVerified: sha256Hex(file) === manifest.contentHash.digest,
       missing: [],
       rejected: [],

@@ -36,6 +36,7 @@ export const pngCodec: Codec<SectionOf<"png">> = {
       bytes: await wholePng(image),
       extension: "png",
       exact: result.exact,
+      fidelity: result.exact ? "contentExact" : "approximate",
       contentHashVerified: result.pixelHashVerified,
       missing: result.missing,
       rejected: result.rejected,
