@@ -1,5 +1,5 @@
 import { type RgbaImage } from "@disp/protocol";
-import { rebuildImageFile, type CodecName } from "@disp/core";
+import { rebuildImageFile, type CodecName, type Fidelity } from "@disp/core";
 
 import { requireReadAccess } from "./access.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
@@ -29,6 +29,8 @@ export interface RetrieveResult {
   readonly extension: string;
   /** Every fragment was there and verified: the result is the registered image, bit for bit. */
   readonly exact: boolean;
+  /** The stored file byte for byte, the stored content in a re-encoded file, or an approximation. */
+  readonly fidelity: Fidelity;
   /** The result hashes to the content hash registered on chain. */
   readonly contentHashVerified: boolean;
   /** Fragments that were not used (absent, timed out, or rejected), ascending. */
@@ -93,6 +95,7 @@ export async function retrieveImage(
     bytes: rebuilt.bytes,
     extension: rebuilt.extension,
     exact: rebuilt.exact,
+    fidelity: rebuilt.fidelity,
     contentHashVerified: rebuilt.contentHashVerified,
     missing: rebuilt.missing,
     rejected,

@@ -39,6 +39,8 @@ export interface StoreResult {
   readonly version: bigint;
   readonly mode: "disp" | "replicate";
   readonly codec: CodecName;
+  /** What a retrieve with every shard at hand gives back: the file byte for byte, or its content. */
+  readonly fidelity: EncodedImage["fidelity"];
   /** Why "auto" fell back from the JPEG-native codec, if it did. */
   readonly fallback?: { readonly code: string; readonly reason: string };
   readonly communityId: bigint;
@@ -348,6 +350,7 @@ function result(
     version,
     mode,
     codec: encoded.codec,
+    fidelity: encoded.fidelity,
     ...(encoded.fallback === undefined ? {} : { fallback: encoded.fallback }),
     communityId,
     root,

@@ -53,6 +53,8 @@ export interface EncodedImage {
   /** The content hash registered on chain: manifest.contentHash.digest. */
   readonly contentHash: Hex32;
   readonly sourceBytes: number;
+  /** What a rebuild from every fragment gives back ("approximate" never: that takes lost ones). */
+  readonly fidelity: Exclude<Fidelity, "approximate">;
   /** Set when "auto" got a JPEG the coefficient codec cannot take byte-exactly: why, and what it costs. */
   readonly fallback?: { readonly code: string; readonly reason: string };
 }

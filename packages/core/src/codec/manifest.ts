@@ -71,6 +71,8 @@ export function fileHashedImage(parts: FileCodecParts): EncodedImage {
     fragments: parts.fragments,
     contentHash: manifest.contentHash.digest,
     sourceBytes: parts.source.length,
+    // The JPEG and file codecs give back the very bytes they were handed.
+    fidelity: "fileExact",
   };
 }
 

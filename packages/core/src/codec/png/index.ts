@@ -24,6 +24,8 @@ export const pngCodec: Codec<SectionOf<"png">> = {
       fragments,
       contentHash: manifest.contentHash.digest,
       sourceBytes: bytes.length,
+      // The merge gives the same pixels back, in a PNG of its own.
+      fidelity: "contentExact",
     };
   },
   async rebuild(manifest, files, options) {
