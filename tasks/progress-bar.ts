@@ -14,6 +14,7 @@ const LABELS: Record<ClientPhase, string> = {
   register: "registering on chain",
   confirm: "waiting for storage receipts",
   fetch: "fetching fragments",
+  "fetch-parity": "fetching parity shards",
 };
 
 /**

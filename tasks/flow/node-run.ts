@@ -34,6 +34,8 @@ export function describeAgentEvent(event: AgentEvent): string {
       return `${event.type} as ${event.peerId}`;
     case "stored":
       return `keeps image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment} (${event.cid}), receipt signed`;
+    case "repaired":
+      return `rebuilt image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment} from parity (nobody served it); it has its leaf on chain`;
     case "failed":
       return `image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment}: ${event.reason}${event.willRetry ? " (will retry)" : ""}`;
     case "quarantined":

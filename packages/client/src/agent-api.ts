@@ -42,6 +42,8 @@ export const AGENT_DEFAULTS = {
 export type AgentEvent =
   | { readonly type: "opted-in" | "info-updated"; readonly node: string; readonly peerId: string }
   | { readonly type: "stored"; readonly task: PinTask; readonly cid: string }
+  /** The shard was rebuilt from parity (nobody served it), then stored as "stored" says next. */
+  | { readonly type: "repaired"; readonly task: PinTask; readonly cid: string }
   | { readonly type: "failed"; readonly task: PinTask; readonly reason: string; readonly willRetry: boolean }
   | { readonly type: "quarantined"; readonly task: PinTask; readonly reason: string; readonly code?: string }
   | { readonly type: "synced"; readonly block: number; readonly pending: number }

@@ -1,13 +1,14 @@
 import { setTimeout as delay } from "node:timers/promises";
 
-import { maxFragmentBytes } from "@disp/core";
-import { isDispError, sha256Hex } from "@disp/protocol";
+import { ParityError, maxShardBytes as shardBound, restoreShard, shardEntry } from "@disp/core";
+import { isDispError, sha256Hex, shardEntries } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
 import { pickFair } from "./agent-schedule.js";
 import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { collectTasks } from "./agent-tasks.js";
 import { ClientError, messageOf } from "./errors.js";
+import { fetchShards } from "./fetch-parts.js";
 import type { ClientContext } from "./context.js";
 import { publishableAddresses, signNodeBinding } from "./node-contact.js";
 import { openVersion, type OpenVersion } from "./open-version.js";
@@ -107,12 +108,12 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       signal,
     });
     const { manifest, record } = opened;
-    const entry = manifest.fragments[task.fragment];
+    const entry = shardEntry(manifest, task.fragment);
     if (entry === undefined) {
-      throw new ClientError("CLIENT_MANIFEST_MISMATCH", `the manifest has no fragment ${task.fragment}`);
+      throw new ClientError("CLIENT_MANIFEST_MISMATCH", `the manifest has no shard ${task.fragment}`);
     }
     // Refused before a byte of it is fetched: what the geometry and codec allow, and this node's cap.
-    const bound = Math.min(maxFragmentBytes(manifest, task.fragment), maxShardBytes);
+    const bound = Math.min(shardBound(manifest, task.fragment), maxShardBytes);
     if (entry.size > bound) {
       throw new ClientError(
         "CLIENT_SHARD_TOO_LARGE",
@@ -136,12 +137,9 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       // for this fragment is the leaf's. (Pins are not counted: unpinning after a failed check could
       // drop a pin another image needs, so nothing unproven is ever pinned.) The read stops at the
       // declared size, which the bound above caps.
-      const bytes = await ipfs.cat(cid, { ...reading, maxBytes: entry.size });
+      const { bytes, rebuilt } = await obtain(opened, task.fragment, reading);
       if (sha256Hex(bytes) !== entry.sha256) {
-        throw new ClientError(
-          "CLIENT_MANIFEST_MISMATCH",
-          `fragment ${task.fragment} does not match its leaf`,
-        );
+        throw new ClientError("CLIENT_MANIFEST_MISMATCH", `shard ${task.fragment} does not match its leaf`);
       }
       // The slot may have changed since the task was made (replaced, or back in another slot).
       if (!(await holdsPart(opened, task.fragment))) {
@@ -150,13 +148,64 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
           `${address} no longer keeps part ${task.fragment} of image ${imageIdHex(imageId)}`,
         );
       }
+      if (rebuilt) {
+        // Proven against its entry by restoreShard; added with the manifest's settings, so the
+        // node's CID must be the entry's (the leaf on chain is unchanged by a repair).
+        const added = await ipfs.add(bytes, manifest.unixfs, { signal });
+        if (!added.equals(cid)) {
+          await ipfs.unpin(added).catch(() => undefined);
+          throw new ClientError(
+            "CLIENT_CID_MISMATCH",
+            `shard ${task.fragment} rebuilt from parity got the CID ${added} from this node, the manifest says ${entry.cid}`,
+          );
+        }
+      }
       await ipfs.pin(cid, reading);
       await ipfs.pin(record.manifestCid, reading);
       await registry.confirmStorage(imageId, version);
       state = { ...state, usage: { ...state.usage, [registrant]: (state.usage[registrant] ?? 0) + cost } };
+      if (rebuilt) emit({ type: "repaired", task, cid: entry.cid });
       return entry.cid;
     } finally {
       reserved.set(registrant, (reserved.get(registrant) ?? cost) - cost);
+    }
+  }
+
+  /**
+   * Shard `index` of an opened version: fetched as it is, or, when no holder serves it and the
+   * version has parity, rebuilt bit-exactly from k of the others (checked against its entry, so
+   * against the leaf on chain). Without parity a shard nobody serves cannot be had: the fetch's
+   * error stands.
+   */
+  async function obtain(
+    opened: OpenVersion,
+    index: number,
+    reading: { readonly timeoutMs: number; readonly signal: AbortSignal },
+  ): Promise<{ bytes: Uint8Array; rebuilt: boolean }> {
+    const { manifest } = opened;
+    const entry = shardEntry(manifest, index);
+    if (entry === undefined) throw new ClientError("CLIENT_MANIFEST_MISMATCH", `no shard ${index}`);
+    try {
+      return {
+        bytes: await ipfs.cat(CID.parse(entry.cid), { ...reading, maxBytes: entry.size }),
+        rebuilt: false,
+      };
+    } catch (error) {
+      if (reading.signal.aborted || manifest.parity === null) throw error;
+      const parts = await fetchShards(ipfs, opened, { ...reading, skip: index });
+      const shards = shardEntries(manifest).map((_, i) => parts.find((part) => part.index === i)?.bytes);
+      try {
+        return { bytes: await restoreShard(manifest, shards, index), rebuilt: true };
+      } catch (repairError) {
+        if (!(repairError instanceof ParityError)) throw repairError;
+        throw new ClientError(
+          repairError.code === "PARITY_TOO_MANY_LOST"
+            ? "CLIENT_NOTHING_RETRIEVED"
+            : "CLIENT_MANIFEST_MISMATCH",
+          `shard ${index} could not be fetched (${messageOf(error)}) nor rebuilt: ${messageOf(repairError)}`,
+          { cause: repairError },
+        );
+      }
     }
   }
 

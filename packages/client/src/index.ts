@@ -31,7 +31,16 @@ export {
   type Community,
 } from "./community.js";
 export { setUploader } from "./uploaders.js";
-export { kernelForSize, placementOf, replicaNodes, type Placement } from "./placement.js";
+export {
+  DEFAULT_PARITY,
+  kernelForSize,
+  placementOf,
+  replicaNodes,
+  shardShapeFor,
+  type Placement,
+  type ShardShape,
+} from "./placement.js";
+export { repairSlot, type RepairOptions, type RepairResult } from "./repair.js";
 export { dialNode, dialNodes, type DialOptions, type Unreachable } from "./sources.js";
 export {
   addressPolicyOf,

@@ -1,4 +1,4 @@
-import { buildTree, isManifestCid, MAX_MANIFEST_BYTES, merkleValues } from "@disp/protocol";
+import { buildTree, isManifestCid, MAX_MANIFEST_BYTES, merkleValues, shardEntries } from "@disp/protocol";
 import { codecOf, parseManifest, type Manifest } from "@disp/core";
 import { isIpfsError, type IpfsNode } from "@disp/ipfs";
 import type { CID } from "multiformats/cid";
@@ -60,8 +60,8 @@ export interface ImageShape {
 
 /**
  * Refuses a manifest whose shards do not fit the image it is registered for (CLIENT_MANIFEST_MISMATCH):
- * its shard count must be the image's on-chain fragment count and, for a community, one shard per
- * member; a pooling codec's kernel must make exactly those fragments and fit inside the image (every
+ * its shard count (fragments and parity shards) must be the image's on-chain shard count and, for
+ * a community, one shard per member; a pooling codec's kernel must make exactly those fragments and fit inside the image (every
  * fragment holds pixels of its own); a codec that does not pool keeps one whole file. The registry
  * cannot check this itself (a version is a root and a CID: it never sees the manifest), so every
  * reader, verifier and agent checks it after proving the manifest, and store and update check their
@@ -92,9 +92,9 @@ export function checkManifestShape(manifest: Manifest, shape: ImageShape, what: 
   }
 }
 
-/** The shards a version spreads over its slots: one per fragment (parity shards will add theirs). */
+/** The shards a version spreads over its slots, one each: its fragments, then its parity shards. */
 function shardCountOf(manifest: Manifest): number {
-  return manifest.fragments.length;
+  return shardEntries(manifest).length;
 }
 
 /**

@@ -43,6 +43,58 @@ export function kernelForSize(size: number): Kernel {
   );
 }
 
+/** Parity shards a DISP store adds when the caller names neither a kernel nor a parity count. */
+export const DEFAULT_PARITY = 2;
+
+/** How a version is cut for a community: k = kh × kw fragments, plus m parity shards. */
+export interface ShardShape {
+  readonly kernel: Kernel;
+  readonly parity: number;
+}
+
+/**
+ * The shape of a version for a community of `slots` members, one shard per member (k + m =
+ * slots): both given, they must fit; one given, the other fills the community; neither, the
+ * default 2×2 kernel with DEFAULT_PARITY parity shards (4 + 2 on 6 nodes). A shape that does not
+ * fit is refused with the --parity that would (CLIENT_INVALID_INPUT).
+ */
+export function shardShapeFor(
+  slots: number,
+  given: { readonly kernel?: Kernel | undefined; readonly parity?: number | undefined },
+): ShardShape {
+  const { kernel, parity } = given;
+  if (parity !== undefined && (!Number.isInteger(parity) || parity < 0)) {
+    throw new ClientError("CLIENT_INVALID_INPUT", `--parity must be a whole number >= 0, got ${parity}`);
+  }
+  if (kernel === undefined && parity !== undefined) {
+    if (parity >= slots) {
+      throw new ClientError(
+        "CLIENT_INVALID_INPUT",
+        `${parity} parity shards leave no fragment in a community of ${slots}: use --parity ${Math.max(0, slots - 1)} or less`,
+      );
+    }
+    return { kernel: kernelForSize(slots - parity), parity };
+  }
+  const chosen = kernel ?? { height: 2, width: 2 };
+  const k = chosen.height * chosen.width;
+  const m = parity ?? (kernel === undefined ? DEFAULT_PARITY : slots - k);
+  if (m < 0) {
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `a ${chosen.height}x${chosen.width} kernel makes ${k} fragments but the community has ${slots} members: use a kernel of at most ${slots} fragments`,
+    );
+  }
+  if (k + m !== slots) {
+    const fits = slots - k >= 0 ? `use --parity ${slots - k}` : `use a kernel of at most ${slots} fragments`;
+    const what = `a ${chosen.height}x${chosen.width} kernel (${k} fragments) with ${m} parity shards`;
+    throw new ClientError(
+      "CLIENT_INVALID_INPUT",
+      `${what} needs a community of ${k + m}, this one has ${slots} members: ${fits}, or form a community of ${k + m}`,
+    );
+  }
+  return { kernel: chosen, parity: m };
+}
+
 /**
  * The `count` nodes that keep a replicated image: the first members of `communityId` when given,
  * else the next free opted-in nodes.

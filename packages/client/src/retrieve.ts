@@ -1,10 +1,10 @@
 import { type RgbaImage } from "@disp/protocol";
-import { rebuildImageFile, type CodecName, type Fidelity } from "@disp/core";
+import { rebuildFromShards, type CodecName, type Fidelity, type ShardPath } from "@disp/core";
 
 import { requireReadAccess } from "./access.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError } from "./errors.js";
-import { fetchParts } from "./fetch-parts.js";
+import { fetchShards } from "./fetch-parts.js";
 import { openVersion } from "./open-version.js";
 import type { Unreachable } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
@@ -13,7 +13,7 @@ import { imageIdHex } from "./image-id.js";
 export interface RetrieveOptions {
   /** The version to read (default: the latest). */
   readonly version?: bigint;
-  /** Longest wait for the manifest and for each fragment (default: the context's, else 30 s). */
+  /** Longest wait for the manifest and for each shard (default: the context's, else 30 s). */
   readonly timeoutMs?: number;
   readonly onProgress?: OnClientProgress;
   readonly signal?: AbortSignal;
@@ -27,15 +27,26 @@ export interface RetrieveResult {
   /** The image file: the original bytes (JPEG-native and file codecs) or a PNG. */
   readonly bytes: Uint8Array;
   readonly extension: string;
-  /** Every fragment was there and verified: the result is the registered image, bit for bit. */
+  /** Every fragment was there or rebuilt from parity, and verified: the registered image, bit for bit. */
   readonly exact: boolean;
   /** The stored file byte for byte, the stored content in a re-encoded file, or an approximation. */
   readonly fidelity: Fidelity;
+  /**
+   * How the fragments were had: "merge" all fetched; "parity" some rebuilt exactly from parity
+   * shards; "recovery" more shards lost than parity rebuilds, so the missing pixels are estimated.
+   */
+  readonly path: ShardPath;
+  /** Fragments rebuilt bit-exactly from parity shards, ascending. */
+  readonly rebuilt: number[];
+  /** "k+m" of the version's shards (e.g. "4+2"; "4+0" without parity). */
+  readonly shards: string;
+  /** Shards (fragments 0 .. k-1, parity k .. k+m-1) absent, timed out or rejected, ascending. */
+  readonly lost: number[];
   /** The result hashes to the content hash registered on chain. */
   readonly contentHashVerified: boolean;
-  /** Fragments that were not used (absent, timed out, or rejected), ascending. */
+  /** Fragments missing from the result (estimated by the recovery), ascending. */
   readonly missing: number[];
-  /** Fragments that came back but failed their CID or the manifest (tampered): never used. */
+  /** Shards that came back but failed their CID or the manifest (tampered): never used. */
   readonly rejected: { readonly index: number; readonly reason: string }[];
   readonly estimatedPixels: number;
   /** Storage nodes that could not be dialled. */
@@ -46,9 +57,12 @@ export interface RetrieveResult {
 
 /**
  * Reads an image version from the network: checks the connected account's read access (advisory
- * until fragments are encrypted; there is no way to read as another account), reads the version from the chain, dials the nodes that keep it, fetches the manifest and
- * proves it against the on-chain root, fetches the fragments concurrently, rejects any that fail their
- * CID or digest, then merges (bit-exact) or recovers (flagged approximate) and checks the content hash.
+ * until fragments are encrypted; there is no way to read as another account), reads the version
+ * from the chain, dials the nodes that keep it, fetches the manifest and proves it against the
+ * on-chain root, fetches the data shards (the fragments) concurrently and, where one is missing,
+ * unreachable or fails its CID or digest, the parity shards, then rebuilds: the merge (bit-exact,
+ * with lost fragments rebuilt from parity while at most m shards are gone), else the recovery
+ * (flagged approximate), and checks the content hash.
  */
 export async function retrieveImage(
   context: ClientContext,
@@ -64,28 +78,25 @@ export async function retrieveImage(
   // The manifest (and the content hash in it) is checked against the root's manifest leaf.
   const opened = await openVersion(context, imageId, options.version, { timeoutMs, onProgress, signal });
   const { version, manifest, record, unreachable } = opened;
-  const parts = await fetchParts(context.ipfs, manifest, {
-    timeoutMs,
-    signal,
-    onProgress,
-    redial: () => opened.redial({ timeoutMs: 5000 }),
-  });
+  const parts = await fetchShards(context.ipfs, opened, { timeoutMs, onProgress, signal });
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(
       "CLIENT_NOTHING_RETRIEVED",
-      `image ${imageIdHex(imageId)} version ${version}: no fragment could be fetched (${parts.map((part) => `${part.index}: ${part.reason ?? part.status}`).join("; ")})`,
+      `image ${imageIdHex(imageId)} version ${version}: no shard could be fetched (${parts.map((part) => `${part.index}: ${part.reason ?? part.status}`).join("; ")})`,
     );
   }
-  const rebuilt = await rebuildImageFile(
+  const shardCount = manifest.fragments.length + (manifest.parity?.m ?? 0);
+  const rebuilt = await rebuildFromShards(
     manifest,
-    parts.map((part) => part.bytes),
+    Array.from({ length: shardCount }, (_, index) => parts.find((part) => part.index === index)?.bytes),
     { onProgress, signal },
   );
+  // Rejected by the IPFS node (bytes that fail their CID) or by the shard check (size, digest).
   const rejected = [
     ...parts.flatMap((part) =>
       part.status === "rejected" ? [{ index: part.index, reason: part.reason ?? "rejected" }] : [],
     ),
-    ...rebuilt.rejected,
+    ...rebuilt.shards.rejected.map(({ index, reason }) => ({ index, reason })),
   ].sort((a, b) => a.index - b.index);
   return {
     imageId,
@@ -96,6 +107,15 @@ export async function retrieveImage(
     extension: rebuilt.extension,
     exact: rebuilt.exact,
     fidelity: rebuilt.fidelity,
+    path: rebuilt.shards.path,
+    rebuilt: rebuilt.shards.rebuilt,
+    shards: `${manifest.fragments.length}+${manifest.parity?.m ?? 0}`,
+    lost: [
+      ...new Set([
+        ...parts.flatMap((part) => (part.bytes === undefined ? [part.index] : [])),
+        ...rejected.map(({ index }) => index),
+      ]),
+    ].sort((a, b) => a - b),
     contentHashVerified: rebuilt.contentHashVerified,
     missing: rebuilt.missing,
     rejected,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { checkFragmentBytes, type Manifest } from "@disp/core";
+import { checkShardBytes, shardEntry, type Manifest } from "@disp/core";
 import { CID, createEmbeddedNode, isIpfsError, type IpfsNode } from "@disp/ipfs";
 
 import { messageOf } from "./errors.js";
@@ -106,7 +106,7 @@ async function askOwnStore(
   fragment: number,
   options: ProbeOptions,
 ): Promise<SlotAnswer> {
-  const entry = manifest.fragments[fragment];
+  const entry = shardEntry(manifest, fragment);
   if (entry === undefined) return { status: "not-held", reason: "not in the manifest" };
   if (!(await own.has(CID.parse(entry.cid)))) {
     return { status: "not-held", reason: "the node's own store lacks it" };
@@ -120,7 +120,7 @@ async function fetchShard(
   fragment: number,
   options: ProbeOptions,
 ): Promise<SlotAnswer> {
-  const entry = manifest.fragments[fragment];
+  const entry = shardEntry(manifest, fragment);
   if (entry === undefined) return { status: "not-held", reason: "not in the manifest" };
   let bytes: Uint8Array;
   try {
@@ -136,8 +136,8 @@ async function fetchShard(
       : messageOf(error);
     return { status: "not-held", reason };
   }
-  const problem = await checkFragmentBytes(manifest, fragment, bytes);
+  const problem = await checkShardBytes(entry, manifest.unixfs, bytes);
   return problem === undefined
     ? { status: "held" }
-    : { status: "not-held", reason: `served other bytes (${problem})` };
+    : { status: "not-held", reason: `served other bytes (${problem.reason})` };
 }

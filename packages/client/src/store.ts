@@ -1,5 +1,13 @@
 import { computeCid, MANIFEST_UNIXFS, type Kernel, type UnixFsSettings } from "@disp/protocol";
-import { codecNamed, encodeImageFile, type CodecChoice, type CodecName, type EncodedImage } from "@disp/core";
+import {
+  addParity,
+  codecNamed,
+  encodeImageFile,
+  type CodecChoice,
+  type CodecName,
+  type EncodedImage,
+  type ProtectedImage,
+} from "@disp/core";
 import { CID, type IpfsNode } from "@disp/ipfs";
 import { hexlify } from "ethers";
 
@@ -7,8 +15,9 @@ import { awaitStorage } from "./confirmations.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError, isClientError } from "./errors.js";
 import { checkManifestShape, rootOf } from "./manifest-check.js";
-import { kernelForSize, placementFor } from "./placement.js";
+import { placementFor, shardShapeFor } from "./placement.js";
 import { dialNodes } from "./sources.js";
+import { openVersion } from "./open-version.js";
 import type { OnClientProgress } from "./progress.js";
 import { imageIdHex, imageIdOf } from "./image-id.js";
 import type { Registered } from "./registry/index.js";
@@ -21,8 +30,14 @@ export type StoreTarget =
   | { readonly mode: "replicate"; readonly nodes: readonly string[] };
 
 export interface EncodeOptions {
-  /** Kernel for DISP (default: the community's size as the most nearly square kh × kw). */
+  /**
+   * Kernel for DISP. With `parity`, each names the other: k + m is the community's size; with
+   * neither, a 2×2 kernel and DEFAULT_PARITY parity shards (a community of 6). An update keeps the
+   * latest version's shape unless told otherwise.
+   */
   readonly kernel?: Kernel;
+  /** Reed–Solomon parity shards for DISP, each kept by its own member (any m may be lost). */
+  readonly parity?: number;
   /** Fragment codec for DISP (default "auto": JPEG-native for JPEGs it can take, else PNG). */
   readonly codec?: CodecChoice;
   readonly unixfs?: UnixFsSettings;
@@ -47,7 +62,9 @@ export interface StoreResult {
   readonly root: string;
   readonly contentHash: string;
   readonly manifestCid: string;
-  /** By slot: the fragment (or, replicated, the whole file), its size and the node keeping it. */
+  /** "k+m" for DISP (e.g. "4+2"; "4+0" without parity), null when replicated. */
+  readonly parity: string | null;
+  /** By slot: the fragment, parity shard (slot k + p) or, replicated, the whole file, and its node. */
   readonly parts: readonly {
     readonly index: number;
     readonly cid: string;
@@ -122,7 +139,11 @@ export async function updateImage(
   }
   const { communityId, nodes } = await placementFor(context, info);
   const mode = communityId === 0n ? "replicate" : "disp";
-  const encoded = await encodeFor(bytes, mode, nodes.length, options);
+  const shaped =
+    mode === "disp" && options.kernel === undefined && options.parity === undefined
+      ? { ...options, ...(await latestShape(context, imageId, options)) }
+      : options;
+  const encoded = await encodeFor(bytes, mode, nodes.length, shaped);
   checkManifestShape(
     encoded.manifest,
     { communityId, fragmentCount: info.fragmentCount, slots: nodes.length },
@@ -133,6 +154,15 @@ export async function updateImage(
     registry.addVersion(imageId, root, cid),
   );
   return result(encoded, mode, communityId, nodes, committed);
+}
+
+/** The kernel and parity of an image's latest version, from its manifest (proven against its root). */
+async function latestShape(context: ClientContext, imageId: bigint, options: EncodeOptions) {
+  const { manifest } = await openVersion(context, imageId, undefined, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: options.signal,
+  });
+  return { kernel: manifest.kernel, parity: manifest.parity?.m ?? 0 };
 }
 
 /** The call's options, with the context's timeout, progress and signal where it gives none. */
@@ -179,7 +209,7 @@ interface Committed {
  */
 async function commit(
   context: ClientContext,
-  encoded: EncodedImage,
+  encoded: ProtectedImage,
   root: string,
   nodes: readonly string[],
   options: EncodeOptions,
@@ -205,22 +235,31 @@ async function commit(
   return { imageId, version, root, manifestCid: cids.manifest, transactionHash: registered.transactionHash };
 }
 
+/**
+ * The version's shards: for a community, the codec's k fragments and m parity shards over them
+ * (k + m = its size, one shard per member); replicated, the whole file.
+ */
 async function encodeFor(
   bytes: Uint8Array,
   mode: "disp" | "replicate",
   slots: number,
   options: EncodeOptions,
-): Promise<EncodedImage> {
+): Promise<ProtectedImage> {
   if (mode === "replicate") {
-    return encodeImageFile(bytes, { ...common(options), kernel: { height: 1, width: 1 }, codec: "file" });
+    if (options.parity !== undefined && options.parity !== 0) {
+      throw new ClientError(
+        "CLIENT_INVALID_INPUT",
+        "--parity is for a community (--mode disp): each replica keeps the whole file",
+      );
+    }
+    const whole = await encodeImageFile(bytes, {
+      ...common(options),
+      kernel: { height: 1, width: 1 },
+      codec: "file",
+    });
+    return { ...whole, parityShards: [] };
   }
-  const kernel = options.kernel ?? kernelForSize(slots);
-  if (kernel.height * kernel.width !== slots) {
-    throw new ClientError(
-      "CLIENT_INVALID_INPUT",
-      `a ${kernel.height}x${kernel.width} kernel makes ${kernel.height * kernel.width} fragments but the community has ${slots} slots`,
-    );
-  }
+  const { kernel, parity } = shardShapeFor(slots, options);
   const choice = options.codec ?? "auto";
   if (choice !== "auto" && !codecNamed(choice).pools) {
     throw new ClientError(
@@ -228,7 +267,8 @@ async function encodeFor(
       `the "${choice}" codec is for replication (--mode replicate), not for a community`,
     );
   }
-  return encodeImageFile(bytes, { ...common(options), kernel, codec: choice });
+  const encoded = await encodeImageFile(bytes, { ...common(options), kernel, codec: choice });
+  return addParity(encoded, parity, { onProgress: options.onProgress, signal: options.signal });
 }
 
 function common(options: EncodeOptions) {
@@ -248,28 +288,29 @@ function common(options: EncodeOptions) {
  */
 async function publish(
   context: ClientContext,
-  encoded: EncodedImage,
+  encoded: ProtectedImage,
   nodes: readonly string[],
   options: EncodeOptions,
 ): Promise<{ manifest: CID; added: CID[] }> {
   const { ipfs } = context;
   const settings = encoded.manifest.unixfs;
+  const shards = [...encoded.fragments, ...encoded.parityShards];
   const pinnedBefore = await pinnedAmong(ipfs, [
-    ...encoded.fragments.map((fragment) => fragment.cid),
+    ...shards.map((shard) => shard.cid),
     (await computeCid(encoded.manifestBytes, MANIFEST_UNIXFS)).toString(),
   ]);
   const all: CID[] = [];
   const added = () => all.filter((cid) => !pinnedBefore.has(cid.toString()));
   try {
-    const total = encoded.fragments.length + 1;
+    const total = shards.length + 1;
     options.onProgress?.({ phase: "add", done: 0, total });
-    for (const fragment of encoded.fragments) {
-      const cid = await ipfs.add(fragment.bytes, settings, { signal: options.signal });
+    for (const shard of shards) {
+      const cid = await ipfs.add(shard.bytes, settings, { signal: options.signal });
       all.push(cid);
-      if (cid.toString() !== fragment.cid) {
+      if (cid.toString() !== shard.cid) {
         throw new ClientError(
           "CLIENT_CID_MISMATCH",
-          `the IPFS node gave fragment ${fragment.index} the CID ${cid}, the manifest says ${fragment.cid}: does the node honour the UnixFS settings?`,
+          `the IPFS node gave shard ${shard.index} the CID ${cid}, the manifest says ${shard.cid}: does the node honour the UnixFS settings?`,
         );
       }
       options.onProgress?.({ phase: "add", done: all.length, total });
@@ -326,7 +367,7 @@ async function checkReplicaNodes(context: ClientContext, nodes: readonly string[
 }
 
 function result(
-  encoded: EncodedImage,
+  encoded: ProtectedImage,
   mode: "disp" | "replicate",
   communityId: bigint,
   nodes: readonly string[],
@@ -334,10 +375,10 @@ function result(
 ): StoreResult {
   const parts =
     mode === "disp"
-      ? encoded.fragments.map((fragment, slot) => ({
-          index: fragment.index,
-          cid: fragment.cid,
-          size: fragment.bytes.length,
+      ? [...encoded.fragments, ...encoded.parityShards].map((shard, slot) => ({
+          index: shard.index,
+          cid: shard.cid,
+          size: shard.bytes.length,
           node: nodes[slot] ?? "",
         }))
       : nodes.map((node) => {
@@ -351,6 +392,7 @@ function result(
     mode,
     codec: encoded.codec,
     fidelity: encoded.fidelity,
+    parity: mode === "disp" ? `${encoded.fragments.length}+${encoded.parityShards.length}` : null,
     ...(encoded.fallback === undefined ? {} : { fallback: encoded.fallback }),
     communityId,
     root,

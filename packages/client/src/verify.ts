@@ -1,5 +1,5 @@
 import { buildTree, merkleValues, proofFor } from "@disp/protocol";
-import { fileMatchesContentHash } from "@disp/core";
+import { fileMatchesContentHash, shardEntry } from "@disp/core";
 
 import { settingsOf, type ClientContext } from "./context.js";
 import { openVersion } from "./open-version.js";
@@ -85,7 +85,7 @@ export async function verifyImage(
 
   const slots: SlotEvidence[] = [];
   for (const [slot, { node, fragment }] of questions.entries()) {
-    const entry = manifest.fragments[fragment];
+    const entry = shardEntry(manifest, fragment);
     const answer = answers[slot];
     if (entry === undefined || answer === undefined) continue;
     const provenOnChain = await registry.verifyFragment(

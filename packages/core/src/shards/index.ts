@@ -1,4 +1,5 @@
 // The shards of a version: the codec's fragments plus their parity, checked and restored together.
+export { maxShardBytes, shardEntry } from "./bounds.js";
 export { addParity, checkParityCount, type AddParityOptions, type ProtectedImage } from "./protect.js";
 export {
   paramsOf,
