@@ -11,8 +11,11 @@ export interface PartFetch {
   readonly cid: string;
   /** The bytes, verified block by block against the CID; undefined when not obtained. */
   readonly bytes?: Uint8Array;
-  /** "rejected": bytes came back that do not hash to the CID (a tampered copy); never used. */
-  readonly status: "fetched" | "missing" | "rejected";
+  /**
+   * "rejected": bytes came back that do not hash to the CID (a tampered copy); never used.
+   * "skipped": not waited for, since enough other shards came first.
+   */
+  readonly status: "fetched" | "missing" | "rejected" | "skipped";
   readonly reason?: string;
 }
 
@@ -71,7 +74,7 @@ export async function fetchParts(
           return told({
             index,
             cid,
-            status: "missing",
+            status: "skipped",
             reason: "not waited for: enough other shards came first",
           });
         }

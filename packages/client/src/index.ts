@@ -32,7 +32,7 @@ export {
 } from "./community.js";
 export { setUploader } from "./uploaders.js";
 export {
-  DEFAULT_PARITY,
+  DEFAULT_KERNEL,
   kernelForSize,
   placementOf,
   replicaNodes,

@@ -43,20 +43,21 @@ export function kernelForSize(size: number): Kernel {
   );
 }
 
-/** Parity shards a DISP store adds when the caller names neither a kernel nor a parity count. */
-export const DEFAULT_PARITY = 2;
-
 /** How a version is cut for a community: k = kh × kw fragments, plus m parity shards. */
 export interface ShardShape {
   readonly kernel: Kernel;
   readonly parity: number;
 }
 
+/** The kernel a DISP store uses when told neither a kernel nor a parity count. */
+export const DEFAULT_KERNEL: Kernel = Object.freeze({ height: 2, width: 2 });
+
 /**
  * The shape of a version for a community of `slots` members, one shard per member (k + m =
- * slots): both given, they must fit; one given, the other fills the community; neither, the
- * default 2×2 kernel with DEFAULT_PARITY parity shards (4 + 2 on 6 nodes). A shape that does not
- * fit is refused with the --parity that would (CLIENT_INVALID_INPUT).
+ * slots). Both given, they must fit; one given, the other fills the community; neither, the
+ * default 2×2 kernel with the other members keeping parity (4 + 2 on 6 nodes, 4 + 0 on 4), or on
+ * fewer than 4 members the kernel of their number. A shape that does not fit is refused with the
+ * --parity that would (CLIENT_INVALID_INPUT).
  */
 export function shardShapeFor(
   slots: number,
@@ -65,6 +66,12 @@ export function shardShapeFor(
   const { kernel, parity } = given;
   if (parity !== undefined && (!Number.isInteger(parity) || parity < 0)) {
     throw new ClientError("CLIENT_INVALID_INPUT", `--parity must be a whole number >= 0, got ${parity}`);
+  }
+  if (kernel === undefined && parity === undefined) {
+    const k = DEFAULT_KERNEL.height * DEFAULT_KERNEL.width;
+    return slots >= k
+      ? { kernel: DEFAULT_KERNEL, parity: slots - k }
+      : { kernel: kernelForSize(slots), parity: 0 };
   }
   if (kernel === undefined && parity !== undefined) {
     if (parity >= slots) {
@@ -75,9 +82,9 @@ export function shardShapeFor(
     }
     return { kernel: kernelForSize(slots - parity), parity };
   }
-  const chosen = kernel ?? { height: 2, width: 2 };
+  const chosen = kernel ?? DEFAULT_KERNEL;
   const k = chosen.height * chosen.width;
-  const m = parity ?? (kernel === undefined ? DEFAULT_PARITY : slots - k);
+  const m = parity ?? slots - k;
   if (m < 0) {
     throw new ClientError(
       "CLIENT_INVALID_INPUT",
@@ -86,10 +93,9 @@ export function shardShapeFor(
   }
   if (k + m !== slots) {
     const fits = slots - k >= 0 ? `use --parity ${slots - k}` : `use a kernel of at most ${slots} fragments`;
-    const what = `a ${chosen.height}x${chosen.width} kernel (${k} fragments) with ${m} parity shards`;
     throw new ClientError(
       "CLIENT_INVALID_INPUT",
-      `${what} needs a community of ${k + m}, this one has ${slots} members: ${fits}, or form a community of ${k + m}`,
+      `a ${chosen.height}x${chosen.width} kernel (${k} fragments) with ${m} parity shards needs a community of ${k + m}, this one has ${slots} members: ${fits}, or form a community of ${k + m}`,
     );
   }
   return { kernel: chosen, parity: m };

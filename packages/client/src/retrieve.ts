@@ -112,7 +112,9 @@ export async function retrieveImage(
     shards: `${manifest.fragments.length}+${manifest.parity?.m ?? 0}`,
     lost: [
       ...new Set([
-        ...parts.flatMap((part) => (part.bytes === undefined ? [part.index] : [])),
+        ...parts.flatMap((part) =>
+          part.status === "missing" || part.status === "rejected" ? [part.index] : [],
+        ),
         ...rejected.map(({ index }) => index),
       ]),
     ].sort((a, b) => a - b),

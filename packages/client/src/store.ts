@@ -32,8 +32,8 @@ export type StoreTarget =
 export interface EncodeOptions {
   /**
    * Kernel for DISP. With `parity`, each names the other: k + m is the community's size; with
-   * neither, a 2×2 kernel and DEFAULT_PARITY parity shards (a community of 6). An update keeps the
-   * latest version's shape unless told otherwise.
+   * neither, a 2×2 kernel and the other members keep parity (4 + 2 on a community of 6). An
+   * update keeps the latest version's shape unless told otherwise.
    */
   readonly kernel?: Kernel;
   /** Reed–Solomon parity shards for DISP, each kept by its own member (any m may be lost). */
@@ -156,13 +156,25 @@ export async function updateImage(
   return result(encoded, mode, communityId, nodes, committed);
 }
 
-/** The kernel and parity of an image's latest version, from its manifest (proven against its root). */
-async function latestShape(context: ClientContext, imageId: bigint, options: EncodeOptions) {
-  const { manifest } = await openVersion(context, imageId, undefined, {
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    signal: options.signal,
-  });
-  return { kernel: manifest.kernel, parity: manifest.parity?.m ?? 0 };
+/**
+ * The kernel and parity of an image's latest version, from its manifest (proven against its root);
+ * nothing when the manifest cannot be fetched, so that the default shape applies.
+ */
+async function latestShape(
+  context: ClientContext,
+  imageId: bigint,
+  options: EncodeOptions,
+): Promise<Pick<EncodeOptions, "kernel" | "parity">> {
+  try {
+    const { manifest } = await openVersion(context, imageId, undefined, {
+      timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 30_000),
+      signal: options.signal,
+    });
+    return { kernel: manifest.kernel, parity: manifest.parity?.m ?? 0 };
+  } catch (error) {
+    if (isClientError(error, "CLIENT_MANIFEST_UNAVAILABLE")) return {};
+    throw error;
+  }
 }
 
 /** The call's options, with the context's timeout, progress and signal where it gives none. */
