@@ -19,10 +19,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput, writeOutputs } from "./cli.js";
 import { progressBar } from "./progress-bar.js";
+import { parityFileName } from "./split.js";
 
 interface DemoArgs {
   image: string | undefined;
   kernel: string;
+  parity: number;
   out: string;
 }
 
@@ -43,6 +45,7 @@ export default cliAction(async (args: DemoArgs, hre: HardhatRuntimeEnvironment) 
     outcome = await runDemo(connection, {
       image,
       kernel,
+      parity: args.parity,
       directory,
       say: (line) => {
         bar.stop();
@@ -55,7 +58,8 @@ export default cliAction(async (args: DemoArgs, hre: HardhatRuntimeEnvironment) 
     await rm(directory, { recursive: true, force: true });
   }
   await mkdir(out, { recursive: true });
-  const written = await writePictures(out, image, imagePath, outcome, formatKernel(kernel));
+  const shape = `${formatKernel(kernel)} + ${args.parity} parity`;
+  const written = await writePictures(out, image, imagePath, outcome, shape);
   console.log(`• wrote ${written.length} files to ${out}: ${written.join(", ")}`);
   const source = image.length;
   console.log(
@@ -63,6 +67,10 @@ export default cliAction(async (args: DemoArgs, hre: HardhatRuntimeEnvironment) 
       imageId: imageIdHex(outcome.stored.imageId),
       exact: outcome.exact.exact && outcome.exact.contentHashVerified,
       degradedPsnrDb: round(outcome.degradedPsnrDb),
+      parity: outcome.stored.parity,
+      exactWithLostSlots: outcome.exactWithLostSlots,
+      exactWithLost: outcome.exactWithLost,
+      repairedExact: outcome.repairedExact,
       tamperedRejected: outcome.tamperedRejected,
       replicateExact: outcome.replicateExact,
       storedBytesRatio: round(outcome.stored.storedBytes / source),
@@ -82,14 +90,16 @@ async function writePictures(
 ): Promise<string[]> {
   const extension = outcome.exact.extension;
   const original = await decodeImage(image);
-  const fragmentPixels = await Promise.all(outcome.fragments.map((bytes) => decodeImage(bytes)));
+  // The fragments are pictures; the parity shards beside them are not.
+  const k = Number(outcome.exact.shards.split("+")[0]);
+  const fragmentPixels = await Promise.all(outcome.fragments.slice(0, k).map((bytes) => decodeImage(bytes)));
   const sheet = await composeContactSheet(
     [
       { label: `original (${imagePath.split("/").at(-1) ?? "image"})`, image: original },
       ...fragmentPixels.map((pixels, i) => ({ label: `fragment ${i}`, image: pixels })),
       { label: "rebuilt: bit-exact", image: outcome.exactPixels },
       {
-        label: `slot ${outcome.degraded.missing.join(",")} lost: ${outcome.degradedPsnrDb.toFixed(1)} dB`,
+        label: `fragments ${outcome.degraded.missing.join(",")} lost: ${outcome.degradedPsnrDb.toFixed(1)} dB`,
         image: outcome.degradedPixels,
       },
     ],
@@ -97,7 +107,10 @@ async function writePictures(
   );
   const files = [
     ...outcome.fragments.map((bytes, i) => ({
-      path: join(out, `fragment-${i}.${FORMAT_EXTENSIONS[sniffFormat(bytes) ?? "png"]}`),
+      path: join(
+        out,
+        i < k ? `fragment-${i}.${FORMAT_EXTENSIONS[sniffFormat(bytes) ?? "png"]}` : parityFileName(i),
+      ),
       bytes,
     })),
     { path: join(out, `rebuilt.${extension}`), bytes: outcome.exact.bytes },

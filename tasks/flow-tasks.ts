@@ -24,7 +24,14 @@ const from = {
 } as const;
 const imageId = requiredString("id", "Image id: 0x and hex digits, as disp:store prints it, or decimal");
 
-const kernel = optionalString("kernel", "Pooling kernel <rows>x<columns> (default: from the community size)");
+const kernel = optionalString(
+  "kernel",
+  "Pooling kernel <rows>x<columns> (default: 2x2, the other members keeping parity; an update keeps the latest version's)",
+);
+const parity = optionalInt(
+  "parity",
+  "Reed–Solomon parity shards, one per member beside the kernel's fragments: kernel + parity = community size (-1: not given)",
+);
 const codec = {
   name: "codec",
   description: "auto | png | jpeg, for a community; --mode replicate always stores the whole file",
@@ -50,8 +57,14 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(optionalFile("image", "Photograph to store (default: test/fixtures/rocket.jpg)"))
     .addOption({
       name: "kernel",
-      description: "Pooling kernel <rows>x<columns>: the community size",
+      description: "Pooling kernel <rows>x<columns>",
       defaultValue: "2x2",
+    })
+    .addOption({
+      name: "parity",
+      description: "Parity shards beside the fragments: the community has kernel + parity nodes",
+      type: ArgumentType.INT,
+      defaultValue: 2,
     })
     .addOption({
       name: "out",
@@ -73,9 +86,9 @@ export const flowTasks: TaskDefinition[] = [
   task("disp:devnet", "Deploy to a local chain, start storage nodes with their agents and form a community")
     .addOption({
       name: "nodes",
-      description: "Community size (number of storage nodes)",
+      description: "Community size (number of storage nodes): 6 keeps a 2x2 kernel and 2 parity shards",
       type: ArgumentType.INT,
-      defaultValue: 4,
+      defaultValue: 6,
     })
     .addOption({
       name: "dir",
@@ -114,7 +127,7 @@ export const flowTasks: TaskDefinition[] = [
       name: "size",
       description: "Community size (2..64), taken from the front of the pool; not with --nodes",
       type: ArgumentType.INT,
-      defaultValue: 4,
+      defaultValue: 6,
     })
     .addOption(
       optionalString(
@@ -155,6 +168,7 @@ export const flowTasks: TaskDefinition[] = [
       ),
     )
     .addOption(kernel)
+    .addOption(parity)
     .addOption(codec)
     .addOption(receiptTimeout)
     .addOption(registry)
@@ -167,6 +181,7 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(imageId)
     .addOption(requiredFile("image", "Image file of the new version"))
     .addOption(kernel)
+    .addOption(parity)
     .addOption(codec)
     .addOption(receiptTimeout)
     .addOption(registry)
@@ -231,6 +246,33 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(from)
     .addFlag(json)
     .setAction(() => import("./flow/ownership-accept.js"))
+    .build(),
+  task(
+    "disp:repair",
+    "Give a lost member's slot to a free node, whose agent rebuilds its shard of every version from the others (community manager only)",
+  )
+    .addOption(optionalBigint("community", "Community id; -1: the one in .disp/<network>.json"))
+    .addOption(optionalInt("slot", "The slot to repair, 0 .. size - 1 (required)"))
+    .addOption(
+      optionalString(
+        "node",
+        "The free node to take the slot: an address or an index into the network's accounts (default: the next free node)",
+      ),
+    )
+    .addFlag({
+      name: "noWait",
+      description: "Return once the slot is reassigned, without waiting for the rebuilt shards",
+    })
+    .addOption({
+      name: "timeout",
+      description: "Seconds to wait for the new member's receipts",
+      type: ArgumentType.INT,
+      defaultValue: 300,
+    })
+    .addOption(registry)
+    .addOption(from)
+    .addFlag(json)
+    .setAction(() => import("./flow/repair.js"))
     .build(),
   task("disp:replica:replace", "Give one replica of a replicated image to another storage node (owner only)")
     .addOption(imageId)

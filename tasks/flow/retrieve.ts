@@ -36,6 +36,11 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
     codec: result.codec,
     out,
     exact: result.exact,
+    fidelity: result.fidelity,
+    path: result.path,
+    shards: result.shards,
+    rebuilt: result.rebuilt,
+    lost: result.lost,
     contentHashVerified: result.contentHashVerified,
     missing: result.missing,
     rejected: result.rejected,
@@ -51,6 +56,11 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
       ? `image ${imageIdHex(imageId)} version ${result.version}: exact, content hash verified=${result.contentHashVerified} → ${out}`
       : `image ${imageIdHex(imageId)} version ${result.version}: APPROXIMATE (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
   );
-  for (const { index, reason } of result.rejected) console.log(`  fragment ${index} rejected: ${reason}`);
+  if (result.rebuilt.length > 0) {
+    console.log(
+      `  fragments ${result.rebuilt.join(", ")} rebuilt bit-exactly from parity (${result.shards} shards)`,
+    );
+  }
+  for (const { index, reason } of result.rejected) console.log(`  shard ${index} rejected: ${reason}`);
   for (const { node, reason } of result.unreachable) console.log(`  node ${node} unreachable: ${reason}`);
 });

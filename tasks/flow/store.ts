@@ -20,6 +20,7 @@ interface StoreArgs {
   mode: string;
   replicas: number;
   kernel: string | undefined;
+  parity: number;
   codec: string;
   timeout: number;
   registry: string | undefined;
@@ -37,7 +38,7 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   const session = await openSession(hre, args);
   const target = await targetOf(args, session, session.deployment.communityId);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
-    storeImage(client, bytes, target, { kernel, codec, timeoutMs, onProgress }),
+    storeImage(client, bytes, target, { kernel, parity: given(args.parity), codec, timeoutMs, onProgress }),
   );
   printStored(result, bytes.length, args.json);
 });
@@ -72,6 +73,8 @@ export function printStored(result: StoreResult, sourceBytes: number, json: bool
     version: result.version.toString(),
     mode: result.mode,
     codec: result.codec,
+    fidelity: result.fidelity,
+    parity: result.parity,
     manifestCid: result.manifestCid,
     root: result.root,
     contentHash: result.contentHash,
@@ -83,11 +86,15 @@ export function printStored(result: StoreResult, sourceBytes: number, json: bool
     console.log(JSON.stringify(summary));
     return;
   }
+  const shape = result.parity === null ? "" : `, ${result.parity} shards`;
   console.log(
-    `image ${summary.imageId} version ${summary.version} stored (${result.mode}, ${result.codec} codec)`,
+    `image ${summary.imageId} version ${summary.version} stored (${result.mode}, ${result.codec} codec${shape}; a full retrieve is ${result.fidelity})`,
   );
   for (const part of result.parts)
     console.log(`  slot ${part.index}  ${part.node}  ${part.size} bytes  ${part.cid}`);
   console.log(`manifest ${summary.manifestCid}  root ${summary.root}`);
   console.log(`bytes kept across the nodes: ${summary.storedBytesRatio}× the file`);
+  if (result.parity?.endsWith("+0") === true) {
+    console.log("note: no parity shards: one lost node loses the exact image (a community of 6 keeps 4+2)");
+  }
 }

@@ -3,6 +3,7 @@ import { updateImage } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput } from "../cli.js";
+import { given } from "../option-specs.js";
 import { codecOption, imageIdOption, positive, required } from "../options.js";
 import { openSession, withClient } from "./session.js";
 import { printStored } from "./store.js";
@@ -11,6 +12,7 @@ interface UpdateArgs {
   id: string | undefined;
   image: string | undefined;
   kernel: string | undefined;
+  parity: number;
   codec: string;
   timeout: number;
   registry: string | undefined;
@@ -28,7 +30,7 @@ export default cliAction(async (args: UpdateArgs, hre: HardhatRuntimeEnvironment
   const timeoutMs = positive(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
-    updateImage(client, imageId, bytes, { kernel, codec, timeoutMs, onProgress }),
+    updateImage(client, imageId, bytes, { kernel, parity: given(args.parity), codec, timeoutMs, onProgress }),
   );
   printStored(result, bytes.length, args.json);
 });

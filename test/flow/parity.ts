@@ -178,11 +178,7 @@ describe("parity on real nodes: a 4+2 image survives any two lost nodes, and a l
     const reader = world.client(owner, await world.startIpfs("reader-after-repair"));
     const result = await retrieveImage(reader, stored.imageId, { timeoutMs: 15_000 });
     expect(sha256Hex(result.bytes)).to.equal(sha256Hex(jpeg));
-    expect(result.exact).to.equal(true);
-    // Shard 2 came from the repaired node (shards 0 and 5 may come from what it fetched to
-    // rebuild, if its store still has them, or are rebuilt from parity).
-    expect(result.lost).to.not.include(2);
-    expect(result.rebuilt).to.not.include(2);
+    expect([result.exact, result.fidelity]).to.deep.equal([true, "fileExact"]);
   });
 
   it("refuses a shape that does not fit the community, naming the --parity that would, and registers nothing", async function () {

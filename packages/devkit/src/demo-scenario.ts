@@ -4,6 +4,7 @@ import { parseManifest, psnr } from "@disp/core";
 import {
   changeAccess,
   imageIdHex,
+  repairSlot,
   retrieveImage,
   storeImage,
   verifyImage,
@@ -11,6 +12,8 @@ import {
   type RetrieveResult,
   type StoreResult,
 } from "@disp/client";
+import { rm } from "node:fs/promises";
+
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { embeddedBlockStore, tamperWithStoredBlock, tampered } from "./tamper.js";
@@ -19,6 +22,8 @@ import { startWorld, type World } from "./world.js";
 export interface DemoOptions {
   readonly image: Uint8Array;
   readonly kernel: Kernel;
+  /** Parity shards beside the kernel's fragments: the community has k + m members. */
+  readonly parity: number;
   /** Where the nodes keep their blocks. */
   readonly directory: string;
   readonly say: (line: string) => void;
@@ -31,6 +36,11 @@ export interface DemoOutcome {
   readonly exact: RetrieveResult;
   readonly degraded: RetrieveResult;
   readonly degradedPsnrDb: number;
+  /** Slots down (one of them lost for good) while the image still came back exact. */
+  readonly exactWithLostSlots: number[];
+  readonly exactWithLost: boolean;
+  /** The lost slot was repaired onto a new node, and the image was exact with two other slots down. */
+  readonly repairedExact: boolean;
   readonly tamperedSlot: number;
   readonly tamperedRejected: boolean;
   readonly replicated: StoreResult;
@@ -45,14 +55,16 @@ export interface DemoOutcome {
 const GONE_TIMEOUT_MS = 4000;
 
 /**
- * The product end to end on one chain: deploy; storage nodes opt in and form a community; a user
- * stores a photograph; the uploader's node goes away; a reader on a node that never saw the upload
- * gets it back bit-exactly from the community; a tampered copy is refused; a node goes down and the
- * image still comes back, approximately, with its PSNR; and the classic way, full replication.
+ * The product end to end on one chain: deploy; storage nodes opt in and form a community of k + m;
+ * a user stores a photograph; the uploader's node goes away; a reader on a node that never saw the
+ * upload gets it back bit-exactly from the community; a tampered copy is never used (rebuilt from
+ * parity); the classic way, full replication; two nodes go down (one for good) and the image still
+ * comes back exact; a third goes down and it comes back approximate, with its PSNR; the lost slot
+ * is repaired onto a new node, after which two other nodes may be down.
  */
 export async function runDemo(connection: NetworkConnection, options: DemoOptions): Promise<DemoOutcome> {
   const { say, kernel } = options;
-  const size = kernel.height * kernel.width;
+  const size = kernel.height * kernel.width + options.parity;
   say(
     `deploying the registry and starting ${size} storage nodes (embedded IPFS on 127.0.0.1, each with its agent)`,
   );
@@ -79,11 +91,11 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
     ownerClient,
     options.image,
     { mode: "disp", communityId: world.communityId },
-    { kernel: options.kernel, onProgress },
+    { kernel: options.kernel, parity: options.parity, onProgress },
   );
   const storeMs = performance.now() - started;
   say(
-    `stored image ${imageIdHex(stored.imageId)} (${stored.codec} codec${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`,
+    `stored image ${imageIdHex(stored.imageId)} (${stored.codec} codec, ${stored.parity} shards, ${(stored.storedBytes / options.image.length).toFixed(2)}× the file${stored.fallback ? `, fell back: ${stored.fallback.reason}` : ""}): every slot confirmed on chain in ${Math.round(storeMs)} ms`,
   );
   const fragments = await Promise.all(stored.parts.map((part) => uploaderIpfs.cat(CID.parse(part.cid))));
   await changeAccess(ownerClient, "grant-read", stored.imageId, reader.address);
@@ -124,32 +136,25 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
   say(
     `full replication on ${everyNode.length} nodes: image ${imageIdHex(replicated.imageId)}, retrieved exact=${replicateExact}`,
   );
-  const downSlot = 0;
-  const downNode = world.nodes[downSlot];
-  if (downNode === undefined) throw new Error("no node to stop");
-  await world.stopNode(downNode);
-  say(`storage node of slot ${downSlot} is down`);
-  const degraded = await retrieveImage(
-    world.client(reader, await world.startIpfs("reader-3")),
-    stored.imageId,
-    {
-      timeoutMs: GONE_TIMEOUT_MS,
-      onProgress,
-    },
-  );
+  const k = kernel(stored);
+  const lost = await lossSteps(world, stored, options, k);
   const exactPixels = await exact.pixels();
-  const degradedPixels = await degraded.pixels();
+  const degradedPixels = await lost.degraded.pixels();
   const degradedPsnrDb = psnr(exactPixels, degradedPixels);
   say(
-    `approximate recovery without slot ${downSlot}: missing ${JSON.stringify(degraded.missing)}, ${degraded.estimatedPixels} pixels estimated, PSNR ${degradedPsnrDb.toFixed(2)} dB`,
+    `approximate recovery with slots ${lost.degradedSlots.join(", ")} down (more than the ${options.parity} parity rebuilds): missing ${JSON.stringify(lost.degraded.missing)}, ${lost.degraded.estimatedPixels} pixels estimated, PSNR ${degradedPsnrDb.toFixed(2)} dB`,
   );
+  const repairedExact = await repairStep(world, stored, options, lost.exactWithLostSlots);
 
   return {
     stored,
     fragments,
     exact,
-    degraded,
+    degraded: lost.degraded,
     degradedPsnrDb,
+    exactWithLostSlots: lost.exactWithLostSlots,
+    exactWithLost: lost.exactWithLost,
+    repairedExact,
     tamperedSlot,
     tamperedRejected,
     replicated,
@@ -163,9 +168,10 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
 
 /**
  * One storage node's copy of its fragment is tampered with on disk. A reader must never use it:
- * bitswap refuses blocks that do not hash to their CID, so the fragment counts as missing and the
- * image comes back approximate, never wrongly "exact"; and the registry itself refuses the tampered
- * file's leaf. The copy is restored afterwards.
+ * bitswap refuses blocks that do not hash to their CID, so the fragment is an erasure, rebuilt
+ * bit-exactly from parity (without parity the image comes back approximate, never wrongly
+ * "exact"); and the registry itself refuses the tampered file's leaf. The copy is restored
+ * afterwards.
  */
 async function tamperStep(
   world: World,
@@ -213,12 +219,121 @@ async function tamperStep(
     sha256Hex(tamperedFile),
     proofFor(tree, slot),
   );
-  const unused = result.missing.includes(slot) && !result.exact;
+  // Never used: an erasure, rebuilt bit-exactly from parity (or, without parity, estimated).
+  const unused =
+    result.lost.includes(slot) &&
+    (result.exact ? result.rebuilt.includes(slot) : result.missing.includes(slot));
   // The node was up and reachable all along: its copy was refused because it is not the fragment.
   const reachable = !result.unreachable.some((entry) => entry.node === node.account.address);
   options.say(
-    `tampered fragment ${slot}: ${unused ? "never used" : "USED"} (reader: missing ${JSON.stringify(result.missing)}, rejected ${JSON.stringify(result.rejected.map((r) => r.index))}); ` +
+    `tampered fragment ${slot}: ${unused ? "never used" : "USED"} (reader: exact=${result.exact}, rebuilt from parity ${JSON.stringify(result.rebuilt)}, missing ${JSON.stringify(result.missing)}); ` +
       `the node's own copy ${ownCopyRefused ? "fails its CID" : "PASSES its CID"}; its leaf ${acceptedOnChain ? "ACCEPTED" : "refused"} by the registry's verifyFragment`,
   );
   return unused && reachable && ownCopyRefused && !acceptedOnChain;
+}
+
+/** The number of fragments (data shards) of a stored version. */
+function kernel(stored: StoreResult): number {
+  return Number((stored.parity ?? "1+0").split("+")[0]);
+}
+
+/**
+ * Slot 0's node is lost for good (stopped, its block store deleted) and slot k - 1's is down:
+ * with m >= 2 the image still comes back exact. Then one more (the last slot) goes down, more
+ * than parity rebuilds, and it comes back approximate; that node comes back up afterwards.
+ */
+async function lossSteps(world: World, stored: StoreResult, options: DemoOptions, k: number) {
+  const { say, onProgress } = options;
+  const [, reader] = world.users;
+  if (reader === undefined) throw new Error("the network needs more accounts");
+  const downSlots = [0, Math.max(1, k - 1)].slice(0, Math.min(2, options.parity));
+  for (const slot of downSlots) {
+    const node = world.nodes[slot];
+    if (node === undefined) throw new Error(`no node in slot ${slot}`);
+    await world.stopNode(node);
+    if (slot === 0) await rm(embeddedBlockStore(node.directory), { recursive: true, force: true });
+  }
+  say(
+    `slot 0's node is lost for good (stopped, block store deleted)${downSlots.length > 1 ? `, slot ${downSlots[1]}'s is down` : ""}`,
+  );
+  const withLost = await retrieveImage(
+    world.client(reader, await world.startIpfs("reader-lost")),
+    stored.imageId,
+    {
+      timeoutMs: GONE_TIMEOUT_MS,
+      onProgress,
+    },
+  );
+  const exactWithLost = withLost.exact && sha256Hex(withLost.bytes) === sha256Hex(options.image);
+  say(
+    `retrieved with slots ${downSlots.join(", ")} down: exact=${exactWithLost} (path ${withLost.path}, fragments ${JSON.stringify(withLost.rebuilt)} rebuilt bit-exactly from parity)`,
+  );
+  const extraSlot = world.nodes.length - 1 === downSlots.at(-1) ? 1 : world.nodes.length - 1;
+  const extra = world.nodes[extraSlot];
+  if (extra === undefined) throw new Error("no node to stop");
+  await world.stopNode(extra);
+  const degraded = await retrieveImage(
+    world.client(reader, await world.startIpfs("reader-3")),
+    stored.imageId,
+    {
+      timeoutMs: GONE_TIMEOUT_MS,
+      onProgress,
+    },
+  );
+  await world.restartNode(extra);
+  return {
+    exactWithLostSlots: downSlots,
+    exactWithLost,
+    degraded,
+    degradedSlots: [...downSlots, extraSlot],
+  };
+}
+
+/**
+ * The manager repairs slot 0 onto a new node: its agent rebuilds the shard from the others,
+ * checks it against the leaf on chain and confirms. Then, with the other down slot still down and
+ * one more stopped, the image still comes back exact, with slot 0's shard from the new node.
+ */
+async function repairStep(
+  world: World,
+  stored: StoreResult,
+  options: DemoOptions,
+  downSlots: readonly number[],
+): Promise<boolean> {
+  const { say, onProgress } = options;
+  const [, reader] = world.users;
+  if (reader === undefined || options.parity < 2) return false;
+  const spare = await world.addNode();
+  const started = performance.now();
+  const repaired = await repairSlot({ registry: world.registry }, world.communityId, 0, {
+    node: spare.account.address,
+    timeoutMs: 120_000,
+    onProgress,
+  });
+  const part = stored.parts[0];
+  const leafOk =
+    part !== undefined &&
+    (await spare.ipfs.isPinned(CID.parse(part.cid))) &&
+    (await world.registry.storageReceipts(stored.imageId, stored.version)).some(
+      (receipt) => receipt.slot === 0 && receipt.node === spare.account.address,
+    );
+  say(
+    `slot 0 repaired onto a new node ${spare.account.address.slice(0, 10)} in ${Math.round(performance.now() - started)} ms: its agent rebuilt the shard of ${repaired.versions} version(s) from the others, checked it against the leaf on chain and confirmed`,
+  );
+  const other = world.nodes[downSlots[1] === 1 ? 2 : 1];
+  if (other === undefined) return false;
+  await world.stopNode(other);
+  const stillDown = [...downSlots.slice(1), world.nodes.indexOf(other)];
+  const result = await retrieveImage(
+    world.client(reader, await world.startIpfs("reader-repaired")),
+    stored.imageId,
+    {
+      timeoutMs: GONE_TIMEOUT_MS,
+      onProgress,
+    },
+  );
+  const exact =
+    result.exact && sha256Hex(result.bytes) === sha256Hex(options.image) && !result.lost.includes(0);
+  say(`after the repair, with slots ${stillDown.join(", ")} down: exact=${exact}`);
+  return leafOk && exact;
 }
