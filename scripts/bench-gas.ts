@@ -90,6 +90,11 @@ const community4 = await formCommunity(4);
 await registerImage(community4, 4);
 const registerImage4 = await registerImage(community4, 4);
 
+// A 4+2 image: four fragments and two parity shards, one per member of a community of six.
+const community6 = await formCommunity(6);
+await registerImage(community6, 6);
+const registerImage6 = await registerImage(community6, 6);
+
 const community64 = await formCommunity(64);
 await registerImage(community64, 64);
 const registerImage64 = await registerImage(community64, 64);
@@ -147,12 +152,15 @@ for (const imageId of [first, second]) {
 for (const [name, gas] of Object.entries(info)) console.log(`${name}: ${gas}`);
 console.log(
   `registerImage64 / registerImage4 = ${(registerImage64 / registerImage4).toFixed(4)} (goal <= 1.05), ` +
+    `registerImage6 (4+2) / registerImage4 = ${(registerImage6 / registerImage4).toFixed(4)} (goal <= 1.05), ` +
     `ratio goal <= 0.5, addVersion goal <= 60000`,
 );
 console.log(
   JSON.stringify({
     registerImage4,
+    registerImage6,
     registerImage64,
+    parityRatio: Number((registerImage6 / registerImage4).toFixed(4)),
     addVersion: addVersionGas,
     grantRead,
     erc721MintWithUri,

@@ -28,6 +28,9 @@ const PERMANENT = new Set([
   "IPFS_TOO_LARGE",
 ]);
 
+/** How long a shard of a version with parity is waited for before it is rebuilt from the others. */
+const DIRECT_WAIT_MS = 5000;
+
 /**
  * A storage node's agent: it watches the chain for what its community slot (or a replica
  * assignment) makes it responsible for, fetches that fragment over IPFS, proves it against the
@@ -185,11 +188,15 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     const { manifest } = opened;
     const entry = shardEntry(manifest, index);
     if (entry === undefined) throw new ClientError("CLIENT_MANIFEST_MISMATCH", `no shard ${index}`);
+    // With parity, a shard nobody serves soon is rebuilt rather than waited for (a repair's case).
+    const direct = manifest.parity === null ? reading.timeoutMs : Math.min(reading.timeoutMs, DIRECT_WAIT_MS);
     try {
-      return {
-        bytes: await ipfs.cat(CID.parse(entry.cid), { ...reading, maxBytes: entry.size }),
-        rebuilt: false,
-      };
+      const bytes = await ipfs.cat(CID.parse(entry.cid), {
+        ...reading,
+        timeoutMs: direct,
+        maxBytes: entry.size,
+      });
+      return { bytes, rebuilt: false };
     } catch (error) {
       if (reading.signal.aborted || manifest.parity === null) throw error;
       const parts = await fetchShards(ipfs, opened, { ...reading, skip: index });
