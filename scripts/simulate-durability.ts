@@ -138,9 +138,9 @@ console.log(
     svg: values.svg,
     figures: {
       computed:
-        "closed form: yearlyLossProbability, lossRatePerYear, repairsPerYear, repairBytesPerYear, unavailableRatePerYear, storedBytes",
+        "closed form: yearlyLossProbability, lossRatePerYear, repairsPerYear, repairBytesPerYear, unavailablePerOutage, unavailableRatePerYear, storedBytes",
       simulated:
-        "counted in the seeded event-driven run: losses, lossRatePerYear (+ 95 % interval), repairs, repairBytesPerYear, unavailableEvents",
+        "counted in the seeded event-driven run: losses, lossRatePerYear (+ 95 % interval), repairs, repairBytesPerYear, unavailableEvents, unavailablePerOutage",
       measurableWhen: `simulated losses >= ${MEASURABLE}`,
     },
     networks: NETWORKS,
