@@ -148,6 +148,11 @@ console.log(
       ...scheme,
       storedBytesPerObject: perNetwork.volunteer?.computed.storedBytes,
       expansion: scheme.n / scheme.k,
+      /** Computed: the same share for shards on random distinct nodes, blind to regions. */
+      unavailablePerOutageRandomPlacement: computeDurability(scheme, {
+        ...VOLUNTEER_NETWORK,
+        placement: "random",
+      }).unavailablePerOutage,
       networks: Object.fromEntries(
         Object.entries(perNetwork).map(([name, { computed, simulated }]) => [
           name,

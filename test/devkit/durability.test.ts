@@ -68,6 +68,17 @@ describe("durability model", function () {
       expect(simulated.unavailablePerOutage).to.be.closeTo(0.5, 0.05);
     });
 
+    it("counts more unreadable 4+2 images under region-blind placement, as computed", function () {
+      const network: NetworkParams = { ...VOLUNTEER_NETWORK, placement: "random", outagesPerYear: 20 };
+      const computed = computeDurability(RS_4_2, network);
+      expect(computed.unavailablePerOutage).to.be.within(0.02, 0.04);
+      const simulated = simulateDurability({ scheme: RS_4_2, network, objects: 2000, years: 2, seed: 4 });
+      expect(simulated.unavailablePerOutage).to.be.within(
+        computed.unavailablePerOutage * 0.7,
+        computed.unavailablePerOutage * 1.5,
+      );
+    });
+
     it("agrees with the computed loss rate of 3x replication where losses can be counted", function () {
       const computed = computeDurability(REPLICATION_3, STRESS);
       const simulated = simulateDurability({
