@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -8,10 +7,16 @@ import { hugePagesAdvice } from "@disp/ipfs";
 import { expect } from "chai";
 
 import { removeDir, tempDir } from "../ipfs/support/files.js";
-import { expectOneLineError, hardhat, hardhatCli, lastJsonLine } from "./helpers.js";
+import {
+  CHAIN_STARTED,
+  expectOneLineError,
+  hardhat,
+  lastJsonLine,
+  startUntil,
+  type Started,
+} from "./helpers.js";
 
 const ROCKET = join(import.meta.dirname, "..", "fixtures", "rocket.jpg");
-const CHAIN_STARTED = /Started HTTP and WebSocket JSON-RPC server at (http:\/\/127\.0\.0\.1:\d+)\//;
 
 describe("the flow's tasks, as a user runs them", function () {
   // Each `hardhat` run is a fresh process that loads Hardhat and its plugins: about 16 s each on a
@@ -222,26 +227,3 @@ describe("the flow's tasks, as a user runs them", function () {
     });
   });
 });
-
-interface Started {
-  readonly child: ChildProcess;
-  /** Everything it printed so far, stdout and stderr. */
-  output(): string;
-}
-
-/** Starts `hardhat <args>` and resolves once its output matches `ready`. */
-function startUntil(args: string[], ready: RegExp): Promise<Started> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolve({ child, output: () => output });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("close", (code) =>
-      reject(new Error(`hardhat ${args.join(" ")} exited with ${code}: ${output}`)),
-    );
-  });
-}

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -59,4 +59,30 @@ export function expectOneLineError(run: Run, code: string): string {
   expect(lines, run.stderr).to.have.length(1);
   expect(lines[0]).to.match(new RegExp(`^Error ${code}: `));
   return lines[0] ?? "";
+}
+
+/** What `hardhat node` prints once it serves, with its URL. */
+export const CHAIN_STARTED = /Started HTTP and WebSocket JSON-RPC server at (http:\/\/127\.0\.0\.1:\d+)\//;
+
+export interface Started {
+  readonly child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+}
+
+/** Starts `hardhat <args>` and resolves once its output matches `ready`. */
+export function startUntil(args: string[], ready: RegExp): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve({ child, output: () => output });
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("close", (code) =>
+      reject(new Error(`hardhat ${args.join(" ")} exited with ${code}: ${output}`)),
+    );
+  });
 }
