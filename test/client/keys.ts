@@ -16,6 +16,7 @@ import { getBytes, hashMessage, hexlify, randomBytes, recoverAddress, Signature,
 import { network } from "hardhat";
 
 import EncryptionKeyRegistryModule from "../../deploy/modules/EncryptionKeyRegistry.js";
+import { codeOf } from "./support/client-errors.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
@@ -29,15 +30,6 @@ async function deployFixture() {
   const { keyRegistry } = await ignition.deploy(EncryptionKeyRegistryModule);
   const keys = connectKeyRegistry(await keyRegistry.getAddress(), ethers.provider);
   return { keys, account, relayer, fresh, other };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return isClientError(error) ? error.code : `not a ClientError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 /**

@@ -38,6 +38,27 @@ async function inAnHour(): Promise<bigint> {
   return BigInt((await time.latest()) + 3600);
 }
 
+/**
+ * A registration for `account` at nonce 0 (a fresh key and an hour to live unless given), signed by
+ * `signer` (the account unless given), and how to post it.
+ */
+async function signed(
+  registry: Registry,
+  account: Signer & { address: string },
+  given: { signer?: Signer; publicKey?: string; deadline?: bigint } = {},
+) {
+  const fields = {
+    account: account.address,
+    publicKey: given.publicKey ?? newKey(),
+    nonce: 0n,
+    deadline: given.deadline ?? (await inAnHour()),
+  };
+  const signature = await signRegistration(registry, given.signer ?? account, fields);
+  const post = (relayer: Signer, publicKey = fields.publicKey) =>
+    registry.connect(relayer).registerKeyBySig(fields.account, publicKey, fields.deadline, signature);
+  return { fields, post };
+}
+
 describe("EncryptionKeyRegistry", function () {
   it("names its EIP-712 domain and type hash as the client signs them", async function () {
     const { registry } = await loadFixture(deployFixture);
@@ -97,18 +118,8 @@ describe("EncryptionKeyRegistry", function () {
     describe("with the account's valid signature, posted by a relayer", function () {
       it("records the account's key, uses its nonce and emits EncryptionKeyRegistered", async function () {
         const { registry, account, relayer } = await loadFixture(deployFixture);
-        const fields = {
-          account: account.address,
-          publicKey: newKey(),
-          nonce: 0n,
-          deadline: await inAnHour(),
-        };
-        const signature = await signRegistration(registry, account, fields);
-        await expect(
-          registry
-            .connect(relayer)
-            .registerKeyBySig(fields.account, fields.publicKey, fields.deadline, signature),
-        )
+        const { fields, post } = await signed(registry, account);
+        await expect(post(relayer))
           .to.emit(registry, "EncryptionKeyRegistered")
           .withArgs(account.address, fields.publicKey, ZeroHash);
         expect(await registry.keyOf(account.address)).to.equal(fields.publicKey);
@@ -120,18 +131,8 @@ describe("EncryptionKeyRegistry", function () {
     describe("when the signature was made by another account", function () {
       it("reverts with EncryptionKeyRegistryInvalidSigner naming the signer and the account", async function () {
         const { registry, account, relayer, other } = await loadFixture(deployFixture);
-        const fields = {
-          account: account.address,
-          publicKey: newKey(),
-          nonce: 0n,
-          deadline: await inAnHour(),
-        };
-        const signature = await signRegistration(registry, other, fields);
-        await expect(
-          registry
-            .connect(relayer)
-            .registerKeyBySig(fields.account, fields.publicKey, fields.deadline, signature),
-        )
+        const { post } = await signed(registry, account, { signer: other });
+        await expect(post(relayer))
           .to.be.revertedWithCustomError(registry, "EncryptionKeyRegistryInvalidSigner")
           .withArgs(other.address, account.address);
       });
@@ -140,14 +141,13 @@ describe("EncryptionKeyRegistry", function () {
     describe("when the signature is replayed", function () {
       it("reverts with EncryptionKeyRegistryInvalidSigner: the nonce it signed is used", async function () {
         const { registry, account, relayer } = await loadFixture(deployFixture);
-        const first = newKey();
-        const fields = { account: account.address, publicKey: first, nonce: 0n, deadline: await inAnHour() };
-        const signature = await signRegistration(registry, account, fields);
-        await registry.connect(relayer).registerKeyBySig(fields.account, first, fields.deadline, signature);
+        const { post } = await signed(registry, account);
+        await post(relayer);
         await registry.connect(account).registerKey(newKey()); // rotated away since: a replay would undo it
-        await expect(
-          registry.connect(relayer).registerKeyBySig(fields.account, first, fields.deadline, signature),
-        ).to.be.revertedWithCustomError(registry, "EncryptionKeyRegistryInvalidSigner");
+        await expect(post(relayer)).to.be.revertedWithCustomError(
+          registry,
+          "EncryptionKeyRegistryInvalidSigner",
+        );
         expect(await registry.nonces(account.address)).to.equal(1n);
       });
     });
@@ -156,12 +156,9 @@ describe("EncryptionKeyRegistry", function () {
       it("reverts with EncryptionKeyRegistryExpiredSignature naming the deadline", async function () {
         const { registry, account, relayer } = await loadFixture(deployFixture);
         const deadline = BigInt(await time.latest()) + 10n;
-        const fields = { account: account.address, publicKey: newKey(), nonce: 0n, deadline };
-        const signature = await signRegistration(registry, account, fields);
+        const { post } = await signed(registry, account, { deadline });
         await time.increaseTo(deadline + 1n);
-        await expect(
-          registry.connect(relayer).registerKeyBySig(fields.account, fields.publicKey, deadline, signature),
-        )
+        await expect(post(relayer))
           .to.be.revertedWithCustomError(registry, "EncryptionKeyRegistryExpiredSignature")
           .withArgs(deadline);
       });
@@ -170,32 +167,19 @@ describe("EncryptionKeyRegistry", function () {
     describe("when the key signed for is not the key posted", function () {
       it("reverts with EncryptionKeyRegistryInvalidSigner", async function () {
         const { registry, account, relayer } = await loadFixture(deployFixture);
-        const fields = {
-          account: account.address,
-          publicKey: newKey(),
-          nonce: 0n,
-          deadline: await inAnHour(),
-        };
-        const signature = await signRegistration(registry, account, fields);
-        await expect(
-          registry.connect(relayer).registerKeyBySig(fields.account, newKey(), fields.deadline, signature),
-        ).to.be.revertedWithCustomError(registry, "EncryptionKeyRegistryInvalidSigner");
+        const { post } = await signed(registry, account);
+        await expect(post(relayer, newKey())).to.be.revertedWithCustomError(
+          registry,
+          "EncryptionKeyRegistryInvalidSigner",
+        );
       });
     });
 
     describe("with a zero key", function () {
       it("reverts with EncryptionKeyRegistryZeroKey", async function () {
         const { registry, account, relayer } = await loadFixture(deployFixture);
-        const fields = {
-          account: account.address,
-          publicKey: ZeroHash,
-          nonce: 0n,
-          deadline: await inAnHour(),
-        };
-        const signature = await signRegistration(registry, account, fields);
-        await expect(
-          registry.connect(relayer).registerKeyBySig(fields.account, ZeroHash, fields.deadline, signature),
-        ).to.be.revertedWithCustomError(registry, "EncryptionKeyRegistryZeroKey");
+        const { post } = await signed(registry, account, { publicKey: ZeroHash });
+        await expect(post(relayer)).to.be.revertedWithCustomError(registry, "EncryptionKeyRegistryZeroKey");
       });
     });
 
