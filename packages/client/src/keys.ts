@@ -190,7 +190,7 @@ export async function registerEncryptionKey(
   if ((await keys.keyOf(account)) === publicKey) return { account, publicKey, changed: false };
   try {
     if (options.relayer === undefined) {
-      return sent(account, publicKey, await keys.connect(signer).registerKey(publicKey));
+      return await sent(account, publicKey, await keys.connect(signer).registerKey(publicKey));
     }
     const signed = await signKeyRegistration(keys, signer, publicKey, options);
     return await postKeyRegistration(keys.connect(options.relayer), signed);
