@@ -8,11 +8,13 @@ import { expect } from "chai";
 
 import { removeDir, tempDir } from "../ipfs/support/files.js";
 import {
-  CHAIN_STARTED,
   expectOneLineError,
   hardhat,
   lastJsonLine,
+  startLocalChain,
   startUntil,
+  stopProcesses,
+  type LocalChain,
   type Started,
 } from "./helpers.js";
 
@@ -56,27 +58,17 @@ describe("the flow's tasks, as a user runs them", function () {
     // The chain listens on a port the system picks (never 8545, which the user's own chain may
     // hold); the tasks reach it as the `local` network, whose URL comes from DISP_LOCAL_RPC_URL.
     const network = ["--network", "local"];
-    const urlBefore = process.env.DISP_LOCAL_RPC_URL;
-    let chain: Started | undefined;
+    let chain: LocalChain | undefined;
     let devnet: Started | undefined;
 
     before(async function () {
-      chain = await startUntil(["node", "--port", "0", "--hostname", "127.0.0.1"], CHAIN_STARTED);
-      const url = CHAIN_STARTED.exec(chain.output())?.[1];
-      if (url === undefined) throw new Error(`no URL in the chain's output: ${chain.output()}`);
-      process.env.DISP_LOCAL_RPC_URL = url; // inherited by every hardhat process started from here
+      chain = await startLocalChain();
       devnet = await startUntil(["disp:devnet", ...network, "--dir", join(directory, "devnet")], /serving/);
     });
 
     after(async function () {
-      for (const child of [devnet?.child, chain?.child]) {
-        if (child !== undefined && child.exitCode === null) {
-          child.kill("SIGINT");
-          await new Promise((resolve) => child.once("close", resolve));
-        }
-      }
-      if (urlBefore === undefined) delete process.env.DISP_LOCAL_RPC_URL;
-      else process.env.DISP_LOCAL_RPC_URL = urlBefore;
+      await stopProcesses([devnet?.child]);
+      await chain?.stop();
     });
 
     it("stores, retrieves, verifies and lists the history from other terminals", async function () {

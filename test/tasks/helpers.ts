@@ -86,3 +86,42 @@ export function startUntil(args: string[], ready: RegExp): Promise<Started> {
     );
   });
 }
+
+/** A `hardhat node` on a port the system picks, which the tasks reach as the `local` network. */
+export interface LocalChain {
+  readonly url: string;
+  readonly started: Started;
+  /** Stops the chain and gives DISP_LOCAL_RPC_URL back its earlier value. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a chain on 127.0.0.1 (never 8545, which the user's own chain may hold) and points
+ * DISP_LOCAL_RPC_URL at it, which every hardhat process started from here inherits.
+ */
+export async function startLocalChain(): Promise<LocalChain> {
+  const urlBefore = process.env.DISP_LOCAL_RPC_URL;
+  const started = await startUntil(["node", "--port", "0", "--hostname", "127.0.0.1"], CHAIN_STARTED);
+  const url = CHAIN_STARTED.exec(started.output())?.[1];
+  if (url === undefined) throw new Error(`no URL in the chain's output: ${started.output()}`);
+  process.env.DISP_LOCAL_RPC_URL = url;
+  return {
+    url,
+    started,
+    stop: async () => {
+      await stopProcesses([started.child]);
+      if (urlBefore === undefined) delete process.env.DISP_LOCAL_RPC_URL;
+      else process.env.DISP_LOCAL_RPC_URL = urlBefore;
+    },
+  };
+}
+
+/** Interrupts each process still running (Ctrl-C) and waits for it to end. */
+export async function stopProcesses(children: ReadonlyArray<ChildProcess | undefined>): Promise<void> {
+  for (const child of children) {
+    if (child !== undefined && child.exitCode === null) {
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.once("close", resolve));
+    }
+  }
+}

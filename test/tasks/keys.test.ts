@@ -6,14 +6,7 @@ import { createCrypto, KEY_DERIVATION_MESSAGE } from "@disp/crypto";
 import { expect } from "chai";
 import { ContractFactory, getBytes, hexlify, JsonRpcProvider, ZeroHash } from "ethers";
 
-import {
-  CHAIN_STARTED,
-  expectOneLineError,
-  hardhat,
-  lastJsonLine,
-  startUntil,
-  type Started,
-} from "./helpers.js";
+import { expectOneLineError, hardhat, lastJsonLine, startLocalChain, type LocalChain } from "./helpers.js";
 
 const ARTIFACT = join(
   import.meta.dirname,
@@ -28,18 +21,13 @@ const ARTIFACT = join(
 describe("disp:keys:register, as a user runs it", function () {
   // Each `hardhat` run is a fresh process loading Hardhat and its plugins (about 16 s on 2 cores).
   this.timeout(300_000);
-  const network = ["--network", "local"];
-  const urlBefore = process.env.DISP_LOCAL_RPC_URL;
-  let chain: Started | undefined;
+  let chain: LocalChain | undefined;
   let provider: JsonRpcProvider;
   let keyRegistry: string;
 
   before(async function () {
-    chain = await startUntil(["node", "--port", "0", "--hostname", "127.0.0.1"], CHAIN_STARTED);
-    const url = CHAIN_STARTED.exec(chain.output())?.[1];
-    if (url === undefined) throw new Error(`no URL in the chain's output: ${chain.output()}`);
-    process.env.DISP_LOCAL_RPC_URL = url; // inherited by every hardhat process started from here
-    provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+    chain = await startLocalChain();
+    provider = new JsonRpcProvider(chain.url, undefined, { staticNetwork: true });
     const { abi, bytecode } = JSON.parse(await readFile(ARTIFACT, "utf8")) as { abi: []; bytecode: string };
     const deployed = await new ContractFactory(abi, bytecode, await provider.getSigner(0)).deploy();
     await deployed.waitForDeployment();
@@ -48,30 +36,28 @@ describe("disp:keys:register, as a user runs it", function () {
 
   after(async function () {
     provider?.destroy();
-    const child = chain?.child;
-    if (child !== undefined && child.exitCode === null) {
-      child.kill("SIGINT");
-      await new Promise((resolve) => child.once("close", resolve));
-    }
-    if (urlBefore === undefined) delete process.env.DISP_LOCAL_RPC_URL;
-    else process.env.DISP_LOCAL_RPC_URL = urlBefore;
+    await chain?.stop();
   });
 
-  it("registers the key the account's wallet derives, sent by the account", async function () {
+  /** `disp:keys:register` on the local chain with the key registry and `options`, as JSON. */
+  async function register(...options: string[]): Promise<Record<string, unknown>> {
     const run = await hardhat(
       "disp:keys:register",
-      ...network,
+      "--network",
+      "local",
       "--key-registry",
       keyRegistry,
-      "--from",
-      "1",
+      ...options,
       "--json",
     );
     expect(run.code, run.stderr).to.equal(0);
-    const result = lastJsonLine(run.stdout) as { account: string; publicKey: string; changed: boolean };
+    return lastJsonLine(run.stdout) as Record<string, unknown>;
+  }
+
+  it("registers the key the account's wallet derives, sent by the account", async function () {
     const account = await provider.getSigner(1);
-    expect(result.account).to.equal(account.address);
-    expect(result.changed).to.equal(true);
+    const result = await register("--from", "1");
+    expect(result).to.include({ account: account.address, changed: true });
     const derived = await (
       await createCrypto()
     ).keyPairFromSignature(getBytes(await account.signMessage(KEY_DERIVATION_MESSAGE)));
@@ -81,19 +67,7 @@ describe("disp:keys:register, as a user runs it", function () {
 
   it("registers through a relayer: the account sends no transaction", async function () {
     const account = (await provider.getSigner(2)).address;
-    const run = await hardhat(
-      "disp:keys:register",
-      ...network,
-      "--key-registry",
-      keyRegistry,
-      "--from",
-      "2",
-      "--relayer",
-      "0",
-      "--json",
-    );
-    expect(run.code, run.stderr).to.equal(0);
-    expect(lastJsonLine(run.stdout)).to.include({ account, changed: true });
+    expect(await register("--from", "2", "--relayer", "0")).to.include({ account, changed: true });
     expect(await connectKeyRegistry(keyRegistry, provider).keyOf(account)).to.not.equal(ZeroHash);
     expect(await provider.getTransactionCount(account)).to.equal(0);
   });
@@ -101,7 +75,7 @@ describe("disp:keys:register, as a user runs it", function () {
   it("refuses an address without a key registry, and the in-process network, in one line", async function () {
     const stranger = (await provider.getSigner(5)).address;
     expectOneLineError(
-      await hardhat("disp:keys:register", ...network, "--key-registry", stranger),
+      await hardhat("disp:keys:register", "--network", "local", "--key-registry", stranger),
       "CLIENT_NO_REGISTRY",
     );
     expectOneLineError(await hardhat("disp:keys:register", "--key-registry", keyRegistry), "TASK_INPUT");
