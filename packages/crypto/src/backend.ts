@@ -24,7 +24,7 @@ export interface CryptoBackend {
 
 export const TAG_BYTES = 16;
 /** How much plaintext node:crypto encrypts per `update` call (see `seal`). */
-const SEAL_PIECE_BYTES = 64 * 1024;
+const SEAL_PIECE_BYTES = 512 * 1024;
 
 // DER wrappers of raw X25519 keys (RFC 8410): PKCS#8 for a secret, SPKI for a public key.
 const PKCS8_X25519 = Uint8Array.from([
@@ -44,6 +44,14 @@ function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes);
 }
 
+/**
+ * The same bytes as a Buffer, without copying: node:crypto's `update` runs about 2.5x slower on a
+ * plain Uint8Array than on a Buffer over the same memory (measured on Node 24).
+ */
+function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export function nodeBackend(crypto: typeof NodeCrypto): CryptoBackend {
   const privateKey = (secret: Uint8Array) =>
     crypto.createPrivateKey({ key: Buffer.from(der(PKCS8_X25519, secret)), format: "der", type: "pkcs8" });
@@ -55,13 +63,15 @@ export function nodeBackend(crypto: typeof NodeCrypto): CryptoBackend {
     seal: async (key, nonce, plaintext, aad) => {
       const cipher = crypto.createCipheriv("aes-256-gcm", key, nonce);
       cipher.setAAD(aad);
-      // One output buffer, filled a cache-sized piece at a time: `update` allocates what it
-      // returns, and a second shard-sized buffer (plus its page faults) would cost more than the
-      // cipher. Not zero-filled: every byte is written below.
+      // One output buffer, filled a large piece at a time: `update` allocates what it returns, so
+      // encrypting all at once and then appending the tag would copy the whole shard again (about
+      // 20% slower measured; smaller pieces lose more to per-call cost). Not zero-filled: every
+      // byte is written below.
       const out = Buffer.allocUnsafe(plaintext.length + TAG_BYTES);
+      const input = bufferView(plaintext);
       let written = 0;
-      for (let offset = 0; offset < plaintext.length; offset += SEAL_PIECE_BYTES) {
-        const piece = cipher.update(plaintext.subarray(offset, offset + SEAL_PIECE_BYTES));
+      for (let offset = 0; offset < input.length; offset += SEAL_PIECE_BYTES) {
+        const piece = cipher.update(input.subarray(offset, offset + SEAL_PIECE_BYTES));
         out.set(piece, written);
         written += piece.length;
       }
@@ -72,8 +82,9 @@ export function nodeBackend(crypto: typeof NodeCrypto): CryptoBackend {
     open: async (key, nonce, sealed, aad) => {
       const decipher = crypto.createDecipheriv("aes-256-gcm", key, nonce);
       decipher.setAAD(aad);
-      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-      const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+      const input = bufferView(sealed);
+      decipher.setAuthTag(input.subarray(input.length - TAG_BYTES));
+      const body = decipher.update(input.subarray(0, input.length - TAG_BYTES));
       decipher.final(); // throws unless the tag verifies: `body` is never returned unchecked
       return new Uint8Array(body.buffer, body.byteOffset, body.length);
     },
