@@ -11,7 +11,7 @@ import { decodeImage, parseManifest } from "@disp/core";
 import { fixtureBytes, fixturePath, sameBytes } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
 
-const PROGRESSIVE = fixturePath("jpeg-corpus/unsupported/cjpeg-progressive.jpg");
+const ARITHMETIC = fixturePath("jpeg-corpus/unsupported/cjpeg-arithmetic.jpg");
 
 interface SplitSummary {
   codec: string;
@@ -84,16 +84,16 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     expect([image.format, image.width, image.height]).to.deep.equal(["png", 640, 427]);
   });
 
-  it("auto on a progressive JPEG falls back to png and says so on stderr and in the JSON", async () => {
+  it("auto on an arithmetic-coded JPEG falls back to png and says so on stderr and in the JSON", async () => {
     const dir = join(work, "fragments");
-    const split = await hardhat("disp:split", "--image", PROGRESSIVE, "--out", dir, "--json");
+    const split = await hardhat("disp:split", "--image", ARITHMETIC, "--out", dir, "--json");
     expect(split.code, split.stderr).to.equal(0);
     const summary = lastJsonLine(split.stdout) as SplitSummary;
     expect(summary.codec).to.equal("png");
     expect(summary.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-    expect(summary.fallback?.reason).to.match(/progressive/);
+    expect(summary.fallback?.reason).to.match(/arithmetic/);
     expect(split.stderr).to.match(
-      /^note: .*progressive.*stored with the png codec instead: \d+ bytes of fragments/m,
+      /^note: .*arithmetic.*stored with the png codec instead: \d+ bytes of fragments/m,
     );
     expect(await readdir(dir)).to.include("fragment-0.png");
   });
@@ -142,10 +142,10 @@ describe("disp:split --codec and disp:merge across codecs", function () {
   });
 
   describe("on bad input: one line on stderr, exit code 1, no output", () => {
-    it("--codec jpeg refuses a progressive JPEG", async () => {
+    it("--codec jpeg refuses an arithmetic-coded JPEG", async () => {
       const dir = join(work, "out");
       expectOneLineError(
-        await hardhat("disp:split", "--image", PROGRESSIVE, "--codec", "jpeg", "--out", dir),
+        await hardhat("disp:split", "--image", ARITHMETIC, "--codec", "jpeg", "--out", dir),
         "JPEG_UNSUPPORTED",
       );
       expect(existsSync(dir)).to.equal(false);
