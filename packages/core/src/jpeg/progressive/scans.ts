@@ -231,7 +231,9 @@ export function cutScans(bytes: Uint8Array, parsed: ParsedJpeg): ScanParts {
       }
       const segmentEnd = pos + 2 + u16(bytes, pos + 2);
       if (pos + 4 > bytes.length || segmentEnd > bytes.length || segmentEnd < pos + 4) {
-        throw new JpegInvalidError(`segment 0xff${marker.toString(16)} at byte ${pos} overruns the file`);
+        throw new JpegInvalidError(
+          `segment 0xff${marker.toString(16)} at byte ${pos} overruns the file (truncated?)`,
+        );
       }
       pos = segmentEnd;
       if (marker === 0xda) break;
