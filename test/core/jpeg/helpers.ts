@@ -29,7 +29,7 @@ export function supportedJpegs(): NamedJpeg[] {
   return [{ name: "rocket.jpg", bytes: readFixture("rocket.jpg") }, ...readDir(CORPUS)];
 }
 
-/** Corpus files the codec must refuse (progressive, arithmetic, several scans). */
+/** Corpus files the codec must refuse (arithmetic, several sequential scans). */
 export function unsupportedJpegs(): NamedJpeg[] {
   return readDir(new URL("unsupported/", CORPUS));
 }
