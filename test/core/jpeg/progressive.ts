@@ -17,28 +17,13 @@ import {
 import { analyseProgressive } from "../../../packages/core/src/jpeg/progressive/index.js";
 import { entropyEnd } from "../../../packages/core/src/jpeg/progressive/scans.js";
 import { parseJpegHeader } from "../../../packages/core/src/jpeg/parse.js";
-import { jimpDecode, psnr, readFixture, supportedJpegs } from "./helpers.js";
+import { caught, corpusFile, jimpDecode, psnr, readFixture, supportedJpegs } from "./helpers.js";
 
 const KERNEL = { height: 2, width: 2 };
 
 /** The corpus files written progressive (SOF2) by cjpeg, jpegtran and ImageMagick. */
 function progressiveJpegs() {
   return supportedJpegs().filter(({ bytes }) => parseJpegHeader(bytes).sofMarker === 0xc2);
-}
-
-function corpusFile(name: string): Uint8Array {
-  const found = supportedJpegs().find((f) => f.name === name);
-  if (found === undefined) throw new Error(`no corpus file ${name}`);
-  return found.bytes;
-}
-
-function caught(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

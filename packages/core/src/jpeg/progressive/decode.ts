@@ -94,6 +94,7 @@ export function decodeProgressiveScan(
   const { coef } = grid;
   const kind = scanKind(plan.header);
   const pred = new Int32Array(4);
+  const band: Band = { reader, table: tables[0] as DecodeTable, coef, ss, se, al };
   let eobrun = 0;
   for (let m = 0; m < mcus; m++) {
     if (m > 0 && m % interval === 0) {
@@ -112,13 +113,23 @@ export function decodeProgressiveScan(
       } else if (kind === "dcRefine") {
         if (reader.bits(1) === 1) coef[off] = (coef[off] as number) | (1 << al);
       } else if (kind === "acFirst") {
-        eobrun = decodeAcFirst(reader, tables[0] as DecodeTable, coef, off, ss, se, al, eobrun);
+        eobrun = decodeAcFirst(band, off, eobrun);
       } else {
-        eobrun = decodeAcRefine(reader, tables[0] as DecodeTable, coef, off, ss, se, al, eobrun);
+        eobrun = decodeAcRefine(band, off, eobrun);
       }
     }
   }
   reader.close();
+}
+
+/** What an AC scan's blocks share: where its bits come from, its table, and its band. */
+interface Band {
+  readonly reader: BitReader;
+  readonly table: DecodeTable;
+  readonly coef: Int16Array;
+  readonly ss: number;
+  readonly se: number;
+  readonly al: number;
 }
 
 function eobRunLength(reader: BitReader, r: number): number {
@@ -126,16 +137,8 @@ function eobRunLength(reader: BitReader, r: number): number {
 }
 
 /** An AC first scan's block (T.81 G.1.2.2); returns the end-of-band run left after it. */
-function decodeAcFirst(
-  reader: BitReader,
-  table: DecodeTable,
-  coef: Int16Array,
-  off: number,
-  ss: number,
-  se: number,
-  al: number,
-  eobrun: number,
-): number {
+function decodeAcFirst(band: Band, off: number, eobrun: number): number {
+  const { reader, table, coef, ss, se, al } = band;
   if (eobrun > 0) return eobrun - 1;
   for (let k = ss; k <= se; k++) {
     const rs = reader.symbol(table);
@@ -154,16 +157,8 @@ function decodeAcFirst(
 }
 
 /** An AC refinement scan's block (T.81 G.1.2.3, as libjpeg decodes it). */
-function decodeAcRefine(
-  reader: BitReader,
-  table: DecodeTable,
-  coef: Int16Array,
-  off: number,
-  ss: number,
-  se: number,
-  al: number,
-  eobrun: number,
-): number {
+function decodeAcRefine(band: Band, off: number, eobrun: number): number {
+  const { reader, table, coef, ss, se, al } = band;
   const p1 = 1 << al;
   const refine = (at: number): void => {
     const value = coef[at] as number;

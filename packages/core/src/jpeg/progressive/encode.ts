@@ -80,6 +80,7 @@ export function encodeProgressiveScan(grid: CoefficientGrid, plan: ScanPlan, cap
   const interval = plan.restartInterval;
   const pred = new Int32Array(4);
   const absolute = new Int32Array(64);
+  const band: Band = { encoder, table: tables[0] as EncodeTable, coef, ss, se, al };
   for (let m = 0; m < mcus; m++) {
     if (interval > 0 && m > 0 && m % interval === 0) {
       encoder.flushEobrun();
@@ -102,9 +103,9 @@ export function encodeProgressiveScan(grid: CoefficientGrid, plan: ScanPlan, cap
       } else if (kind === "dcRefine") {
         encoder.bits((coef[off] as number) >> al, 1);
       } else if (kind === "acFirst") {
-        encodeAcFirst(encoder, tables[0] as EncodeTable, coef, off, ss, se, al);
+        encodeAcFirst(band, off);
       } else {
-        encodeAcRefine(encoder, tables[0] as EncodeTable, coef, off, ss, se, al, absolute);
+        encodeAcRefine(band, off, absolute);
       }
     }
   }
@@ -113,15 +114,18 @@ export function encodeProgressiveScan(grid: CoefficientGrid, plan: ScanPlan, cap
   return writer.bytes();
 }
 
-function encodeAcFirst(
-  encoder: ProgressiveEncoder,
-  table: EncodeTable,
-  coef: Int16Array,
-  off: number,
-  ss: number,
-  se: number,
-  al: number,
-): void {
+/** What an AC scan's blocks share: the encoder, its table, and its band. */
+interface Band {
+  readonly encoder: ProgressiveEncoder;
+  readonly table: EncodeTable;
+  readonly coef: Int16Array;
+  readonly ss: number;
+  readonly se: number;
+  readonly al: number;
+}
+
+function encodeAcFirst(band: Band, off: number): void {
+  const { encoder, table, coef, ss, se, al } = band;
   let run = 0;
   for (let k = ss; k <= se; k++) {
     const value = coef[off + k] as number;
@@ -146,16 +150,8 @@ function encodeAcFirst(
   }
 }
 
-function encodeAcRefine(
-  encoder: ProgressiveEncoder,
-  table: EncodeTable,
-  coef: Int16Array,
-  off: number,
-  ss: number,
-  se: number,
-  al: number,
-  absolute: Int32Array,
-): void {
+function encodeAcRefine(band: Band, off: number, absolute: Int32Array): void {
+  const { encoder, table, coef, ss, se, al } = band;
   // The last coefficient that becomes non-zero in this scan: zero runs past it go into the EOB.
   let eob = 0;
   for (let k = ss; k <= se; k++) {
