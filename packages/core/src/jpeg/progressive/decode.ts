@@ -156,14 +156,16 @@ function decodeAcFirst(band: Band, off: number, eobrun: number): number {
   return 0;
 }
 
+/** A correction bit for a coefficient already non-zero: its magnitude gains bit `p1`. */
+function refine(reader: BitReader, coef: Int16Array, at: number, p1: number): void {
+  const value = coef[at] as number;
+  if (reader.bits(1) === 1 && (Math.abs(value) & p1) === 0) coef[at] = value >= 0 ? value + p1 : value - p1;
+}
+
 /** An AC refinement scan's block (T.81 G.1.2.3, as libjpeg decodes it). */
 function decodeAcRefine(band: Band, off: number, eobrun: number): number {
   const { reader, table, coef, ss, se, al } = band;
   const p1 = 1 << al;
-  const refine = (at: number): void => {
-    const value = coef[at] as number;
-    if (reader.bits(1) === 1 && (Math.abs(value) & p1) === 0) coef[at] = value >= 0 ? value + p1 : value - p1;
-  };
   let k = ss;
   let run = eobrun;
   if (run === 0) {
@@ -181,7 +183,7 @@ function decodeAcRefine(band: Band, off: number, eobrun: number): number {
       }
       // Skip r zero coefficients (refining the non-zero ones passed), then place the new one.
       for (; k <= se; k++) {
-        if (coef[off + k] !== 0) refine(off + k);
+        if (coef[off + k] !== 0) refine(reader, coef, off + k, p1);
         else if (--r < 0) break;
       }
       if (value !== 0) {
@@ -191,7 +193,7 @@ function decodeAcRefine(band: Band, off: number, eobrun: number): number {
     }
   }
   if (run > 0) {
-    for (; k <= se; k++) if (coef[off + k] !== 0) refine(off + k);
+    for (; k <= se; k++) if (coef[off + k] !== 0) refine(reader, coef, off + k, p1);
     return run - 1;
   }
   return 0;

@@ -80,7 +80,7 @@ export function encodeProgressiveScan(grid: CoefficientGrid, plan: ScanPlan, cap
   const interval = plan.restartInterval;
   const pred = new Int32Array(4);
   const absolute = new Int32Array(64);
-  const band: Band = { encoder, table: tables[0] as EncodeTable, coef, ss, se, al };
+  const band: Band = { encoder, table: tables[0] as EncodeTable, coef, last: grid.last, ss, se, al };
   for (let m = 0; m < mcus; m++) {
     if (interval > 0 && m > 0 && m % interval === 0) {
       encoder.flushEobrun();
@@ -119,6 +119,8 @@ interface Band {
   readonly encoder: ProgressiveEncoder;
   readonly table: EncodeTable;
   readonly coef: Int16Array;
+  /** Per block, its last non-zero coefficient: the band's zeros past it need no look. */
+  readonly last: Uint8Array;
   readonly ss: number;
   readonly se: number;
   readonly al: number;
@@ -126,8 +128,9 @@ interface Band {
 
 function encodeAcFirst(band: Band, off: number): void {
   const { encoder, table, coef, ss, se, al } = band;
+  const end = Math.min(se, band.last[off >> 6] as number);
   let run = 0;
-  for (let k = ss; k <= se; k++) {
+  for (let k = ss; k <= end; k++) {
     const value = coef[off + k] as number;
     const magnitude = Math.abs(value) >> al;
     if (magnitude === 0) {
@@ -144,6 +147,7 @@ function encodeAcFirst(band: Band, off: number): void {
     encoder.bits(value < 0 ? ~magnitude : magnitude, nbits);
     run = 0;
   }
+  run += se - Math.max(end, ss - 1);
   if (run > 0) {
     encoder.eobrun++;
     if (encoder.eobrun === MAX_EOBRUN) encoder.flushEobrun();
@@ -152,9 +156,11 @@ function encodeAcFirst(band: Band, off: number): void {
 
 function encodeAcRefine(band: Band, off: number, absolute: Int32Array): void {
   const { encoder, table, coef, ss, se, al } = band;
+  // Past the block's last non-zero coefficient every magnitude is 0: one zero run, counted at the end.
+  const end = Math.min(se, band.last[off >> 6] as number);
   // The last coefficient that becomes non-zero in this scan: zero runs past it go into the EOB.
   let eob = 0;
-  for (let k = ss; k <= se; k++) {
+  for (let k = ss; k <= end; k++) {
     const magnitude = Math.abs(coef[off + k] as number) >> al;
     absolute[k] = magnitude;
     if (magnitude === 1) eob = k;
@@ -164,7 +170,7 @@ function encodeAcRefine(band: Band, off: number, absolute: Int32Array): void {
   let from = encoder.heldCount;
   let count = 0;
   let run = 0;
-  for (let k = ss; k <= se; k++) {
+  for (let k = ss; k <= end; k++) {
     const magnitude = absolute[k] as number;
     if (magnitude === 0) {
       run++;
@@ -190,6 +196,7 @@ function encodeAcRefine(band: Band, off: number, absolute: Int32Array): void {
     count = 0;
     run = 0;
   }
+  run += se - Math.max(end, ss - 1);
   if (run > 0 || count > 0) {
     encoder.eobrun++;
     encoder.heldCount += count;
