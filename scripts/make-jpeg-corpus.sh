@@ -62,6 +62,8 @@ jpegtran -progressive -outfile "$out/jpegtran-progressive-420.jpg" "$out/cjpeg-4
 jpegtran -progressive -copy all -outfile "$out/jpegtran-progressive-icc-exif.jpg" "$out/magick-420-icc-exif-q92.jpg"
 jpegtran -progressive -restart 2 -outfile "$out/jpegtran-progressive-restart2-444.jpg" "$out/cjpeg-444-restart-row-q60.jpg"
 jpegtran -progressive -outfile "$out/jpegtran-progressive-cmyk.jpg" "$out/magick-cmyk-q85.jpg"
+# Quality 3 without -baseline: 16-bit quantization tables (its fragments are SOF1).
+cjpeg -quality 3 -progressive -outfile "$out/cjpeg-progressive-16bit-dqt-q3.jpg" "$tmp/coffee-odd.ppm"
 "$im" "$tmp/coffee-odd.ppm" -sampling-factor 2x1 -quality 70 -interlace JPEG "$out/magick-progressive-422-q70.jpg"
 # A custom script: DC by component then refined, AC bands per component, two refinements of luma.
 cat >"$tmp/custom.txt" <<'SCANS'
