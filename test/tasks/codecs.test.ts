@@ -11,7 +11,9 @@ import { decodeImage, parseManifest } from "@disp/core";
 import { fixtureBytes, fixturePath, sameBytes } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
 
-const PROGRESSIVE = fixturePath("jpeg-corpus/unsupported/cjpeg-progressive.jpg");
+const ARITHMETIC = fixturePath("jpeg-corpus/unsupported/cjpeg-arithmetic.jpg");
+const PROGRESSIVE = fixturePath("jpeg-corpus/jpegtran-progressive-icc-exif.jpg");
+const NON_INTERLEAVED = fixturePath("jpeg-corpus/unsupported/cjpeg-non-interleaved.jpg");
 
 interface SplitSummary {
   codec: string;
@@ -69,6 +71,20 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     expect(existsSync(join(work, "rebuilt.png"))).to.equal(false);
   });
 
+  it("auto stores a progressive JPEG as JPEG fragments and merge writes the original file back", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat("disp:split", "--image", PROGRESSIVE, "--out", dir, "--json");
+    expect(split.code, split.stderr).to.equal(0);
+    const summary = lastJsonLine(split.stdout) as SplitSummary;
+    expect(summary.codec).to.equal("jpeg");
+    expect(summary.fallback).to.equal(null);
+    expect(summary.fragmentBytes / summary.sourceBytes).to.be.below(1.3);
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.jpg"), "--json");
+    expect(merge.code, merge.stderr).to.equal(0);
+    expect(lastJsonLine(merge.stdout)).to.include({ codec: "jpeg", exact: true, contentHashVerified: true });
+    expect(sameBytes(await readFile(join(work, "rebuilt.jpg")), await readFile(PROGRESSIVE))).to.equal(true);
+  });
+
   it("merge of JPEG fragments with one missing writes an approximate PNG", async () => {
     const dir = join(work, "fragments");
     expect((await hardhat("disp:split", "--image", fixturePath("rocket.jpg"), "--out", dir)).code).to.equal(
@@ -84,16 +100,16 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     expect([image.format, image.width, image.height]).to.deep.equal(["png", 640, 427]);
   });
 
-  it("auto on a progressive JPEG falls back to png and says so on stderr and in the JSON", async () => {
+  it("auto on a multi-scan sequential JPEG falls back to png and says so on stderr and in the JSON", async () => {
     const dir = join(work, "fragments");
-    const split = await hardhat("disp:split", "--image", PROGRESSIVE, "--out", dir, "--json");
+    const split = await hardhat("disp:split", "--image", NON_INTERLEAVED, "--out", dir, "--json");
     expect(split.code, split.stderr).to.equal(0);
     const summary = lastJsonLine(split.stdout) as SplitSummary;
     expect(summary.codec).to.equal("png");
     expect(summary.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-    expect(summary.fallback?.reason).to.match(/progressive/);
+    expect(summary.fallback?.reason).to.match(/non-interleaved/);
     expect(split.stderr).to.match(
-      /^note: .*progressive.*stored with the png codec instead: \d+ bytes of fragments/m,
+      /^note: .*non-interleaved.*stored with the png codec instead: \d+ bytes of fragments/m,
     );
     expect(await readdir(dir)).to.include("fragment-0.png");
   });
@@ -142,12 +158,21 @@ describe("disp:split --codec and disp:merge across codecs", function () {
   });
 
   describe("on bad input: one line on stderr, exit code 1, no output", () => {
-    it("--codec jpeg refuses a progressive JPEG", async () => {
+    it("--codec jpeg refuses an arithmetic-coded JPEG", async () => {
       const dir = join(work, "out");
       expectOneLineError(
-        await hardhat("disp:split", "--image", PROGRESSIVE, "--codec", "jpeg", "--out", dir),
+        await hardhat("disp:split", "--image", ARITHMETIC, "--codec", "jpeg", "--out", dir),
         "JPEG_UNSUPPORTED",
       );
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("refuses a progressive JPEG cut short inside a scan", async () => {
+      const source = await readFile(PROGRESSIVE);
+      const cut = join(work, "cut.jpg");
+      await writeFile(cut, source.subarray(0, source.length - 700));
+      const dir = join(work, "out");
+      expectOneLineError(await hardhat("disp:split", "--image", cut, "--out", dir), "JPEG_INVALID");
       expect(existsSync(dir)).to.equal(false);
     });
 

@@ -148,12 +148,12 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
 
   describe("auto on a JPEG the coefficient codec cannot take", () => {
     it("falls back to the png codec and says why", async () => {
-      const source = readCorpus("unsupported/cjpeg-progressive.jpg");
+      const source = readCorpus("unsupported/cjpeg-non-interleaved.jpg");
       const encoded = await encodeImageFile(source, { kernel: KERNEL });
       expect(encoded.codec).to.equal("png");
       expect(encoded.manifest.codec.name).to.equal("png");
       expect(encoded.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-      expect(encoded.fallback?.reason).to.match(/progressive/);
+      expect(encoded.fallback?.reason).to.match(/non-interleaved/);
       const rebuilt = await rebuildAll(encoded.manifest, encoded);
       expect(rebuilt.contentHashVerified).to.equal(true);
       expect(pixelHash(await decodeImage(rebuilt.bytes))).to.equal(pixelHash(await decodeImage(source)));
@@ -161,7 +161,7 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
 
     it("refuses it with a typed error when the jpeg codec is asked for by name", async () => {
       const error = await refusal(
-        encodeImageFile(readCorpus("unsupported/cjpeg-progressive.jpg"), { kernel: KERNEL, codec: "jpeg" }),
+        encodeImageFile(readCorpus("unsupported/cjpeg-arithmetic.jpg"), { kernel: KERNEL, codec: "jpeg" }),
       );
       expect(error.code).to.equal("JPEG_UNSUPPORTED");
     });

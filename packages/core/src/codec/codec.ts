@@ -6,7 +6,8 @@ import type { OnProgress } from "../progress.js";
 
 /**
  * png: pooled pixels, fragments are PNGs (any input format). jpeg: pooled DCT coefficients of a
- * baseline JPEG, fragments are JPEGs, the original file back byte for byte. file: no pooling, one
+ * sequential or progressive JPEG, fragments are JPEGs, the original file back byte for byte (or
+ * its coefficients re-encoded, for a progressive file its encoder wrote in a way ours does not). file: no pooling, one
  * fragment that is the original file (classic full replication, the opt-out of DISP).
  */
 export type CodecName = ManifestCodec["name"];
@@ -32,7 +33,7 @@ export interface EncodedFragment {
 export interface EncodeImageOptions {
   /** Ignored (forced 1x1) for the file codec. */
   readonly kernel: Kernel;
-  /** Default "auto": jpeg for JPEGs it can take byte-exactly, else png. */
+  /** Default "auto": jpeg for JPEGs it can read (baseline, extended, progressive), else png. */
   readonly codec?: CodecChoice;
   readonly unixfs?: UnixFsSettings;
   /** Refuse images with more pixels than this, from the header (default 100 MP). */
@@ -55,7 +56,7 @@ export interface EncodedImage {
   readonly sourceBytes: number;
   /** What a rebuild from every fragment gives back ("approximate" never: that takes lost ones). */
   readonly fidelity: Exclude<Fidelity, "approximate">;
-  /** Set when "auto" got a JPEG the coefficient codec cannot take byte-exactly: why, and what it costs. */
+  /** Set when "auto" got a JPEG the coefficient codec cannot read (arithmetic, lossless...): why. */
   readonly fallback?: { readonly code: string; readonly reason: string };
 }
 
@@ -84,7 +85,10 @@ export interface RebuiltImage {
   /** "png" | "jpg" | the file codec's original format extension. */
   readonly extension: string;
   readonly exact: boolean;
-  /** exact and the content hash of the result equals the manifest's (pixel hash, or sha256 of the file). */
+  /**
+   * exact and the content hash of the result equals the manifest's (pixel hash, or sha256 of the
+   * file); for a contentExact JPEG, the SHA-256 its layout records for the re-encoded file.
+   */
   readonly contentHashVerified: boolean;
   /** Fragments absent or rejected, ascending. */
   readonly missing: number[];

@@ -2,7 +2,7 @@ import { DEFAULT_UNIXFS } from "@disp/protocol";
 
 import { checkedImageHeader } from "../image/decode.js";
 import type { ImageHeader } from "../image/types.js";
-import { JpegInvalidError, JpegUnsupportedError } from "../jpeg/errors.js";
+import { JpegUnsupportedError } from "../jpeg/errors.js";
 import type { EncodeImageOptions, EncodedImage, SplitOptions } from "./codec.js";
 import { CodecError } from "./errors.js";
 import { checkUnixFs } from "./manifest.js";
@@ -10,8 +10,9 @@ import { codecNamed } from "./registry.js";
 
 /**
  * Encodes an image file for storage with the chosen codec: fragments with their CIDs and SHA-256,
- * and the canonical manifest. "auto" takes the JPEG coefficient codec for a JPEG it can rebuild
- * byte for byte, and otherwise the pixel codec, saying why in `fallback` for a JPEG.
+ * and the canonical manifest. "auto" takes the JPEG coefficient codec for a JPEG it can read
+ * (baseline, extended or progressive), and otherwise the pixel codec, saying why in `fallback` for
+ * a JPEG. A malformed JPEG is refused (JPEG_INVALID), never stored from what a pixel decoder makes of it.
  */
 export async function encodeImageFile(bytes: Uint8Array, options: EncodeImageOptions): Promise<EncodedImage> {
   const { codec: choice = "auto", ...rest } = options;
@@ -36,9 +37,8 @@ async function encodeAuto(
   try {
     return await jpeg.split(bytes, header, options);
   } catch (error) {
-    if (!(error instanceof JpegUnsupportedError || error instanceof JpegInvalidError)) throw error;
-    const reason = error instanceof JpegUnsupportedError ? error.reason : error.message;
+    if (!(error instanceof JpegUnsupportedError)) throw error;
     const encoded = await pixels.split(bytes, header, options);
-    return { ...encoded, fallback: { code: error.code, reason } };
+    return { ...encoded, fallback: { code: error.code, reason: error.reason } };
   }
 }
