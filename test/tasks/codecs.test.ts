@@ -198,15 +198,14 @@ describe("disp:split --codec and disp:merge across codecs", function () {
       expect(split).to.include("auto, png, jpeg, file");
     });
 
-    it("--codec file refuses a file that is not an image", async () => {
+    it("--codec file keeps a file that is not an image, as a .bin fragment", async () => {
       const text = join(work, "notes.txt");
       await writeFile(text, "not an image");
       const dir = join(work, "out");
-      expectOneLineError(
-        await hardhat("disp:split", "--image", text, "--codec", "file", "--out", dir),
-        "IMAGE_UNKNOWN_FORMAT",
-      );
-      expect(existsSync(dir)).to.equal(false);
+      const split = await hardhat("disp:split", "--image", text, "--codec", "file", "--out", dir, "--json");
+      expect(split.code, split.stderr).to.equal(0);
+      expect((await readdir(dir)).sort()).to.deep.equal(["fragment-0.bin", "manifest.json"]);
+      expect(await readFile(join(dir, "fragment-0.bin"), "utf8")).to.equal("not an image");
     });
 
     it("merge of a file-codec directory without its fragment writes nothing", async () => {

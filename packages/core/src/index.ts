@@ -12,6 +12,16 @@ export {
 } from "./image/decode.js";
 export { readImageHeader, sniffFormat } from "./image/header.js";
 export { IMAGE_FORMATS, type ImageFormat, type ImageHeader } from "./image/types.js";
+export {
+  FILE_FORMATS,
+  FILE_KINDS,
+  extensionFits,
+  fileKindOfExtension,
+  isImageFormat,
+  sniffFileFormat,
+  type FileFormat,
+  type FileKind,
+} from "./image/media.js";
 
 export {
   checkKernel,

@@ -239,17 +239,21 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
       });
     }
 
-    it("refuses a file that is not an image, and one over the size limit", async () => {
-      const text = new TextEncoder().encode("not an image at all");
-      expect((await refusal(encodeImageFile(text, { kernel: KERNEL, codec: "file" }))).code).to.equal(
-        "IMAGE_UNKNOWN_FORMAT",
-      );
-      const large = encodeImageFile(fixtureBytes("rocket.jpg"), {
+    it("keeps an image over the pixel limit (it decodes nothing) and refuses one over its byte limit", async () => {
+      const source = fixtureBytes("rocket.jpg");
+      const kept = await encodeImageFile(source, { kernel: KERNEL, codec: "file", maxPixels: 1000 });
+      expect(kept.manifest.image).to.include({ width: 640, height: 427 });
+      const rebuilt = await rebuildImageFile(kept.manifest, [source], { maxPixels: 1000 });
+      expect(sameBytes(rebuilt.bytes, source)).to.equal(true);
+      expect((await refusal(rebuilt.pixels())).code).to.equal("IMAGE_TOO_LARGE");
+      const large = encodeImageFile(source, {
         kernel: KERNEL,
         codec: "file",
-        maxPixels: 1000,
+        maxFileBytes: source.length - 1,
       });
-      expect((await refusal(large)).code).to.equal("IMAGE_TOO_LARGE");
+      expect((await refusal(large, CodecError)).code).to.equal("FILE_TOO_LARGE");
+      const empty = encodeImageFile(new Uint8Array(), { kernel: KERNEL, codec: "file" });
+      expect((await refusal(empty, CodecError)).code).to.equal("FILE_EMPTY");
     });
 
     it("has nothing to estimate from when its one fragment is missing or tampered", async () => {

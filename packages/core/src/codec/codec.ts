@@ -1,5 +1,6 @@
 import type { Hex32, Kernel, ManifestOf, RgbaImage, UnixFsSettings } from "@disp/protocol";
 
+import { FILE_KINDS } from "../image/media.js";
 import type { ImageFormat, ImageHeader } from "../image/types.js";
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { OnProgress } from "../progress.js";
@@ -38,6 +39,8 @@ export interface EncodeImageOptions {
   readonly unixfs?: UnixFsSettings;
   /** Refuse images with more pixels than this, from the header (default 100 MP). */
   readonly maxPixels?: number;
+  /** The file codec's limit on the file's size (default and most: MAX_FILE_BYTES). */
+  readonly maxFileBytes?: number;
   readonly onProgress?: OnProgress;
   readonly signal?: AbortSignal;
 }
@@ -112,8 +115,11 @@ export interface Codec<S extends ManifestCodec = ManifestCodec> {
   readonly pools: boolean;
   /** Why this codec cannot take a file with this (size-checked) header; undefined when it can. */
   refuses(header: ImageHeader): string | undefined;
-  /** The fragments, their CIDs and the canonical manifest of `bytes`. */
-  split(bytes: Uint8Array, header: ImageHeader, options: SplitOptions): Promise<EncodedImage>;
+  /**
+   * The fragments, their CIDs and the canonical manifest of `bytes`. A pooling codec is handed the
+   * size-checked image header; one that does not pool takes any file and is handed none.
+   */
+  split(bytes: Uint8Array, header: ImageHeader | undefined, options: SplitOptions): Promise<EncodedImage>;
   /**
    * Every present file is checked against the manifest first; one that fails is rejected and treated
    * as missing. All fragments good: the merge (exact); some missing: the recovery (approximate);
@@ -138,9 +144,9 @@ export interface Codec<S extends ManifestCodec = ManifestCodec> {
 
 /** File name extension of each image format, for fragment and output files. */
 export const FORMAT_EXTENSIONS: Readonly<Record<ImageFormat, string>> = {
-  png: "png",
-  jpeg: "jpg",
-  bmp: "bmp",
-  gif: "gif",
-  tiff: "tiff",
+  png: FILE_KINDS.png.extension,
+  jpeg: FILE_KINDS.jpeg.extension,
+  bmp: FILE_KINDS.bmp.extension,
+  gif: FILE_KINDS.gif.extension,
+  tiff: FILE_KINDS.tiff.extension,
 };

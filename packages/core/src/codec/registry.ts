@@ -1,5 +1,5 @@
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
-import type { Codec, CodecChoice, CodecName, SectionOf } from "./codec.js";
+import type { Codec, CodecChoice, CodecName, Fidelity, SectionOf } from "./codec.js";
 import { fileCodec } from "./file/index.js";
 import { jpegCodec } from "./jpeg/index.js";
 import { pngCodec } from "./png/index.js";
@@ -43,4 +43,22 @@ export async function fileMatchesContentHash(
   options: { readonly maxPixels?: number } = {},
 ): Promise<boolean> {
   return (await codecOf(manifest.codec).contentHashOf(file, options)) === manifest.contentHash.digest;
+}
+
+/**
+ * What `file` is of a (proven) manifest's content, when it is that content: "fileExact" when the
+ * content hash is the SHA-256 of the stored file (file and JPEG codecs: a match is that file byte
+ * for byte), "contentExact" when it is a pixel hash (the same pixels, in whatever file); undefined
+ * when it is not the content at all.
+ */
+export async function fileFidelity(
+  manifest: {
+    readonly codec: ManifestCodec;
+    readonly contentHash: { readonly algorithm: string; readonly digest: string };
+  },
+  file: Uint8Array,
+  options: { readonly maxPixels?: number } = {},
+): Promise<Exclude<Fidelity, "approximate"> | undefined> {
+  if (!(await fileMatchesContentHash(manifest, file, options))) return undefined;
+  return manifest.contentHash.algorithm === "sha256" ? "fileExact" : "contentExact";
 }
