@@ -54,13 +54,18 @@ describe("disp:split --codec and disp:merge across codecs", function () {
       "manifest.json",
     ]);
 
-    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.png"), "--json");
+    // JPEG bytes are never written into a .png: refused, nothing written; without an extension, .jpg.
+    const misnamed = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.png"));
+    expect(expectOneLineError(misnamed, "TASK_INPUT")).to.include(`write it to ${join(work, "rebuilt.jpg")}`);
+    expect(await readdir(work)).to.deep.equal(["fragments"]);
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt"), "--json");
     expect(merge.code, merge.stderr).to.equal(0);
     const out = join(work, "rebuilt.jpg");
     expect(lastJsonLine(merge.stdout)).to.deep.equal({
       output: out,
       codec: "jpeg",
       exact: true,
+      fidelity: "fileExact",
       contentHashVerified: true,
       pixelHashVerified: true,
       missing: [],
@@ -137,7 +142,9 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     const out = join(work, "copy.png");
     const merge = await hardhat("disp:merge", "--dir", dir, "--out", out);
     expect(merge.code, merge.stderr).to.equal(0);
-    expect(merge.stdout).to.match(/exact, the original file, SHA-256 verified/);
+    expect(merge.stdout).to.match(
+      /451 × 300, fileExact \(the stored file, byte for byte\), SHA-256 verified/,
+    );
     expect(sameBytes(await readFile(out), fixtureBytes("chelsea.png"))).to.equal(true);
   });
 
