@@ -1,17 +1,11 @@
 import { join } from "node:path";
 
-import { DispError, PIXEL_HASH_ALGORITHM, isDispError, shardEntries } from "@disp/protocol";
-import {
-  ParityError,
-  fragmentExtension,
-  parseManifest,
-  readImageHeader,
-  rebuildFromShards,
-} from "@disp/core";
+import { DispError, PIXEL_HASH_ALGORITHM, shardEntries } from "@disp/protocol";
+import { ParityError, fragmentExtension, parseManifest, rebuildFromShards } from "@disp/core";
 
 import { cliAction, readInput, readOptional, writeOutputs } from "./cli.js";
 import { required } from "./options.js";
-import { describeFidelity, outputPath } from "./output-file.js";
+import { describeFidelity, describeFile, outputPath } from "./output-file.js";
 import { progressBar } from "./progress-bar.js";
 import { parityFileName } from "./split.js";
 
@@ -94,7 +88,7 @@ export default cliAction(async (args: MergeArgs) => {
     console.log(JSON.stringify(summary));
     return;
   }
-  const size = sizeOf(result.bytes);
+  const size = describeFile(result.bytes);
   const fidelity = describeFidelity(result.fidelity);
   if (result.exact) {
     const what = pixelHashed ? "pixel hash verified" : "SHA-256 verified";
@@ -106,14 +100,3 @@ export default cliAction(async (args: MergeArgs) => {
     console.log(`${summary.estimatedPixels} pixels estimated`);
   }
 });
-
-/** The image size from the file's header (nothing decoded), or its bytes for a file DISP does not read. */
-function sizeOf(bytes: Uint8Array): string {
-  try {
-    const { width, height } = readImageHeader(bytes);
-    return `${width} × ${height}`;
-  } catch (error) {
-    if (!isDispError(error)) throw error;
-    return `${bytes.length} bytes`;
-  }
-}

@@ -1,6 +1,14 @@
 import { extname } from "node:path";
 
-import { extensionFits, fileKindOfExtension, type Fidelity } from "@disp/core";
+import { isDispError } from "@disp/protocol";
+import {
+  FILE_KINDS,
+  extensionFits,
+  fileKindOfExtension,
+  readImageHeader,
+  sniffFileFormat,
+  type Fidelity,
+} from "@disp/core";
 
 import { TaskInputError } from "./cli.js";
 
@@ -40,4 +48,15 @@ const FIDELITY_TEXT: Readonly<Record<Fidelity, string>> = {
 /** A result's fidelity, as the tasks print it. */
 export function describeFidelity(fidelity: Fidelity): string {
   return FIDELITY_TEXT[fidelity];
+}
+
+/** An image's size from its header (nothing decoded), or what the file is and its bytes. */
+export function describeFile(bytes: Uint8Array): string {
+  try {
+    const { width, height } = readImageHeader(bytes);
+    return `${width} × ${height}`;
+  } catch (error) {
+    if (!isDispError(error)) throw error;
+    return `${FILE_KINDS[sniffFileFormat(bytes)].name}, ${bytes.length} bytes`;
+  }
 }

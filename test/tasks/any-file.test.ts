@@ -22,17 +22,11 @@ describe("disp:split --codec file and disp:merge on files DISP does not decode",
     await rm(work, { recursive: true, force: true });
   });
 
-  async function split(name: string, dir: string): Promise<void> {
-    const run = await hardhat(
-      "disp:split",
-      "--image",
-      fixturePath(`any-file/${name}`),
-      "--codec",
-      "file",
-      "--out",
-      dir,
-    );
+  async function split(name: string, dir: string): Promise<string> {
+    const path = fixturePath(`any-file/${name}`);
+    const run = await hardhat("disp:split", "--image", path, "--codec", "file", "--out", dir);
     expect(run.code, run.stderr).to.equal(0);
+    return run.stdout;
   }
 
   it("a WebP comes back byte for byte under its own extension, and is never written as a .png", async () => {
@@ -65,16 +59,19 @@ describe("disp:split --codec file and disp:merge on files DISP does not decode",
     );
   });
 
-  it("a PDF and an SVG come back byte for byte, saying fileExact and their size in bytes", async () => {
-    for (const name of ["chelsea.pdf", "camera.svg"]) {
+  it("a PDF and an SVG come back byte for byte, saying fileExact and what they are", async () => {
+    for (const [name, kind] of [
+      ["chelsea.pdf", "PDF document"],
+      ["camera.svg", "SVG image"],
+    ] as const) {
       const dir = join(work, name);
-      await split(name, dir);
+      const source = fixtureBytes(`any-file/${name}`);
+      expect(await split(name, dir)).to.include(`${kind}, ${source.length} bytes, kernel 1x1, file codec`);
       const out = join(work, `copy-of-${name}`);
       const merge = await hardhat("disp:merge", "--dir", dir, "--out", out);
       expect(merge.code, merge.stderr).to.equal(0);
-      const source = fixtureBytes(`any-file/${name}`);
       expect(merge.stdout).to.include(
-        `${out}: ${source.length} bytes, fileExact (the stored file, byte for byte), SHA-256 verified`,
+        `${out}: ${kind}, ${source.length} bytes, fileExact (the stored file, byte for byte), SHA-256 verified`,
       );
       expect(sameBytes(await readFile(out), source)).to.equal(true);
     }
