@@ -136,8 +136,8 @@ export interface Codec<S extends ManifestCodec = ManifestCodec> {
   fragmentExtension(section: S): string;
   /**
    * The largest file fragment `index` of `manifest` can be, from the manifest's geometry alone, so
-   * that a node refuses a manifest declaring more before fetching anything. Infinity when the codec
-   * cannot bound it (the file codec: an image file's metadata has no limit).
+   * that a node refuses a manifest declaring more before fetching anything (the file codec, whose
+   * file has no geometry: its byte limit, MAX_FILE_BYTES).
    */
   maxFragmentBytes(manifest: ManifestOf<S>, index: number): number;
 }

@@ -27,7 +27,7 @@ export function fragmentExtension(manifest: { readonly codec: ManifestCodec }): 
   return codecOf(manifest.codec).fragmentExtension(manifest.codec);
 }
 
-/** The largest file fragment `index` of a manifest can be, by its codec (Infinity: no bound). */
+/** The largest file fragment `index` of a manifest can be, by its codec. */
 export function maxFragmentBytes(manifest: Manifest, index: number): number {
   return codecOf(manifest.codec).maxFragmentBytes(manifest, index);
 }
