@@ -107,6 +107,20 @@ describe("the file codec on any file", function () {
   });
 });
 
+describe("fileFidelity", () => {
+  it("says fileExact for the stored file of a file-hashed codec, contentExact for a pixel codec's pixels", async () => {
+    const jpeg = fixtureBytes("rocket.jpg");
+    const { manifest: jpegManifest } = await encodeImageFile(jpeg, { kernel: KERNEL, codec: "jpeg" });
+    expect(await fileFidelity(jpegManifest, jpeg)).to.equal("fileExact");
+    const png = fixtureBytes("chelsea.png");
+    const { manifest: pngManifest } = await encodeImageFile(png, { kernel: KERNEL, codec: "png" });
+    expect(await fileFidelity(pngManifest, png)).to.equal("contentExact");
+    expect(await fileFidelity(pngManifest, jpeg)).to.equal(undefined);
+    // A file with no pixels is simply not that content.
+    expect(await fileFidelity(pngManifest, fixtureBytes("any-file/chelsea.pdf"))).to.equal(undefined);
+  });
+});
+
 describe("sniffFileFormat", () => {
   const bytes = (...values: number[]) => new Uint8Array(values);
   const tiff = (tags: number[], extra: number[] = []) => {

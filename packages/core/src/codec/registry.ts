@@ -1,3 +1,4 @@
+import { sniffFormat } from "../image/header.js";
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { Codec, CodecChoice, CodecName, Fidelity, SectionOf } from "./codec.js";
 import { fileCodec } from "./file/index.js";
@@ -59,6 +60,9 @@ export async function fileFidelity(
   file: Uint8Array,
   options: { readonly maxPixels?: number } = {},
 ): Promise<Exclude<Fidelity, "approximate"> | undefined> {
+  const fileHashed = manifest.contentHash.algorithm === "sha256";
+  // A file DISP does not decode holds no pixels: not the content of a pixel hash, rather than an error.
+  if (!fileHashed && sniffFormat(file) === undefined) return undefined;
   if (!(await fileMatchesContentHash(manifest, file, options))) return undefined;
-  return manifest.contentHash.algorithm === "sha256" ? "fileExact" : "contentExact";
+  return fileHashed ? "fileExact" : "contentExact";
 }
