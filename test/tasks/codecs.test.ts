@@ -105,17 +105,23 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     expect([image.format, image.width, image.height]).to.deep.equal(["png", 640, 427]);
   });
 
-  it("auto on a multi-scan sequential JPEG falls back to png and says so on stderr and in the JSON", async () => {
+  it("auto on a multi-scan sequential JPEG refuses to store its pixels at ~10× the file, in one line, writing nothing", async () => {
     const dir = join(work, "fragments");
-    const split = await hardhat("disp:split", "--image", NON_INTERLEAVED, "--out", dir, "--json");
-    expect(split.code, split.stderr).to.equal(0);
-    const summary = lastJsonLine(split.stdout) as SplitSummary;
-    expect(summary.codec).to.equal("png");
-    expect(summary.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-    expect(summary.fallback?.reason).to.match(/non-interleaved/);
-    expect(split.stderr).to.match(
-      /^note: .*non-interleaved.*stored with the png codec instead: \d+ bytes of fragments/m,
+    const split = await hardhat("disp:split", "--image", NON_INTERLEAVED, "--out", dir);
+    expect(expectOneLineError(split, "CODEC_FALLBACK_TOO_LARGE")).to.match(/--codec png/);
+    expect(existsSync(dir)).to.equal(false);
+    const asked = await hardhat(
+      "disp:split",
+      "--image",
+      NON_INTERLEAVED,
+      "--codec",
+      "png",
+      "--out",
+      dir,
+      "--json",
     );
+    expect(asked.code, asked.stderr).to.equal(0);
+    expect((lastJsonLine(asked.stdout) as SplitSummary).codec).to.equal("png");
     expect(await readdir(dir)).to.include("fragment-0.png");
   });
 

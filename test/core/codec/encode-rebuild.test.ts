@@ -147,13 +147,18 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
   });
 
   describe("auto on a JPEG the coefficient codec cannot take", () => {
-    it("falls back to the png codec and says why", async () => {
+    it("refuses to store its pixels at more than 1.3× the file, naming --codec png and --mode replicate", async () => {
       const source = readCorpus("unsupported/cjpeg-non-interleaved.jpg");
-      const encoded = await encodeImageFile(source, { kernel: KERNEL });
+      const error = await refusal(encodeImageFile(source, { kernel: KERNEL }));
+      expect(error.code).to.equal("CODEC_FALLBACK_TOO_LARGE");
+      expect(error.message).to.match(/non-interleaved.*--codec png.*--mode replicate/);
+    });
+
+    it("stores its pixels when the png codec is asked for by name, and rebuilds them exactly", async () => {
+      const source = readCorpus("unsupported/cjpeg-non-interleaved.jpg");
+      const encoded = await encodeImageFile(source, { kernel: KERNEL, codec: "png" });
       expect(encoded.codec).to.equal("png");
       expect(encoded.manifest.codec.name).to.equal("png");
-      expect(encoded.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-      expect(encoded.fallback?.reason).to.match(/non-interleaved/);
       const rebuilt = await rebuildAll(encoded.manifest, encoded);
       expect(rebuilt.contentHashVerified).to.equal(true);
       expect(pixelHash(await decodeImage(rebuilt.bytes))).to.equal(pixelHash(await decodeImage(source)));

@@ -14,7 +14,8 @@ import { codecNamed } from "./registry.js";
  * Encodes an image file for storage with the chosen codec: fragments with their CIDs and SHA-256,
  * and the canonical manifest. "auto" takes the JPEG coefficient codec for a JPEG it can read
  * (baseline, extended or progressive), and otherwise the pixel codec, saying why in `fallback` for
- * a JPEG. A malformed JPEG is refused (JPEG_INVALID), never stored from what a pixel decoder makes of it.
+ * a JPEG; a JPEG's fallback that would store more than MAX_FALLBACK_RATIO × the file is refused
+ * (CODEC_FALLBACK_TOO_LARGE) unless the pixel codec is asked for by name. A malformed JPEG is refused (JPEG_INVALID), never stored from what a pixel decoder makes of it.
  * A codec that does not pool (file) takes any file; the pooling ones need an image they decode.
  */
 export async function encodeImageFile(bytes: Uint8Array, options: EncodeImageOptions): Promise<EncodedImage> {
@@ -48,6 +49,12 @@ function poolableHeader(bytes: Uint8Array, maxPixels: number | undefined): Image
   return checkedImageHeader(bytes, { maxPixels });
 }
 
+/**
+ * The most "auto" stores of a JPEG through its pixels, over the file's bytes, when the coefficient
+ * codec cannot take it: past that it refuses, and the user asks for the pixel codec by name.
+ */
+export const MAX_FALLBACK_RATIO = 1.3;
+
 async function encodeAuto(
   bytes: Uint8Array,
   header: ImageHeader,
@@ -61,6 +68,16 @@ async function encodeAuto(
   } catch (error) {
     if (!(error instanceof JpegUnsupportedError)) throw error;
     const encoded = await pixels.split(bytes, header, options);
+    const ratio = encoded.fragments.reduce((sum, f) => sum + f.bytes.length, 0) / bytes.length;
+    if (ratio > MAX_FALLBACK_RATIO) {
+      throw new CodecError(
+        "CODEC_FALLBACK_TOO_LARGE",
+        `${error.reason}: its pixels would take ${ratio.toFixed(1)}× the file's bytes (more than ${MAX_FALLBACK_RATIO}×); ` +
+          "store them anyway with --codec png, or the file whole with --mode replicate",
+        [],
+        { cause: error },
+      );
+    }
     return { ...encoded, fallback: { code: error.code, reason: error.reason } };
   }
 }
