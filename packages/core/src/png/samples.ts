@@ -43,9 +43,13 @@ function to8(value: number, depth: number): number {
  */
 export function rasterToRgba(ihdr: PngIhdr, rows: Uint8Array, colours: PngColours): RgbaImage {
   const { width, height, bitDepth: depth, colorType } = ihdr;
+  const key = colourKey(ihdr, colours.transparency);
+  if (depth === 8 && key[0] === -1) {
+    const fast = eightBitToRgba(colorType, rows, width * height, colours);
+    if (fast !== undefined) return { width, height, data: fast };
+  }
   const lineBytes = scanlineBytes(ihdr, width);
   const out = new Uint8Array(width * height * 4);
-  const key = colourKey(ihdr, colours.transparency);
   const palette = colours.palette;
   if (colorType === 3 && palette === undefined) throw corrupt("png", "a palette image has no PLTE chunk");
   let o = 0;
@@ -85,6 +89,56 @@ export function rasterToRgba(ihdr: PngIhdr, rows: Uint8Array, colours: PngColour
   return { width, height, data: out };
 }
 
+/** The common 8-bit cases in straight loops (no tRNS colour key): several times the general path's speed. */
+function eightBitToRgba(
+  colorType: number,
+  rows: Uint8Array,
+  pixels: number,
+  colours: PngColours,
+): Uint8Array | undefined {
+  if (colorType === 6) return rows.slice();
+  const out = new Uint8Array(pixels * 4);
+  if (colorType === 2) {
+    for (let p = 0, q = 0; p < pixels; p++, q += 3) {
+      const o = p * 4;
+      out[o] = rows[q] as number;
+      out[o + 1] = rows[q + 1] as number;
+      out[o + 2] = rows[q + 2] as number;
+      out[o + 3] = 255;
+    }
+    return out;
+  }
+  if (colorType === 0 || colorType === 4) {
+    const samples = colorType === 0 ? 1 : 2;
+    for (let p = 0, q = 0; p < pixels; p++, q += samples) {
+      const o = p * 4;
+      const g = rows[q] as number;
+      out[o] = out[o + 1] = out[o + 2] = g;
+      out[o + 3] = samples === 2 ? (rows[q + 1] as number) : 255;
+    }
+    return out;
+  }
+  const palette = colours.palette;
+  if (palette === undefined) return undefined;
+  const table = new Uint8Array(256 * 4);
+  const entries = palette.length / 3;
+  for (let i = 0; i < entries; i++) {
+    table.set(palette.subarray(3 * i, 3 * i + 3), 4 * i);
+    table[4 * i + 3] = colours.transparency?.[i] ?? 255;
+  }
+  for (let p = 0; p < pixels; p++) {
+    const index = rows[p] as number;
+    if (index >= entries) return undefined; // the general path names the pixel
+    const o = p * 4;
+    const t = index * 4;
+    out[o] = table[t] as number;
+    out[o + 1] = table[t + 1] as number;
+    out[o + 2] = table[t + 2] as number;
+    out[o + 3] = table[t + 3] as number;
+  }
+  return out;
+}
+
 /** The tRNS colour key of a grey or RGB image, as raw samples (none: values no sample takes). */
 function colourKey(ihdr: PngIhdr, transparency: Uint8Array | undefined): number[] {
   const none = [-1, -1, -1];
@@ -103,6 +157,7 @@ function colourKey(ihdr: PngIhdr, transparency: Uint8Array | undefined): number[
 export function rgbaToRaster(ihdr: PngIhdr, image: RgbaImage, colours: PngColours): Uint8Array | undefined {
   const { width, height, bitDepth: depth, colorType } = ihdr;
   if (depth === 16) return undefined;
+  if (depth === 8 && colorType !== 3) return eightBitFromRgba(colorType, image.data);
   const lineBytes = scanlineBytes(ihdr, width);
   const rows = new Uint8Array(lineBytes * height);
   const data = image.data;
@@ -157,4 +212,20 @@ function paletteLookup(colours: PngColours): Map<number, number> {
     lookup.set(rgba, i);
   }
   return lookup;
+}
+
+/** The 8-bit grey, RGB and RGBA cases of rgbaToRaster in straight loops: the channels the type keeps. */
+function eightBitFromRgba(colorType: number, data: Uint8Array): Uint8Array {
+  if (colorType === 6) return data.slice();
+  const pixels = data.length >> 2;
+  const samples = colorType === 2 ? 3 : colorType === 4 ? 2 : 1;
+  const rows = new Uint8Array(pixels * samples);
+  for (let p = 0, q = 0; p < data.length; p += 4, q += samples) {
+    rows[q] = data[p] as number;
+    if (samples === 3) {
+      rows[q + 1] = data[p + 1] as number;
+      rows[q + 2] = data[p + 2] as number;
+    } else if (samples === 2) rows[q + 1] = data[p + 3] as number;
+  }
+  return rows;
 }

@@ -1,11 +1,11 @@
 import { isDispError, pixelHash, type RgbaImage } from "@disp/protocol";
 
-import { decodeImage } from "../../image/decode.js";
 import type { Manifest } from "../../manifest/schema.js";
 import { checkFragmentBytes } from "../check.js";
 import type { RejectedFragment } from "../codec.js";
 import { poolingLayout, type Fragment, type PoolingLayout } from "../../pooling/layout.js";
 import type { SamplePlane } from "../../pooling/samples.js";
+import { storedPixels } from "./decode.js";
 import { decodeDeepFragment } from "./deep.js";
 import { recover } from "../../pooling/recover.js";
 import type { OnProgress } from "../../progress.js";
@@ -112,7 +112,7 @@ async function decodeFragmentFile(
   file: Uint8Array,
 ): Promise<Fragment | string> {
   try {
-    const image = await decodeImage(file);
+    const image = await storedPixels(file);
     if (image.format !== "png") return `is a ${image.format.toUpperCase()} file, not PNG`;
     if (image.width !== layout.fragmentWidth || image.height !== layout.fragmentHeight) {
       return `decodes to ${image.width} × ${image.height}, expected ${layout.fragmentWidth} × ${layout.fragmentHeight}`;
