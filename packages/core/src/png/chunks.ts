@@ -5,7 +5,7 @@ import { corrupt } from "../image/checks.js";
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
 export const PNG_SIGNATURE_BYTES: number = SIGNATURE.length;
 
-/** Most chunks one file may have: a bound on work and on the manifest's chunk list. */
+/** Most chunks besides IDAT one file may have: a bound on work and on the manifest's chunk list. */
 export const MAX_PNG_CHUNKS = 4096;
 
 /** The PNG colour types, by their code in IHDR. */
@@ -69,7 +69,9 @@ export function readPngFile(bytes: Uint8Array): PngFile {
   let idatDone = false;
   let offset: number = PNG_SIGNATURE_BYTES;
   for (let count = 0; ; count++) {
-    if (count >= MAX_PNG_CHUNKS) throw corrupt("png", `it has more than ${MAX_PNG_CHUNKS} chunks`);
+    if (before.length + after.length > MAX_PNG_CHUNKS) {
+      throw corrupt("png", `it has more than ${MAX_PNG_CHUNKS} chunks besides its image data`);
+    }
     if (offset + 12 > bytes.length) throw corrupt("png", "it ends before its IEND chunk");
     const length = view.getUint32(offset);
     const end = offset + 12 + length;

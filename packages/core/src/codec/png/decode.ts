@@ -1,8 +1,14 @@
 import type { RgbaImage } from "@disp/protocol";
 
-import { checkedImageHeader, decodeImage, type DecodedImage } from "../../image/decode.js";
+import { ImageError } from "../../errors.js";
+import {
+  checkedImageHeader,
+  decodeImage,
+  DEFAULT_MAX_PIXELS,
+  type DecodedImage,
+} from "../../image/decode.js";
 import { sniffFormat } from "../../image/header.js";
-import { readPngFile, type PngFile } from "../../png/chunks.js";
+import { readPngFile, scanlineBytes, type PngFile } from "../../png/chunks.js";
 import { readRaster, type PngRaster } from "../../png/raster.js";
 import { rasterToRgba, type PngColours } from "../../png/samples.js";
 import { coloursOf } from "../../png/source.js";
@@ -21,9 +27,19 @@ export interface ReadPng {
  * Reads a PNG with DISP's own decoder (size-checked first): every chunk's CRC, one inflate bounded
  * by the header's size, the raster at its own depth, and its RGBA (16-bit reduced to the high byte).
  */
-export async function readPng(bytes: Uint8Array, maxPixels?: number): Promise<ReadPng> {
+export async function readPng(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): Promise<ReadPng> {
   checkedImageHeader(bytes, { maxPixels });
   const file = readPngFile(bytes);
+  const rasterBytes = scanlineBytes(file.ihdr, file.ihdr.width) * file.ihdr.height;
+  if (rasterBytes > maxPixels * 4) {
+    // Deep samples count for what they take: the limit is the RGBA bytes of maxPixels.
+    const { width, height, bitDepth } = file.ihdr;
+    throw new ImageError(
+      "IMAGE_TOO_LARGE",
+      `the ${bitDepth}-bit image is ${width} × ${height}: ${rasterBytes} bytes of samples, over the ` +
+        `${maxPixels * 4} bytes (${maxPixels} RGBA pixels) allowed`,
+    );
+  }
   const { raster, filtered } = await readRaster(file);
   const colours = coloursOf(file);
   return { file, raster, filtered, colours, rgba: rasterToRgba(file.ihdr, raster.rows, colours) };
