@@ -72,18 +72,23 @@ export async function proveImageData(
   filtered: Uint8Array,
   rows: Uint8Array | undefined,
 ): Promise<PngSourceSection["imageData"]> {
-  if (rows === undefined || !Buffer.from(rows).equals(raster.rows)) return null;
+  if (rows === undefined || !same(rows, raster.rows)) return null;
   const runs = idatRuns(file.idat);
   if (runs.length > MAX_IDAT_RUNS) return null;
   const filters = base64pad.baseEncode(deflateSync(raster.filters, { level: 9 }));
   if (filters.length > MAX_FILTER_TEXT) return null;
-  const refiltered = filterRaster({ ihdr: raster.ihdr, rows }, raster.filters);
-  if (!Buffer.from(refiltered).equals(filtered)) return null;
+  const refiltered = filterRaster(raster, raster.filters);
+  if (!same(refiltered, filtered)) return null;
   const stream = Buffer.concat(file.idat);
   const deflate = await findDeflateSettings(refiltered, stream);
   if (deflate === undefined) return null;
-  if (!Buffer.from(assemblePng(frameOf(file), stream, runs)).equals(bytes)) return null;
+  if (!same(assemblePng(frameOf(file), stream, runs), bytes)) return null;
   return { filters, deflate, idatRuns: runs };
+}
+
+/** Byte equality without copying either side. */
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 function frameOf(file: PngFile): PngFrame {
