@@ -33,11 +33,13 @@ export {
 } from "./pooling/layout.js";
 export { split, type SplitResult } from "./pooling/split.js";
 export { merge } from "./pooling/merge.js";
+export { mergeSamples, splitSamples, type SamplePlane } from "./pooling/samples.js";
 export { recover, type RecoveryResult } from "./pooling/recover.js";
 
 export { psnr } from "./metrics.js";
 
 export { chooseColorType, encodePng } from "./png/encode.js";
+export { MAX_PNG_METADATA_BYTES } from "./png/source.js";
 export {
   DEFAULT_DEFLATE_LEVEL,
   DEFAULT_PNG_FILTER,
