@@ -63,7 +63,7 @@ describe("disp:split and disp:merge", function () {
       output: out,
       codec: "png",
       exact: true,
-      fidelity: "contentExact",
+      fidelity: "fileExact",
       contentHashVerified: true,
       pixelHashVerified: true,
       missing: [],
@@ -185,7 +185,7 @@ describe("disp:split and disp:merge", function () {
       expect(merge.code, merge.stderr).to.equal(0);
       expect(lastJsonLine(merge.stdout)).to.deep.include({
         exact: true,
-        fidelity: "contentExact",
+        fidelity: "fileExact",
         contentHashVerified: true,
         rebuilt: [2],
       });

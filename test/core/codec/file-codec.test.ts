@@ -2,7 +2,10 @@ import { expect } from "chai";
 
 import { sha256Hex, type Kernel } from "@disp/protocol";
 import {
+  chooseColorType,
   CodecError,
+  decodeImage,
+  encodePng,
   encodeImageFile,
   extensionFits,
   FILE_KINDS,
@@ -108,13 +111,20 @@ describe("the file codec on any file", function () {
 });
 
 describe("fileFidelity", () => {
-  it("says fileExact for the stored file of a file-hashed codec, contentExact for a pixel codec's pixels", async () => {
+  it("says fileExact for the stored file, contentExact for another file with a pixel codec's pixels", async () => {
     const jpeg = fixtureBytes("rocket.jpg");
     const { manifest: jpegManifest } = await encodeImageFile(jpeg, { kernel: KERNEL, codec: "jpeg" });
     expect(await fileFidelity(jpegManifest, jpeg)).to.equal("fileExact");
     const png = fixtureBytes("chelsea.png");
     const { manifest: pngManifest } = await encodeImageFile(png, { kernel: KERNEL, codec: "png" });
-    expect(await fileFidelity(pngManifest, png)).to.equal("contentExact");
+    expect(await fileFidelity(pngManifest, png)).to.equal("fileExact");
+    const pixels = await decodeImage(png);
+    const reencoded = await encodePng(pixels, {
+      colorType: chooseColorType(pixels),
+      filter: "up",
+      deflateLevel: 1,
+    });
+    expect(await fileFidelity(pngManifest, reencoded)).to.equal("contentExact");
     expect(await fileFidelity(pngManifest, jpeg)).to.equal(undefined);
     // A file with no pixels is simply not that content.
     expect(await fileFidelity(pngManifest, fixtureBytes("any-file/chelsea.pdf"))).to.equal(undefined);

@@ -1,3 +1,5 @@
+import { sha256Hex } from "@disp/protocol";
+
 import { sniffFormat } from "../image/header.js";
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { Codec, CodecChoice, CodecName, Fidelity, SectionOf } from "./codec.js";
@@ -47,10 +49,10 @@ export async function fileMatchesContentHash(
 }
 
 /**
- * What `file` is of a (proven) manifest's content, when it is that content: "fileExact" when the
- * content hash is the SHA-256 of the stored file (file and JPEG codecs: a match is that file byte
- * for byte), "contentExact" when it is a pixel hash (the same pixels, in whatever file); undefined
- * when it is not the content at all.
+ * What `file` is of a (proven) manifest's content, when it is that content: "fileExact" when it is
+ * the stored file byte for byte (its SHA-256 is the content hash of the file and JPEG codecs, or the
+ * stored PNG's own, which the pixel codec records beside its pixel hash), "contentExact" when it
+ * holds the pixels of a pixel hash in another file; undefined when it is not the content at all.
  */
 export async function fileFidelity(
   manifest: {
@@ -60,6 +62,10 @@ export async function fileFidelity(
   file: Uint8Array,
   options: { readonly maxPixels?: number } = {},
 ): Promise<Exclude<Fidelity, "approximate"> | undefined> {
+  const { codec } = manifest;
+  if (codec.name === "png" && codec.source !== undefined && sha256Hex(file) === codec.source.sha256) {
+    return "fileExact";
+  }
   const fileHashed = manifest.contentHash.algorithm === "sha256";
   // A file DISP does not decode holds no pixels: not the content of a pixel hash, rather than an error.
   if (!fileHashed && sniffFormat(file) === undefined) return undefined;
