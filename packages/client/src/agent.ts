@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 
 import { ParityError, maxShardBytes as shardBound, restoreShard, shardEntry } from "@disp/core";
-import { isDispError, sha256Hex, shardEntries } from "@disp/protocol";
+import { isDispError, segmentRoot, sha256Hex, shardEntries } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
 import { pickFair } from "./agent-schedule.js";
@@ -143,6 +143,13 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       const { bytes, rebuilt } = await obtain(opened, task.fragment, reading);
       if (sha256Hex(bytes) !== entry.sha256) {
         throw new ClientError("CLIENT_MANIFEST_MISMATCH", `shard ${task.fragment} does not match its leaf`);
+      }
+      // The leaf commits to a segment root too: one no honest node could prove is refused here.
+      if (manifest.proofs !== null && segmentRoot(bytes) !== manifest.proofs.roots[task.fragment]) {
+        throw new ClientError(
+          "CLIENT_MANIFEST_MISMATCH",
+          `shard ${task.fragment} does not match its segment root`,
+        );
       }
       // The slot may have changed since the task was made (replaced, or back in another slot).
       if (!(await holdsPart(opened, task.fragment))) {
