@@ -72,11 +72,13 @@ export {
   type ProofsSection,
 } from "./segments.js";
 export {
+  answerChallenge,
   openSegment,
   segmentRoot,
   segmentTree,
   verifySegment,
   type SegmentOpening,
   type SegmentTree,
+  type ShardAnswer,
 } from "./segment-tree.js";
 export { DEFAULT_UNIXFS, computeCid, importerOptions, type UnixFsSettings } from "./unixfs.js";

@@ -1,9 +1,9 @@
 import { keccak_256 } from "@noble/hashes/sha3";
 import { SimpleMerkleTree } from "@openzeppelin/merkle-tree";
 
-import type { Hex32 } from "./hash.js";
-import { verifyLeaf } from "./merkle.js";
-import { keccakHex, segmentAt, segmentCount } from "./segments.js";
+import { sha256Hex, type Hex32 } from "./hash.js";
+import { proofFor, verifyLeaf, type DispMerkleTree } from "./merkle.js";
+import { challengedSegment, keccakHex, segmentAt, segmentCount } from "./segments.js";
 
 /**
  * The Merkle tree over a shard's segments. Its leaves are the StandardMerkleTree leaves of the
@@ -47,4 +47,49 @@ export function openSegment(tree: SegmentTree, shard: Uint8Array, index: number)
 /** Checks an opening against a segment root with StandardMerkleTree's own verifier, as the contract does. */
 export function verifySegment(root: string, opening: SegmentOpening): boolean {
   return verifyLeaf(root, opening.index, keccakHex(opening.segment), opening.proof);
+}
+
+/** A storage-proof answer for one shard, in the fields of the contract's `Answer`. */
+export interface ShardAnswer {
+  readonly imageId: bigint;
+  readonly version: bigint;
+  readonly shard: number;
+  readonly segmentIndex: number;
+  readonly segment: Uint8Array;
+  readonly segmentProof: Hex32[];
+  readonly sha256Digest: Hex32;
+  readonly length: number;
+  readonly segmentRoot: Hex32;
+  readonly leafProof: Hex32[];
+}
+
+/**
+ * The answer to an epoch's challenge of one shard from the shard's bytes: the segment `seed`
+ * picks, its proof, and the leaf values with their proof in the version tree (which must have
+ * the leaf [shard, shardCommitment(...)]).
+ */
+export function answerChallenge(params: {
+  readonly seed: Hex32;
+  readonly imageId: bigint;
+  readonly version: bigint;
+  readonly shard: number;
+  readonly bytes: Uint8Array;
+  readonly versionTree: DispMerkleTree;
+}): ShardAnswer {
+  const { seed, imageId, version, shard, bytes } = params;
+  const tree = segmentTree(bytes);
+  const segmentIndex = challengedSegment(seed, imageId, version, shard, bytes.length);
+  const opening = openSegment(tree, bytes, segmentIndex);
+  return {
+    imageId,
+    version,
+    shard,
+    segmentIndex,
+    segment: opening.segment,
+    segmentProof: opening.proof,
+    sha256Digest: sha256Hex(bytes),
+    length: bytes.length,
+    segmentRoot: tree.root as Hex32,
+    leafProof: proofFor(params.versionTree, shard),
+  };
 }
