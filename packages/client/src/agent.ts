@@ -4,6 +4,7 @@ import { ParityError, maxShardBytes as shardBound, restoreShard, shardEntry } fr
 import { isDispError, segmentRoot, sha256Hex, shardEntries } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
+import { createProofResponder } from "./agent-proofs.js";
 import { pickFair } from "./agent-schedule.js";
 import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { collectTasks } from "./agent-tasks.js";
@@ -73,6 +74,14 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
   let loop: Promise<void> | undefined;
   // The agent's own signal and settings, not the caller's: stop() ends its work.
   const agentContext: ClientContext = { registry, ipfs, fromBlock };
+  const proofs =
+    options.challenges === undefined
+      ? undefined
+      : createProofResponder(agentContext, registry.challengesAt(options.challenges), address, {
+          fromBlock,
+          timeoutMs: fetchTimeoutMs,
+          emit,
+        });
 
   async function join(): Promise<void> {
     const peerId = ipfs.peerId;
@@ -404,6 +413,7 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
           try {
             await collect();
             await pump();
+            await proofs?.answer(abort.signal);
             emit({ type: "synced", block: state.cursor, pending: state.pending.length });
           } catch (error) {
             // The chain or the node may be down for a while: say so and try again next pass.

@@ -2,12 +2,14 @@ import { ZeroAddress, type ContractRunner, type ContractTransactionResponse } fr
 
 import { ClientError } from "../errors.js";
 import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "../typechain/index.js";
+import { connectChallenges, type Challenges } from "./challenges.js";
 import type { Registry } from "./registry.js";
 import * as logs from "./logs.js";
 import type { Read } from "./logs.js";
 import { clientErrorOf } from "./reverts.js";
 import {
   NODE_STATUSES,
+  TRANSACTION_TIMEOUT_MS,
   type ImageEvent,
   type ImageInfo,
   type NodeInfo,
@@ -18,8 +20,7 @@ import {
   type VersionEvent,
 } from "./types.js";
 
-/** How long a sent transaction may take to be mined before the client gives up waiting. */
-export const TRANSACTION_TIMEOUT_MS = 300_000;
+export { TRANSACTION_TIMEOUT_MS } from "./types.js";
 
 export interface RegistryOptions {
   /** The most blocks one `eth_getLogs` may span (default DEFAULT_MAX_LOG_RANGE): the provider's cap. */
@@ -63,6 +64,10 @@ class ContractRegistry implements Registry {
     this.address = address;
     this.#contract = contract;
     this.maxLogRange = maxLogRange;
+  }
+
+  challengesAt(address: string): Challenges {
+    return connectChallenges(address, this.#contract.runner);
   }
 
   async account(): Promise<string | undefined> {
