@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 
 import { parseManifest } from "@disp/core";
-import { storeImage, type AgentEvent, type StoreResult } from "@disp/client";
+import { storeImage, verifyImage, watchRepairs, type AgentEvent, type StoreResult } from "@disp/client";
 import { embeddedBlockStore, startWorld, type World } from "@disp/devkit";
 import { CID } from "@disp/ipfs";
 import { buildTree, merkleValues, proofFor, shardEntries, type Hex32 } from "@disp/protocol";
@@ -153,5 +153,41 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
       .withArgs(world.communityId, 2n, cheater.account.address);
     const record = await challenges.nodeRecord(cheater.account.address);
     expect([record.answered, record.missed, record.missesInARow]).to.deep.equal([3n, 2n, 2n]);
+  });
+
+  it("repairs the slot from RepairNeeded without a human, and the new member proves the same segments", async function () {
+    const [owner] = world.users;
+    const cheater = world.nodes[2];
+    if (owner === undefined || cheater === undefined) throw new Error("setup");
+    const spare = await world.addNode();
+    // The manager's watcher: it reads RepairNeeded and gives the slot to the next free node.
+    const watcher = watchRepairs(
+      { registry: world.registry },
+      world.registry.challengesAt(await challenges.getAddress()),
+      {
+        fromBlock: world.fromBlock,
+        repair: { timeoutMs: 120_000 },
+      },
+    );
+    const [repaired, ...more] = await watcher.poll();
+    expect(more).to.deep.equal([]);
+    expect([repaired?.slot, repaired?.removed, repaired?.node, repaired?.confirmed]).to.deep.equal([
+      2,
+      cheater.account.address,
+      spare.account.address,
+      true,
+    ]);
+    expect(await watcher.poll(), "each event is repaired once").to.deep.equal([]);
+    const report = await verifyImage(world.client(owner, await world.startIpfs("verifier")), stored.imageId);
+    expect(report.slots[2]).to.include({
+      node: spare.account.address,
+      status: "held",
+      confirmed: true,
+      provenOnChain: true,
+    });
+    // The rebuilt shard has the segment root the leaf committed to: the new member passes.
+    const epoch = await challengeNextEpoch();
+    expect(await answered(epoch, ALL_SIX)).to.equal(ALL_SIX);
+    expect((await challenges.nodeRecord(spare.account.address)).answered).to.equal(1n);
   });
 });

@@ -48,6 +48,7 @@ export {
   type ShardShape,
 } from "./placement.js";
 export { repairSlot, type RepairOptions, type RepairResult } from "./repair.js";
+export { watchRepairs, type RepairWatcher } from "./repair-watcher.js";
 export { dialNode, dialNodes, type DialOptions, type Unreachable } from "./sources.js";
 export {
   addressPolicyOf,
