@@ -1,10 +1,9 @@
 import type { Hex32, ShardAnswer } from "@disp/protocol";
 import type { ContractRunner, ContractTransactionResponse } from "ethers";
 
-import { ClientError } from "../errors.js";
 import { StorageChallenges__factory, type StorageChallenges } from "../typechain/index.js";
-import { clientErrorOf } from "./reverts.js";
-import { TRANSACTION_TIMEOUT_MS, type Transacted } from "./types.js";
+import { mined, readDecoded } from "./calls.js";
+import type { Transacted } from "./types.js";
 
 /** One challenged version (a VersionChallenged event). */
 export interface ChallengedVersion {
@@ -149,25 +148,11 @@ class ContractChallenges implements Challenges {
     }));
   }
 
-  async #read<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw clientErrorOf(this.#contract.interface, error);
-    }
+  #read<T>(call: () => Promise<T>): Promise<T> {
+    return readDecoded(this.#contract.interface, call);
   }
 
   async #transact(send: () => Promise<ContractTransactionResponse>): Promise<Transacted> {
-    try {
-      const receipt = await (await send()).wait(1, TRANSACTION_TIMEOUT_MS);
-      if (receipt === null) throw new ClientError("CLIENT_REVERTED", "the transaction was dropped");
-      return {
-        transactionHash: receipt.hash,
-        blockNumber: receipt.blockNumber,
-        emitted: receipt.logs.length > 0,
-      };
-    } catch (error) {
-      throw clientErrorOf(this.#contract.interface, error);
-    }
+    return (await mined(this.#contract.interface, send)).transacted;
   }
 }

@@ -1,6 +1,3 @@
-/** How long a sent transaction may take to be mined before the client gives up waiting. */
-export const TRANSACTION_TIMEOUT_MS = 300_000;
-
 /** Where a node stands in the registry (`ICommunityRegistry.NodeStatus`). */
 export type NodeStatus =
   /** Not opted in (never, opted out, or replaced out of its community). */
