@@ -86,6 +86,28 @@ export function createProofResponder(
     return answerChallenge({ seed, imageId, version, shard: slot, bytes, versionTree: tree });
   }
 
+  /**
+   * Proves an epoch's answers in one transaction; if it is refused, each alone, so that one gone
+   * late or wrong does not sink the others. Returns the keys of the challenges proved.
+   */
+  async function proveAll(epoch: bigint, answers: readonly { key: string; answer: ShardAnswer }[]) {
+    try {
+      await challenges.proveBatch(
+        epoch,
+        answers.map((entry) => entry.answer),
+      );
+      return answers.map((entry) => entry.key);
+    } catch (error) {
+      if (answers.length > 1) {
+        const done: string[] = [];
+        for (const entry of answers) done.push(...(await proveAll(epoch, [entry])));
+        return done;
+      }
+      options.emit({ type: "error", reason: `challenge ${answers[0]?.key}: ${messageOf(error)}` });
+      return [];
+    }
+  }
+
   return {
     async answer(signal) {
       const head = await registry.blockNumber();
@@ -109,7 +131,14 @@ export function createProofResponder(
           open.delete(key);
           continue;
         }
-        const answer = await answerFor(challenge, slot, signal).catch((error: unknown) => messageOf(error));
+        let answer: ShardAnswer | string;
+        try {
+          answer = await answerFor(challenge, slot, signal);
+        } catch (error) {
+          // The chain or the network failed, not the shard: tried again next pass, until the deadline.
+          options.emit({ type: "error", reason: `challenge ${key}: ${messageOf(error)}` });
+          continue;
+        }
         if (typeof answer === "string") {
           open.delete(key);
           options.emit({
@@ -126,13 +155,10 @@ export function createProofResponder(
       }
       let proved = 0;
       for (const [epoch, answers] of byEpoch) {
-        await challenges.proveBatch(
-          epoch,
-          answers.map((entry) => entry.answer),
-        );
-        for (const { key } of answers) open.delete(key);
-        proved += answers.length;
-        options.emit({ type: "proved", epoch, count: answers.length });
+        const done = await proveAll(epoch, answers);
+        for (const key of done) open.delete(key);
+        if (done.length > 0) options.emit({ type: "proved", epoch, count: done.length });
+        proved += done.length;
       }
       return proved;
     },

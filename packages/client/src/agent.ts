@@ -396,6 +396,7 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     await collect();
     const doneBefore = state.done.length;
     await settle(AbortSignal.any([abort.signal, AbortSignal.timeout(passBudgetMs)]));
+    await proofs?.answer(abort.signal);
     emit({ type: "synced", block: state.cursor, pending: state.pending.length });
     return { block: state.cursor, stored: state.done.length - doneBefore, pending: state.pending.length };
   }
