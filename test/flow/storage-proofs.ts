@@ -1,11 +1,19 @@
 import { rm } from "node:fs/promises";
 
-import { parseManifest } from "@disp/core";
-import { storeImage, verifyImage, watchRepairs, type AgentEvent, type StoreResult } from "@disp/client";
+import { addParity, encodeImageFile, parseManifest, serializeManifest } from "@disp/core";
+import {
+  dialNodes,
+  storeImage,
+  verifyImage,
+  watchRepairs,
+  type AgentEvent,
+  type StoreResult,
+} from "@disp/client";
 import { embeddedBlockStore, startWorld, type World } from "@disp/devkit";
 import { CID } from "@disp/ipfs";
 import { buildTree, merkleValues, proofFor, shardEntries, type Hex32 } from "@disp/protocol";
 import { expect } from "chai";
+import { hexlify } from "ethers";
 import { network } from "hardhat";
 
 import type { StorageChallenges } from "../../packages/client/src/typechain/index.js";
@@ -189,5 +197,47 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
     const epoch = await challengeNextEpoch();
     expect(await answered(epoch, ALL_SIX)).to.equal(ALL_SIX);
     expect((await challenges.nodeRecord(spare.account.address)).answered).to.equal(1n);
+  });
+
+  it("refuses to confirm a shard whose segment root in the manifest is not its bytes' own", async function () {
+    const owner = world.users[1];
+    if (owner === undefined) throw new Error("no second user");
+    const image = await addParity(
+      await encodeImageFile(await fixture("rocket.jpg"), { kernel: { height: 2, width: 2 } }),
+      2,
+    );
+    const proofs = image.manifest.proofs;
+    if (proofs === null) throw new Error("no segment roots");
+    // Slot 1's root is another shard's: a root no honest node could prove segments of.
+    const manifest = {
+      ...image.manifest,
+      proofs: { ...proofs, roots: proofs.roots.map((r, i) => (i === 1 ? (proofs.roots[0] ?? r) : r)) },
+    };
+    const bytes = serializeManifest(manifest);
+    const uploader = await world.startIpfs("hostile-uploader");
+    const client = world.client(owner, uploader);
+    for (const shard of [...image.fragments, ...image.parityShards])
+      await uploader.add(shard.bytes, manifest.unixfs);
+    const cid = await uploader.add(bytes, manifest.unixfs);
+    expect(
+      await dialNodes(client, await world.registry.communityMembers(world.communityId), { timeoutMs: 5000 }),
+    ).to.deep.equal([]);
+    const root = buildTree(merkleValues(manifest, bytes)).root;
+    const { imageId } = await client.registry.registerImage(world.communityId, 6, root, hexlify(cid.bytes));
+    for (let i = 0; i < 300; i++) {
+      const refused = events.find(
+        ({ node, event }) =>
+          node === 1 && event.type === "quarantined" && event.task.imageId === imageId.toString(),
+      );
+      const receipts = await world.registry.storageReceipts(imageId, 1n);
+      if (refused !== undefined && receipts.some((receipt) => receipt.slot === 0)) {
+        expect(refused.event).to.deep.include({ code: "CLIENT_MANIFEST_MISMATCH" });
+        expect(refused.event.type === "quarantined" && refused.event.reason).to.match(/segment root/);
+        expect(receipts.some((receipt) => receipt.slot === 1)).to.equal(false);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect.fail("slot 1 neither refused the shard nor did slot 0 confirm its own");
   });
 });
