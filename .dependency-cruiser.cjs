@@ -33,6 +33,13 @@ module.exports = {
       to: { path: "^(packages/(client|devkit|kubo-rpc-test-server)/|tasks/|scripts/|test/)" },
     },
     {
+      name: "crypto-imports-protocol-only",
+      severity: "error",
+      comment: "crypto (keys, envelopes, shard encryption) imports only protocol among our packages.",
+      from: { path: "^packages/crypto/" },
+      to: { path: "^(packages/(?!protocol/|crypto/)|tasks/|scripts/|test/)" },
+    },
+    {
       name: "core-and-ipfs-do-not-import-each-other",
       severity: "error",
       from: { path: "^packages/core/" },

@@ -12,11 +12,15 @@
  * at the pixel scale; `--generate upscale` makes rocket.jpg upscaled 6.6× (4240 × 2832) instead,
  * which is much smoother than any real 12 MP photograph.
  *
+ * The codec layer on PNG files (keys `png*`): the image stored and rebuilt end to end (decode, the
+ * byte-exactness proof, fragments, CIDs) against sharp's decode and encode of the same file, and the
+ * share of the fixture PNGs (test/fixtures and its png-corpus) given back byte for byte.
+ *
  * Each measurement runs in its own child process so that peak RSS is the codec's alone (sharp's
  * memory and threads never share a process with it). MB here is 2^20 bytes.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,9 +28,11 @@ import { parseArgs } from "node:util";
 
 import type { AlternativeReport, PipelineReport, ReferenceReport } from "./bench-codec-children.js";
 import type { JpegReport } from "./bench-codec-jpeg.js";
+import type { PngCorpusReport, PngStoreReport } from "./bench-codec-png.js";
 
 const childScript = fileURLToPath(new URL("./bench-codec-children.ts", import.meta.url));
 const jpegScript = fileURLToPath(new URL("./bench-codec-jpeg.ts", import.meta.url));
+const pngScript = fileURLToPath(new URL("./bench-codec-png.ts", import.meta.url));
 const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
 
 function runChild(...args: string[]): Promise<unknown> {
@@ -73,6 +79,8 @@ async function main(): Promise<void> {
     const reference = (await runChild("reference", image)) as ReferenceReport;
     const alternative = (await runChild("alternative", image)) as AlternativeReport;
     const jpeg = await measureJpeg(image, work);
+    const pngStore = (await runScript(pngScript, ["store", image])) as PngStoreReport;
+    const pngCorpus = (await runScript(pngScript, ["corpus", ...(await fixturePngs())])) as PngCorpusReport;
     const rawBytes = pipeline.width * pipeline.height * 4;
     const mb = (bytes: number) => bytes / 2 ** 20;
     const mbps = (ms: number) => mb(rawBytes) / (ms / 1000);
@@ -95,6 +103,11 @@ async function main(): Promise<void> {
       `jpeg: ${jpeg.source} ${jpeg.report.width} × ${jpeg.report.height}, ${jpeg.report.sourceBytes} bytes; ` +
         `codec layer (with CIDs and verification) encode ${round(jpeg.report.encodeMs)} ms, ` +
         `rebuild ${round(jpeg.report.rebuildMs)} ms`,
+    );
+    console.log(
+      `png: stored and rebuilt as ${pngStore.fidelity}; fixture PNGs given back byte for byte ` +
+        `${pngCorpus.fileExact} of ${pngCorpus.files}; re-encoded: ` +
+        (pngCorpus.reEncoded.map(({ name, fidelity }) => `${name} (${fidelity})`).join(", ") || "none"),
     );
     console.log(
       JSON.stringify({
@@ -121,11 +134,28 @@ async function main(): Promise<void> {
         jimpJpegDecodeMs: round(jpeg.report.jimpDecodeMs),
         jpegEncodeMs: round(jpeg.report.encodeMs),
         jpegRebuildMs: round(jpeg.report.rebuildMs),
+        pngStoreMs: round(pngStore.storeMs),
+        pngRebuildMs: round(pngStore.rebuildMs),
+        pngStoreVsSharp: round(pngStore.storeMs / reference.sharpMs, 2),
+        pngStorePeakRssMB: round(pngStore.peakRssMB),
+        pngStorePeakRssVsRgba: round((pngStore.peakRssMB - pipeline.baselineRssMB) / mb(rawBytes), 2),
+        pngStoreFidelity: pngStore.fidelity,
+        pngFixtureFiles: pngCorpus.files,
+        pngFileExactShare: round(pngCorpus.fileExact / pngCorpus.files, 3),
       }),
     );
   } finally {
     if (work !== undefined) await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Every PNG under test/fixtures and test/fixtures/png-corpus. */
+async function fixturePngs(): Promise<string[]> {
+  const found: string[] = [];
+  for (const dir of [fixtures, join(fixtures, "png-corpus")]) {
+    for (const name of (await readdir(dir)).sort()) if (name.endsWith(".png")) found.push(join(dir, name));
+  }
+  return found;
 }
 
 /**

@@ -1,10 +1,12 @@
 // Benchmark of the JPEG coefficient codec on the 4000x3000 photo of devkit's makeJpegPhoto, against
-// jimp decoding the same file to pixels in the same run. Also the recovery PSNR on the fixture
+// jimp decoding the same file to pixels in the same run; the same for that photo written
+// progressive by sharp (libjpeg-turbo's default script, and mozjpeg's), with the bytes the pixel
+// codec stores for it, which the coefficient path replaces. Also the recovery PSNR on the fixture
 // itself with 1, 2 and 3 of 4 fragments lost. Last stdout line: one JSON object.
 //   pnpm bench:jpeg        (tsx scripts/bench-jpeg.ts)
 import { readFileSync } from "node:fs";
 
-import { mergeJpeg, psnr as corePsnr, recoverJpeg, splitJpeg } from "@disp/core";
+import { encodeImageFile, mergeJpeg, psnr as corePsnr, recoverJpeg, splitJpeg } from "@disp/core";
 import {
   JPEG_PHOTO_FIXTURE,
   JPEG_PHOTO_HEIGHT,
@@ -12,6 +14,7 @@ import {
   makeJpegPhoto,
 } from "@disp/devkit/jpeg-photo";
 import { Jimp } from "jimp";
+import sharp from "sharp";
 
 const WIDTH = JPEG_PHOTO_WIDTH;
 const HEIGHT = JPEG_PHOTO_HEIGHT;
@@ -74,6 +77,39 @@ for (const side of [1, 3, 4, 8]) {
   ratioByKernel[`${side}x${side}`] = Math.round((bytes / source.length) * 10000) / 10000;
 }
 
+const ratio = (bytes: number, of: number) => Math.round((bytes / of) * 10000) / 10000;
+
+/** Split, merge (checked byte for byte) and the stored bytes of a progressive version of the photo. */
+async function progressive(options: { mozjpeg: boolean }) {
+  const bytes = new Uint8Array(
+    await sharp(source)
+      .jpeg({ progressive: true, quality: 90, ...options })
+      .toBuffer(),
+  );
+  const { fragments, layout } = splitJpeg(bytes, KERNEL);
+  const back = mergeJpeg(fragments, layout);
+  if (!Buffer.from(back).equals(Buffer.from(bytes)) && layout.progressive?.fidelity === "fileExact") {
+    throw new Error("merge did not give back the progressive file");
+  }
+  const stored = fragments.reduce((sum, f) => sum + f.length, 0);
+  const pixel = await encodeImageFile(bytes, { kernel: KERNEL, codec: "png" });
+  const pixelBytes = pixel.fragments.reduce((sum, f) => sum + f.bytes.length, 0);
+  return {
+    sourceBytes: bytes.length,
+    scans: (layout.progressive?.scans.length ?? 0) + 1,
+    fidelity: layout.progressive?.fidelity,
+    fragmentBytes: stored,
+    jpegFragmentBytesRatio: ratio(stored, bytes.length),
+    jpegSplitMs: await medianMs(() => splitJpeg(bytes, KERNEL)),
+    jpegMergeMs: await medianMs(() => mergeJpeg(fragments, layout)),
+    jimpDecodeMs: await medianMs(() => Jimp.read(Buffer.from(bytes))),
+    pixelCodecFragmentBytes: pixelBytes,
+    pixelCodecBytesRatio: ratio(pixelBytes, bytes.length),
+  };
+}
+
+const progressiveLibjpeg = await progressive({ mozjpeg: false });
+const progressiveMozjpeg = await progressive({ mozjpeg: true });
 const fixture = new Uint8Array(readFileSync(JPEG_PHOTO_FIXTURE));
 const result = {
   width: WIDTH,
@@ -86,6 +122,8 @@ const result = {
   jpegMergeMs,
   jimpDecodeMs,
   jpegFragmentBytesRatioByKernel: ratioByKernel,
+  progressive: progressiveLibjpeg,
+  progressiveMozjpeg,
   fixturePsnr1of4: recoveryPsnr(fixture, 1),
   fixturePsnr2of4: recoveryPsnr(fixture, 2),
   fixturePsnr3of4: recoveryPsnr(fixture, 3),

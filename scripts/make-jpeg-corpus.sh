@@ -51,8 +51,35 @@ exiftool -q -overwrite_original -Orientation#=6 "$out/exiftool-orientation6-422.
 # jpegtran: the same coefficients re-encoded with restart markers, metadata kept.
 jpegtran -copy all -restart 2 -outfile "$out/jpegtran-restart2-icc-exif.jpg" "$out/magick-420-icc-exif-q92.jpg"
 
+# Progressive (SOF2): libjpeg's default scripts, custom scripts, restart intervals, 4:2:0, 4:4:4,
+# grayscale, CMYK, metadata kept. cjpeg -progressive always optimises its tables; -optimize too.
+cjpeg -quality 80 -progressive -outfile "$out/cjpeg-progressive-420-q80.jpg" "$tmp/coffee-odd.ppm"
+cjpeg -quality 85 -sample 1x1 -progressive -optimize -outfile "$out/cjpeg-progressive-optimize-444-q85.jpg" "$tmp/coffee-odd.ppm"
+cjpeg -quality 90 -sample 2x2 -progressive -restart 3B -outfile "$out/cjpeg-progressive-restart3-420-q90.jpg" "$tmp/coffee-odd.ppm"
+cjpeg -quality 90 -grayscale -progressive -outfile "$out/cjpeg-progressive-gray-q90.jpg" "$tmp/camera.pgm"
+cjpeg -quality 75 -grayscale -progressive -restart 1 -outfile "$out/cjpeg-progressive-gray-restart-row-q75.jpg" "$tmp/camera.pgm"
+jpegtran -progressive -outfile "$out/jpegtran-progressive-420.jpg" "$out/cjpeg-420-q50.jpg"
+jpegtran -progressive -copy all -outfile "$out/jpegtran-progressive-icc-exif.jpg" "$out/magick-420-icc-exif-q92.jpg"
+jpegtran -progressive -restart 2 -outfile "$out/jpegtran-progressive-restart2-444.jpg" "$out/cjpeg-444-restart-row-q60.jpg"
+jpegtran -progressive -outfile "$out/jpegtran-progressive-cmyk.jpg" "$out/magick-cmyk-q85.jpg"
+# Quality 3 without -baseline: 16-bit quantization tables (its fragments are SOF1).
+cjpeg -quality 3 -progressive -outfile "$out/cjpeg-progressive-16bit-dqt-q3.jpg" "$tmp/coffee-odd.ppm"
+"$im" "$tmp/coffee-odd.ppm" -sampling-factor 2x1 -quality 70 -interlace JPEG "$out/magick-progressive-422-q70.jpg"
+# A custom script: DC by component then refined, AC bands per component, two refinements of luma.
+cat >"$tmp/custom.txt" <<'SCANS'
+0: 0-0, 0, 2; 1: 0-0, 0, 1; 2: 0-0, 0, 1;
+0: 1-5, 0, 2; 2: 1-63, 0, 0; 1: 1-63, 0, 0;
+0: 6-63, 0, 2;
+0: 1-63, 2, 1;
+0: 0-0, 2, 1; 1 2: 0-0, 1, 0;
+0: 1-63, 1, 0;
+0: 0-0, 1, 0;
+SCANS
+jpegtran -scans "$tmp/custom.txt" -outfile "$out/jpegtran-scans-custom-444.jpg" "$out/cjpeg-444-q95.jpg"
+# The same script with a restart every 4 MCUs (blocks, in the one-component scans).
+jpegtran -scans "$tmp/custom.txt" -restart 4B -outfile "$out/jpegtran-scans-custom-restart4-420.jpg" "$out/cjpeg-420-q50.jpg"
+
 # Files the coefficient codec must refuse, with a reason.
-cjpeg -quality 80 -progressive -outfile "$out/unsupported/cjpeg-progressive.jpg" "$tmp/coffee-odd.ppm"
 cjpeg -quality 80 -arithmetic -outfile "$out/unsupported/cjpeg-arithmetic.jpg" "$tmp/coffee-odd.ppm"
 printf '0;\n1;\n2;\n' >"$tmp/scans.txt"
 cjpeg -quality 80 -scans "$tmp/scans.txt" -outfile "$out/unsupported/cjpeg-non-interleaved.jpg" "$tmp/coffee-odd.ppm"

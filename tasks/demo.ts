@@ -66,6 +66,7 @@ export default cliAction(async (args: DemoArgs, hre: HardhatRuntimeEnvironment) 
     JSON.stringify({
       imageId: imageIdHex(outcome.stored.imageId),
       exact: outcome.exact.exact && outcome.exact.contentHashVerified,
+      fidelity: outcome.exact.fidelity,
       degradedPsnrDb: round(outcome.degradedPsnrDb),
       parity: outcome.stored.parity,
       exactWithLostSlots: outcome.exactWithLostSlots,

@@ -3,6 +3,7 @@ import { ArgumentType } from "hardhat/types/arguments";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
 import { flowTasks } from "./flow-tasks.js";
+import { keyTasks } from "./keys.js";
 import { requiredFile } from "./option-specs.js";
 
 /**
@@ -57,4 +58,5 @@ export const dispTasks: TaskDefinition[] = [
     .setAction(() => import("./merge.js"))
     .build(),
   ...flowTasks,
+  ...keyTasks,
 ];

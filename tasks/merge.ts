@@ -1,10 +1,11 @@
-import { extname, join } from "node:path";
+import { join } from "node:path";
 
 import { DispError, PIXEL_HASH_ALGORITHM, shardEntries } from "@disp/protocol";
 import { ParityError, fragmentExtension, parseManifest, rebuildFromShards } from "@disp/core";
 
 import { cliAction, readInput, readOptional, writeOutputs } from "./cli.js";
 import { required } from "./options.js";
+import { describeFidelity, describeFile, outputPath } from "./output-file.js";
 import { progressBar } from "./progress-bar.js";
 import { parityFileName } from "./split.js";
 
@@ -56,13 +57,14 @@ export default cliAction(async (args: MergeArgs) => {
       "all fragments verified but the rebuilt image does not match the manifest's content hash",
     );
   }
-  const outPath = withExtension(requested, result.extension);
+  const outPath = outputPath(requested, result);
   await writeOutputs([{ path: outPath, bytes: result.bytes }]);
 
   const summary = {
     output: outPath,
     codec: result.codec,
     exact: result.exact,
+    fidelity: result.fidelity,
     contentHashVerified: result.contentHashVerified,
     /** Kept for compatibility: contentHashVerified, whatever the codec hashes. */
     pixelHashVerified: result.contentHashVerified,
@@ -86,27 +88,15 @@ export default cliAction(async (args: MergeArgs) => {
     console.log(JSON.stringify(summary));
     return;
   }
-  // The size without decoding the original file again (its pixels are only needed for a PNG result).
-  const { width, height } = result.extension === "png" ? await result.pixels() : manifest.image;
+  const size = describeFile(result.bytes);
+  const fidelity = describeFidelity(result.fidelity);
   if (result.exact) {
-    const what = pixelHashed ? "pixel hash verified" : "the original file, SHA-256 verified";
+    const what = pixelHashed ? "pixel hash verified" : "SHA-256 verified";
     const rebuilt = result.shards.rebuilt;
     const how = rebuilt.length === 0 ? "" : `, fragments [${rebuilt.join(", ")}] rebuilt from parity`;
-    console.log(`${outPath}: ${width} × ${height}, exact${how}, ${what}`);
+    console.log(`${outPath}: ${size}, ${fidelity}${how}, ${what}`);
   } else {
-    console.log(
-      `${outPath}: ${width} × ${height}, APPROXIMATE: fragments [${summary.missing.join(", ")}] missing`,
-    );
-    console.log(`${summary.estimatedPixels} of ${width * height} pixels estimated`);
+    console.log(`${outPath}: ${size}, ${fidelity}: fragments [${summary.missing.join(", ")}] missing`);
+    console.log(`${summary.estimatedPixels} pixels estimated`);
   }
 });
-
-const SAME_EXTENSION: Readonly<Record<string, string>> = { jpeg: "jpg", tif: "tiff" };
-
-/** The requested path with the result's extension (the user's when it already names that format). */
-function withExtension(path: string, extension: string): string {
-  const current = extname(path).slice(1).toLowerCase();
-  if ((SAME_EXTENSION[current] ?? current) === extension) return path;
-  const base = current === "" ? path : path.slice(0, -(current.length + 1));
-  return `${base}.${extension}`;
-}

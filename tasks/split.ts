@@ -6,6 +6,7 @@ import { addParity, encodeImageFile, formatKernel, fragmentExtension, parseKerne
 
 import { TaskInputError, cliAction, readInput, writeOutputs } from "./cli.js";
 import { codecOption, positive, required } from "./options.js";
+import { describeFile } from "./output-file.js";
 import { progressBar } from "./progress-bar.js";
 
 interface SplitArgs {
@@ -98,9 +99,7 @@ export default cliAction(async (args: SplitArgs) => {
     console.log(JSON.stringify(summary));
     return;
   }
-  console.log(
-    `${imagePath}: ${summary.width} × ${summary.height}, kernel ${summary.kernel}, ${summary.codec} codec`,
-  );
+  console.log(`${imagePath}: ${describeFile(bytes)}, kernel ${summary.kernel}, ${summary.codec} codec`);
   for (const fragment of summary.fragments) {
     console.log(`  fragment-${fragment.index}.${extension}  ${fragment.size} bytes  ${fragment.cid}`);
   }

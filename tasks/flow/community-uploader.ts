@@ -1,10 +1,9 @@
 import { setUploader } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction } from "../cli.js";
-import { given } from "../option-specs.js";
+import { cliAction } from "../cli.js";
 import { required } from "../options.js";
-import { addressOf, openSession } from "./session.js";
+import { addressOf, openSession, requiredCommunity } from "./session.js";
 
 interface UploaderArgs {
   community: bigint;
@@ -18,10 +17,7 @@ interface UploaderArgs {
 /** disp:community:uploader — list (or with --revoke, unlist) an account that may store on a community. */
 export default cliAction(async (args: UploaderArgs, hre: HardhatRuntimeEnvironment) => {
   const session = await openSession(hre, args);
-  const recorded = session.deployment.communityId;
-  const communityId = given(args.community) ?? (recorded === undefined ? undefined : BigInt(recorded));
-  if (communityId === undefined)
-    throw new TaskInputError("missing --community (none is recorded for this network by disp:devnet)");
+  const communityId = requiredCommunity(session, args.community);
   const account = await addressOf(session.connection, required(args.account, "account"), "account");
   const allowed = !args.revoke;
   const { transactionHash, emitted } = await setUploader(session, communityId, account, allowed);

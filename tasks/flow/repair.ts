@@ -1,11 +1,11 @@
 import { repairSlot } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction } from "../cli.js";
+import { cliAction } from "../cli.js";
 import { given } from "../option-specs.js";
 import { positive, required } from "../options.js";
 import { progressBar } from "../progress-bar.js";
-import { addressOf, openSession } from "./session.js";
+import { addressOf, openSession, requiredCommunity } from "./session.js";
 
 interface RepairArgs {
   community: bigint;
@@ -25,10 +25,7 @@ interface RepairArgs {
  */
 export default cliAction(async (args: RepairArgs, hre: HardhatRuntimeEnvironment) => {
   const session = await openSession(hre, args);
-  const recorded = session.deployment.communityId;
-  const communityId = given(args.community) ?? (recorded === undefined ? undefined : BigInt(recorded));
-  if (communityId === undefined)
-    throw new TaskInputError("missing --community (none is recorded for this network by disp:devnet)");
+  const communityId = requiredCommunity(session, args.community);
   const slot = required(given(args.slot), "slot");
   const node = args.node === undefined ? undefined : await addressOf(session.connection, args.node, "node");
   const timeoutMs = positive(args.timeout, "timeout") * 1000;

@@ -4,6 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { cliAction, writeOutputs } from "../cli.js";
 import { given } from "../option-specs.js";
 import { imageIdOption, positive } from "../options.js";
+import { describeFidelity, outputPath } from "../output-file.js";
 import { openSession, withClient } from "./session.js";
 
 interface RetrieveArgs {
@@ -27,8 +28,9 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
     retrieveImage(client, imageId, { version, timeoutMs, onProgress }),
   );
   const out =
-    args.out ??
-    `image-${imageIdHex(imageId).slice(0, 18)}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`;
+    args.out === undefined
+      ? `image-${imageIdHex(imageId).slice(0, 18)}-v${result.version}${result.exact ? "" : "-approximate"}.${result.extension}`
+      : outputPath(args.out, result);
   await writeOutputs([{ path: out, bytes: result.bytes }]);
   const summary = {
     imageId: imageIdHex(imageId),
@@ -53,8 +55,8 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   }
   console.log(
     result.exact
-      ? `image ${imageIdHex(imageId)} version ${result.version}: exact, content hash verified=${result.contentHashVerified} → ${out}`
-      : `image ${imageIdHex(imageId)} version ${result.version}: APPROXIMATE (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
+      ? `image ${imageIdHex(imageId)} version ${result.version}: ${describeFidelity(result.fidelity)}, content hash verified=${result.contentHashVerified} → ${out}`
+      : `image ${imageIdHex(imageId)} version ${result.version}: ${describeFidelity(result.fidelity)} (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
   );
   if (result.rebuilt.length > 0) {
     console.log(

@@ -14,6 +14,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { TaskInputError } from "../cli.js";
+import { given } from "../option-specs.js";
 import { accountOption, type AccountOption } from "../options.js";
 import { progressBar } from "../progress-bar.js";
 import { readDeployment, type Deployment } from "./deployment.js";
@@ -68,6 +69,23 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
       ? recorded
       : { chainId: chainId.toString(), registry: address, fromBlock: 0 };
   return { connection, networkName, account, registry, deployment, fromBlock: deployment.fromBlock };
+}
+
+/**
+ * The community a task acts on: --community when given (`option` is its parsed value, -1 unset),
+ * else the one disp:devnet recorded for the network; `undefined` when neither.
+ */
+export function communityOf(session: Session, option: bigint): bigint | undefined {
+  const recorded = session.deployment.communityId;
+  return given(option) ?? (recorded === undefined ? undefined : BigInt(recorded));
+}
+
+/** communityOf, required. */
+export function requiredCommunity(session: Session, option: bigint): bigint {
+  const communityId = communityOf(session, option);
+  if (communityId === undefined)
+    throw new TaskInputError("missing --community (none is recorded for this network by disp:devnet)");
+  return communityId;
 }
 
 /** The network's account that --from (or another option, named `option`) names: by index or address. */

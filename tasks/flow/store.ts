@@ -1,18 +1,11 @@
 import { parseKernel } from "@disp/core";
-import {
-  imageIdHex,
-  replicaNodes,
-  storeImage,
-  type ChainContext,
-  type StoreResult,
-  type StoreTarget,
-} from "@disp/client";
+import { imageIdHex, replicaNodes, storeImage, type StoreResult, type StoreTarget } from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { TaskInputError, cliAction, readInput } from "../cli.js";
+import { cliAction, readInput } from "../cli.js";
 import { given } from "../option-specs.js";
 import { codecOption, oneOf, positive, required } from "../options.js";
-import { openSession, withClient } from "./session.js";
+import { communityOf, openSession, requiredCommunity, withClient, type Session } from "./session.js";
 
 interface StoreArgs {
   image: string | undefined;
@@ -36,7 +29,7 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
   const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
   const timeoutMs = positive(args.timeout, "timeout") * 1000;
   const session = await openSession(hre, args);
-  const target = await targetOf(args, session, session.deployment.communityId);
+  const target = await targetOf(args, session);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
     storeImage(client, bytes, target, { kernel, parity: given(args.parity), codec, timeoutMs, onProgress }),
   );
@@ -45,21 +38,11 @@ export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment)
 
 const MODES = ["disp", "replicate"] as const;
 
-async function targetOf(
-  args: StoreArgs,
-  session: ChainContext,
-  recordedCommunity: string | undefined,
-): Promise<StoreTarget> {
+async function targetOf(args: StoreArgs, session: Session): Promise<StoreTarget> {
   const mode = oneOf(args.mode, MODES, "mode");
-  const community =
-    given(args.community) ?? (recordedCommunity === undefined ? undefined : BigInt(recordedCommunity));
-  if (mode === "disp") {
-    if (community === undefined)
-      throw new TaskInputError("missing --community (none is recorded for this network by disp:devnet)");
-    return { mode, communityId: community };
-  }
+  if (mode === "disp") return { mode, communityId: requiredCommunity(session, args.community) };
   const replicas = positive(required(given(args.replicas), "replicas"), "replicas");
-  return { mode, nodes: await replicaNodes(session, replicas, community) };
+  return { mode, nodes: await replicaNodes(session, replicas, communityOf(session, args.community)) };
 }
 
 export function printStored(result: StoreResult, sourceBytes: number, json: boolean): void {

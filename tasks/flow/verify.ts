@@ -1,4 +1,4 @@
-import { verifyImage, imageIdHex, type SlotEvidence } from "@disp/client";
+import { verifyImage, imageIdHex, type SlotEvidence, type VerifyReport } from "@disp/client";
 import { DispError } from "@disp/protocol";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -37,9 +37,7 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
       `image ${imageIdHex(imageId)} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}, content hash ${report.contentHash}`,
     );
     if (report.fileMatches !== undefined) {
-      console.log(
-        `  ${args.file}: ${report.fileMatches ? "is this version's content" : "is NOT this version's content"}`,
-      );
+      console.log(`  ${args.file}: ${fileVerdict(report.fileFidelity)}`);
     }
     for (const slot of report.slots) {
       const marks = `${slot.status}, receipt ${slot.confirmed ? "yes" : "NO"}, proof ${slot.provenOnChain ? "accepted" : "REFUSED"}`;
@@ -70,4 +68,11 @@ function failingSlots(slots: readonly SlotEvidence[]): string {
     return wrong.length === 0 ? [] : [`slot ${slot.slot} ${wrong.join(", ")}`];
   });
   return `not every slot holds its shard, confirmed and proven (${failing.join("; ")})`;
+}
+
+/** What the file given is of the version's content, by the fidelity its match proves. */
+function fileVerdict(fidelity: VerifyReport["fileFidelity"]): string {
+  if (fidelity === "fileExact") return "is this version's stored file, byte for byte (fileExact)";
+  if (fidelity === "contentExact") return "has this version's content, in another file (contentExact)";
+  return "is NOT this version's content";
 }

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import DispModule from "../../deploy/modules/Disp.js";
+import { codeOf } from "./support/client-errors.js";
 
 const { ethers, ignition, networkHelpers } = await network.create();
 const { loadFixture } = networkHelpers;
@@ -21,15 +22,6 @@ async function deployFixture() {
     nodeAccount: node.address,
     strangerAccount: stranger.address,
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (error) {
-    return isClientError(error) ? error.code : `not a ClientError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 describe("Registry", function () {

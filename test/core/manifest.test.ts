@@ -34,7 +34,11 @@ describe("manifest", () => {
     expect(manifest.schema).to.equal(MANIFEST_SCHEMA);
     expect(manifest.image).to.deep.equal({ width: 451, height: 300, channels: 4, bitDepth: 8 });
     expect(manifest.kernel).to.deep.equal({ height: 2, width: 3 });
-    expect(manifest.codec).to.deep.equal({ name: "png", colorType: "rgb", filter: "up", deflateLevel: 6 });
+    const { source, ...fragmentSettings } =
+      manifest.codec.name === "png" ? manifest.codec : { source: undefined };
+    expect(fragmentSettings).to.deep.equal({ name: "png", colorType: "rgb", filter: "up", deflateLevel: 6 });
+    // The stored PNG's structure: chelsea.png has an ICC profile, a resolution and XMP text.
+    expect(source?.chunks.map((chunk) => chunk.type)).to.deep.equal(["iCCP", "pHYs", "iTXt"]);
     expect(manifest.contentHash.algorithm).to.equal("disp-pixels-sha256");
     expect(manifest.unixfs).to.deep.equal({ ...DEFAULT_UNIXFS });
     expect(manifest.fragments.map((f) => f.index)).to.deep.equal([0, 1, 2, 3, 4, 5]);

@@ -11,7 +11,9 @@ import { decodeImage, parseManifest } from "@disp/core";
 import { fixtureBytes, fixturePath, sameBytes } from "../core/helpers.js";
 import { expectOneLineError, hardhat, lastJsonLine } from "./helpers.js";
 
-const PROGRESSIVE = fixturePath("jpeg-corpus/unsupported/cjpeg-progressive.jpg");
+const ARITHMETIC = fixturePath("jpeg-corpus/unsupported/cjpeg-arithmetic.jpg");
+const PROGRESSIVE = fixturePath("jpeg-corpus/jpegtran-progressive-icc-exif.jpg");
+const NON_INTERLEAVED = fixturePath("jpeg-corpus/unsupported/cjpeg-non-interleaved.jpg");
 
 interface SplitSummary {
   codec: string;
@@ -52,13 +54,18 @@ describe("disp:split --codec and disp:merge across codecs", function () {
       "manifest.json",
     ]);
 
-    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.png"), "--json");
+    // JPEG bytes are never written into a .png: refused, nothing written; without an extension, .jpg.
+    const misnamed = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.png"));
+    expect(expectOneLineError(misnamed, "TASK_INPUT")).to.include(`write it to ${join(work, "rebuilt.jpg")}`);
+    expect(await readdir(work)).to.deep.equal(["fragments"]);
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt"), "--json");
     expect(merge.code, merge.stderr).to.equal(0);
     const out = join(work, "rebuilt.jpg");
     expect(lastJsonLine(merge.stdout)).to.deep.equal({
       output: out,
       codec: "jpeg",
       exact: true,
+      fidelity: "fileExact",
       contentHashVerified: true,
       pixelHashVerified: true,
       missing: [],
@@ -67,6 +74,20 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     });
     expect(sameBytes(await readFile(out), source)).to.equal(true);
     expect(existsSync(join(work, "rebuilt.png"))).to.equal(false);
+  });
+
+  it("auto stores a progressive JPEG as JPEG fragments and merge writes the original file back", async () => {
+    const dir = join(work, "fragments");
+    const split = await hardhat("disp:split", "--image", PROGRESSIVE, "--out", dir, "--json");
+    expect(split.code, split.stderr).to.equal(0);
+    const summary = lastJsonLine(split.stdout) as SplitSummary;
+    expect(summary.codec).to.equal("jpeg");
+    expect(summary.fallback).to.equal(null);
+    expect(summary.fragmentBytes / summary.sourceBytes).to.be.below(1.3);
+    const merge = await hardhat("disp:merge", "--dir", dir, "--out", join(work, "rebuilt.jpg"), "--json");
+    expect(merge.code, merge.stderr).to.equal(0);
+    expect(lastJsonLine(merge.stdout)).to.include({ codec: "jpeg", exact: true, contentHashVerified: true });
+    expect(sameBytes(await readFile(join(work, "rebuilt.jpg")), await readFile(PROGRESSIVE))).to.equal(true);
   });
 
   it("merge of JPEG fragments with one missing writes an approximate PNG", async () => {
@@ -84,17 +105,23 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     expect([image.format, image.width, image.height]).to.deep.equal(["png", 640, 427]);
   });
 
-  it("auto on a progressive JPEG falls back to png and says so on stderr and in the JSON", async () => {
+  it("auto on a multi-scan sequential JPEG refuses to store its pixels at ~10× the file, in one line, writing nothing", async () => {
     const dir = join(work, "fragments");
-    const split = await hardhat("disp:split", "--image", PROGRESSIVE, "--out", dir, "--json");
-    expect(split.code, split.stderr).to.equal(0);
-    const summary = lastJsonLine(split.stdout) as SplitSummary;
-    expect(summary.codec).to.equal("png");
-    expect(summary.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-    expect(summary.fallback?.reason).to.match(/progressive/);
-    expect(split.stderr).to.match(
-      /^note: .*progressive.*stored with the png codec instead: \d+ bytes of fragments/m,
+    const split = await hardhat("disp:split", "--image", NON_INTERLEAVED, "--out", dir);
+    expect(expectOneLineError(split, "CODEC_FALLBACK_TOO_LARGE")).to.match(/--codec png/);
+    expect(existsSync(dir)).to.equal(false);
+    const asked = await hardhat(
+      "disp:split",
+      "--image",
+      NON_INTERLEAVED,
+      "--codec",
+      "png",
+      "--out",
+      dir,
+      "--json",
     );
+    expect(asked.code, asked.stderr).to.equal(0);
+    expect((lastJsonLine(asked.stdout) as SplitSummary).codec).to.equal("png");
     expect(await readdir(dir)).to.include("fragment-0.png");
   });
 
@@ -121,7 +148,9 @@ describe("disp:split --codec and disp:merge across codecs", function () {
     const out = join(work, "copy.png");
     const merge = await hardhat("disp:merge", "--dir", dir, "--out", out);
     expect(merge.code, merge.stderr).to.equal(0);
-    expect(merge.stdout).to.match(/exact, the original file, SHA-256 verified/);
+    expect(merge.stdout).to.match(
+      /451 × 300, fileExact \(the stored file, byte for byte\), SHA-256 verified/,
+    );
     expect(sameBytes(await readFile(out), fixtureBytes("chelsea.png"))).to.equal(true);
   });
 
@@ -142,12 +171,21 @@ describe("disp:split --codec and disp:merge across codecs", function () {
   });
 
   describe("on bad input: one line on stderr, exit code 1, no output", () => {
-    it("--codec jpeg refuses a progressive JPEG", async () => {
+    it("--codec jpeg refuses an arithmetic-coded JPEG", async () => {
       const dir = join(work, "out");
       expectOneLineError(
-        await hardhat("disp:split", "--image", PROGRESSIVE, "--codec", "jpeg", "--out", dir),
+        await hardhat("disp:split", "--image", ARITHMETIC, "--codec", "jpeg", "--out", dir),
         "JPEG_UNSUPPORTED",
       );
+      expect(existsSync(dir)).to.equal(false);
+    });
+
+    it("refuses a progressive JPEG cut short inside a scan", async () => {
+      const source = await readFile(PROGRESSIVE);
+      const cut = join(work, "cut.jpg");
+      await writeFile(cut, source.subarray(0, source.length - 700));
+      const dir = join(work, "out");
+      expectOneLineError(await hardhat("disp:split", "--image", cut, "--out", dir), "JPEG_INVALID");
       expect(existsSync(dir)).to.equal(false);
     });
 
@@ -173,15 +211,14 @@ describe("disp:split --codec and disp:merge across codecs", function () {
       expect(split).to.include("auto, png, jpeg, file");
     });
 
-    it("--codec file refuses a file that is not an image", async () => {
+    it("--codec file keeps a file that is not an image, as a .bin fragment", async () => {
       const text = join(work, "notes.txt");
       await writeFile(text, "not an image");
       const dir = join(work, "out");
-      expectOneLineError(
-        await hardhat("disp:split", "--image", text, "--codec", "file", "--out", dir),
-        "IMAGE_UNKNOWN_FORMAT",
-      );
-      expect(existsSync(dir)).to.equal(false);
+      const split = await hardhat("disp:split", "--image", text, "--codec", "file", "--out", dir, "--json");
+      expect(split.code, split.stderr).to.equal(0);
+      expect((await readdir(dir)).sort()).to.deep.equal(["fragment-0.bin", "manifest.json"]);
+      expect(await readFile(join(dir, "fragment-0.bin"), "utf8")).to.equal("not an image");
     });
 
     it("merge of a file-codec directory without its fragment writes nothing", async () => {

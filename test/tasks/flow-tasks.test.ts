@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -8,10 +7,18 @@ import { hugePagesAdvice } from "@disp/ipfs";
 import { expect } from "chai";
 
 import { removeDir, tempDir } from "../ipfs/support/files.js";
-import { expectOneLineError, hardhat, hardhatCli, lastJsonLine } from "./helpers.js";
+import {
+  expectOneLineError,
+  hardhat,
+  lastJsonLine,
+  startLocalChain,
+  startUntil,
+  stopProcesses,
+  type LocalChain,
+  type Started,
+} from "./helpers.js";
 
 const ROCKET = join(import.meta.dirname, "..", "fixtures", "rocket.jpg");
-const CHAIN_STARTED = /Started HTTP and WebSocket JSON-RPC server at (http:\/\/127\.0\.0\.1:\d+)\//;
 
 describe("the flow's tasks, as a user runs them", function () {
   // Each `hardhat` run is a fresh process that loads Hardhat and its plugins: about 16 s each on a
@@ -54,27 +61,17 @@ describe("the flow's tasks, as a user runs them", function () {
     // The chain listens on a port the system picks (never 8545, which the user's own chain may
     // hold); the tasks reach it as the `local` network, whose URL comes from DISP_LOCAL_RPC_URL.
     const network = ["--network", "local"];
-    const urlBefore = process.env.DISP_LOCAL_RPC_URL;
-    let chain: Started | undefined;
+    let chain: LocalChain | undefined;
     let devnet: Started | undefined;
 
     before(async function () {
-      chain = await startUntil(["node", "--port", "0", "--hostname", "127.0.0.1"], CHAIN_STARTED);
-      const url = CHAIN_STARTED.exec(chain.output())?.[1];
-      if (url === undefined) throw new Error(`no URL in the chain's output: ${chain.output()}`);
-      process.env.DISP_LOCAL_RPC_URL = url; // inherited by every hardhat process started from here
+      chain = await startLocalChain();
       devnet = await startUntil(["disp:devnet", ...network, "--dir", join(directory, "devnet")], /serving/);
     });
 
     after(async function () {
-      for (const child of [devnet?.child, chain?.child]) {
-        if (child !== undefined && child.exitCode === null) {
-          child.kill("SIGINT");
-          await new Promise((resolve) => child.once("close", resolve));
-        }
-      }
-      if (urlBefore === undefined) delete process.env.DISP_LOCAL_RPC_URL;
-      else process.env.DISP_LOCAL_RPC_URL = urlBefore;
+      await stopProcesses([devnet?.child]);
+      await chain?.stop();
     });
 
     it("stores, retrieves, verifies and lists the history from other terminals", async function () {
@@ -235,26 +232,3 @@ describe("the flow's tasks, as a user runs them", function () {
     });
   });
 });
-
-interface Started {
-  readonly child: ChildProcess;
-  /** Everything it printed so far, stdout and stderr. */
-  output(): string;
-}
-
-/** Starts `hardhat <args>` and resolves once its output matches `ready`. */
-function startUntil(args: string[], ready: RegExp): Promise<Started> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolve({ child, output: () => output });
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("close", (code) =>
-      reject(new Error(`hardhat ${args.join(" ")} exited with ${code}: ${output}`)),
-    );
-  });
-}

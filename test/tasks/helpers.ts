@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -59,4 +59,69 @@ export function expectOneLineError(run: Run, code: string): string {
   expect(lines, run.stderr).to.have.length(1);
   expect(lines[0]).to.match(new RegExp(`^Error ${code}: `));
   return lines[0] ?? "";
+}
+
+/** What `hardhat node` prints once it serves, with its URL. */
+export const CHAIN_STARTED = /Started HTTP and WebSocket JSON-RPC server at (http:\/\/127\.0\.0\.1:\d+)\//;
+
+export interface Started {
+  readonly child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+}
+
+/** Starts `hardhat <args>` and resolves once its output matches `ready`. */
+export function startUntil(args: string[], ready: RegExp): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hardhatCli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve({ child, output: () => output });
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("close", (code) =>
+      reject(new Error(`hardhat ${args.join(" ")} exited with ${code}: ${output}`)),
+    );
+  });
+}
+
+/** A `hardhat node` on a port the system picks, which the tasks reach as the `local` network. */
+export interface LocalChain {
+  readonly url: string;
+  readonly started: Started;
+  /** Stops the chain and gives DISP_LOCAL_RPC_URL back its earlier value. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a chain on 127.0.0.1 (never 8545, which the user's own chain may hold) and points
+ * DISP_LOCAL_RPC_URL at it, which every hardhat process started from here inherits.
+ */
+export async function startLocalChain(): Promise<LocalChain> {
+  const urlBefore = process.env.DISP_LOCAL_RPC_URL;
+  const started = await startUntil(["node", "--port", "0", "--hostname", "127.0.0.1"], CHAIN_STARTED);
+  const url = CHAIN_STARTED.exec(started.output())?.[1];
+  if (url === undefined) throw new Error(`no URL in the chain's output: ${started.output()}`);
+  process.env.DISP_LOCAL_RPC_URL = url;
+  return {
+    url,
+    started,
+    stop: async () => {
+      await stopProcesses([started.child]);
+      if (urlBefore === undefined) delete process.env.DISP_LOCAL_RPC_URL;
+      else process.env.DISP_LOCAL_RPC_URL = urlBefore;
+    },
+  };
+}
+
+/** Interrupts each process still running (Ctrl-C) and waits for it to end. */
+export async function stopProcesses(children: ReadonlyArray<ChildProcess | undefined>): Promise<void> {
+  for (const child of children) {
+    if (child !== undefined && child.exitCode === null) {
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.once("close", resolve));
+    }
+  }
 }

@@ -63,6 +63,7 @@ describe("disp:split and disp:merge", function () {
       output: out,
       codec: "png",
       exact: true,
+      fidelity: "fileExact",
       contentHashVerified: true,
       pixelHashVerified: true,
       missing: [],
@@ -89,6 +90,7 @@ describe("disp:split and disp:merge", function () {
       output: out,
       codec: "png",
       exact: false,
+      fidelity: "approximate",
       contentHashVerified: false,
       pixelHashVerified: false,
       missing: [1, 3],
@@ -143,6 +145,7 @@ describe("disp:split and disp:merge", function () {
         output: out,
         codec: "jpeg",
         exact: true,
+        fidelity: "fileExact",
         contentHashVerified: true,
         pixelHashVerified: true,
         missing: [],
@@ -182,6 +185,7 @@ describe("disp:split and disp:merge", function () {
       expect(merge.code, merge.stderr).to.equal(0);
       expect(lastJsonLine(merge.stdout)).to.deep.include({
         exact: true,
+        fidelity: "fileExact",
         contentHashVerified: true,
         rebuilt: [2],
       });

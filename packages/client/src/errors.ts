@@ -44,7 +44,13 @@ export type ClientErrorCode =
   /** Every address a node published is refused by the address policy (or it published none). */
   | "CLIENT_ADDRESS_REFUSED"
   /** None of a node's addresses answered as its peer within the deadline. */
-  | "CLIENT_NODE_UNREACHABLE";
+  | "CLIENT_NODE_UNREACHABLE"
+  /** The account registered no encryption key: it must run `disp:keys:register` first. */
+  | "CLIENT_NO_ENCRYPTION_KEY"
+  /** The key registered for the account is not the one its wallet derives now. */
+  | "CLIENT_ENCRYPTION_KEY_MISMATCH"
+  /** The wallet signed the key-derivation message twice with different signatures (randomised nonces). */
+  | "CLIENT_SIGNATURE_NOT_DETERMINISTIC";
 
 /** A failure of a DISP client operation, with a stable code and a one-line message for users. */
 export class ClientError extends DispError {

@@ -72,4 +72,20 @@ export { replaceReplica } from "./replicas.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";
 export { imageIdHex, imageIdOf, parseImageId } from "./image-id.js";
 export { createNodeAgent } from "./agent.js";
+export {
+  checkKeyRegistry,
+  connectKeyRegistry,
+  DEFAULT_REGISTRATION_SECONDS,
+  deriveEncryptionKeyPair,
+  openEncryptionKey,
+  postKeyRegistration,
+  REGISTER_KEY_TYPES,
+  registerEncryptionKey,
+  requireEncryptionKey,
+  signKeyRegistration,
+  type KeyRegistration,
+  type KeySigner,
+  type RegisterKeyOptions,
+  type SignedKeyRegistration,
+} from "./keys.js";
 export { type AgentEvent, type NodeAgent, type NodeAgentOptions, type SyncReport } from "./agent-api.js";

@@ -1,5 +1,5 @@
 import { buildTree, merkleValues, proofFor, shardLeafDigest } from "@disp/protocol";
-import { fileMatchesContentHash, shardEntry } from "@disp/core";
+import { fileFidelity, shardEntry, type Fidelity } from "@disp/core";
 
 import { settingsOf, type ClientContext } from "./context.js";
 import { openVersion } from "./open-version.js";
@@ -39,6 +39,12 @@ export interface VerifyReport {
    * codec the pixel hash of its pixels, equals the proven content hash). Counts towards `ok`.
    */
   readonly fileMatches?: boolean;
+  /**
+   * What the file given is, when it matches: "fileExact" the stored file byte for byte (the content
+   * hash is the file's SHA-256), "contentExact" the stored content in another file (the same pixels,
+   * for the pixel codec).
+   */
+  readonly fileFidelity?: Exclude<Fidelity, "approximate">;
   /** Every slot is held by its node, confirmed and proven on chain (and the file given, if any, matches). */
   readonly ok: boolean;
   readonly slots: SlotEvidence[];
@@ -106,8 +112,8 @@ export async function verifyImage(
       ...(answer.reason === undefined ? {} : { reason: answer.reason }),
     });
   }
-  const fileMatches =
-    options.file === undefined ? undefined : await fileMatchesContentHash(manifest, options.file);
+  const fidelity = options.file === undefined ? undefined : await fileFidelity(manifest, options.file);
+  const fileMatches = options.file === undefined ? undefined : fidelity !== undefined;
   return {
     imageId,
     version,
@@ -115,6 +121,7 @@ export async function verifyImage(
     manifestCid: record.manifestCid.toString(),
     contentHash: manifest.contentHash.digest,
     ...(fileMatches === undefined ? {} : { fileMatches }),
+    ...(fidelity === undefined ? {} : { fileFidelity: fidelity }),
     ok:
       fileMatches !== false &&
       slots.length === nodes.length &&

@@ -2,7 +2,12 @@ import { DispError } from "@disp/protocol";
 
 /** Why an image file was refused before or while decoding it. */
 export type ImageErrorCode =
-  "IMAGE_EMPTY" | "IMAGE_UNKNOWN_FORMAT" | "IMAGE_CORRUPT" | "IMAGE_TOO_LARGE" | "IMAGE_UNSUPPORTED";
+  | "IMAGE_EMPTY"
+  | "IMAGE_UNKNOWN_FORMAT"
+  | "IMAGE_CORRUPT"
+  | "IMAGE_TOO_LARGE"
+  | "IMAGE_UNSUPPORTED"
+  | "IMAGE_METADATA_TOO_LARGE";
 
 /** An input image that cannot be decoded safely (a user mistake, never a bug). */
 export class ImageError extends DispError {

@@ -12,6 +12,16 @@ export {
 } from "./image/decode.js";
 export { readImageHeader, sniffFormat } from "./image/header.js";
 export { IMAGE_FORMATS, type ImageFormat, type ImageHeader } from "./image/types.js";
+export {
+  FILE_FORMATS,
+  FILE_KINDS,
+  extensionFits,
+  fileKindOfExtension,
+  isImageFormat,
+  sniffFileFormat,
+  type FileFormat,
+  type FileKind,
+} from "./image/media.js";
 
 export {
   checkKernel,
@@ -23,11 +33,13 @@ export {
 } from "./pooling/layout.js";
 export { split, type SplitResult } from "./pooling/split.js";
 export { merge } from "./pooling/merge.js";
+export { mergeSamples, splitSamples, type SamplePlane } from "./pooling/samples.js";
 export { recover, type RecoveryResult } from "./pooling/recover.js";
 
 export { psnr } from "./metrics.js";
 
 export { chooseColorType, encodePng } from "./png/encode.js";
+export { MAX_PNG_METADATA_BYTES } from "./png/source.js";
 export {
   DEFAULT_DEFLATE_LEVEL,
   DEFAULT_PNG_FILTER,

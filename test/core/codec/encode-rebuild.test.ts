@@ -147,13 +147,18 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
   });
 
   describe("auto on a JPEG the coefficient codec cannot take", () => {
-    it("falls back to the png codec and says why", async () => {
-      const source = readCorpus("unsupported/cjpeg-progressive.jpg");
-      const encoded = await encodeImageFile(source, { kernel: KERNEL });
+    it("refuses to store its pixels at more than 1.3× the file, naming --codec png and --mode replicate", async () => {
+      const source = readCorpus("unsupported/cjpeg-non-interleaved.jpg");
+      const error = await refusal(encodeImageFile(source, { kernel: KERNEL }));
+      expect(error.code).to.equal("CODEC_FALLBACK_TOO_LARGE");
+      expect(error.message).to.match(/non-interleaved.*--codec png.*--mode replicate/);
+    });
+
+    it("stores its pixels when the png codec is asked for by name, and rebuilds them exactly", async () => {
+      const source = readCorpus("unsupported/cjpeg-non-interleaved.jpg");
+      const encoded = await encodeImageFile(source, { kernel: KERNEL, codec: "png" });
       expect(encoded.codec).to.equal("png");
       expect(encoded.manifest.codec.name).to.equal("png");
-      expect(encoded.fallback?.code).to.equal("JPEG_UNSUPPORTED");
-      expect(encoded.fallback?.reason).to.match(/progressive/);
       const rebuilt = await rebuildAll(encoded.manifest, encoded);
       expect(rebuilt.contentHashVerified).to.equal(true);
       expect(pixelHash(await decodeImage(rebuilt.bytes))).to.equal(pixelHash(await decodeImage(source)));
@@ -161,7 +166,7 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
 
     it("refuses it with a typed error when the jpeg codec is asked for by name", async () => {
       const error = await refusal(
-        encodeImageFile(readCorpus("unsupported/cjpeg-progressive.jpg"), { kernel: KERNEL, codec: "jpeg" }),
+        encodeImageFile(readCorpus("unsupported/cjpeg-arithmetic.jpg"), { kernel: KERNEL, codec: "jpeg" }),
       );
       expect(error.code).to.equal("JPEG_UNSUPPORTED");
     });
@@ -239,17 +244,21 @@ describe("codec layer: encodeImageFile / rebuildImageFile", function () {
       });
     }
 
-    it("refuses a file that is not an image, and one over the size limit", async () => {
-      const text = new TextEncoder().encode("not an image at all");
-      expect((await refusal(encodeImageFile(text, { kernel: KERNEL, codec: "file" }))).code).to.equal(
-        "IMAGE_UNKNOWN_FORMAT",
-      );
-      const large = encodeImageFile(fixtureBytes("rocket.jpg"), {
+    it("keeps an image over the pixel limit (it decodes nothing) and refuses one over its byte limit", async () => {
+      const source = fixtureBytes("rocket.jpg");
+      const kept = await encodeImageFile(source, { kernel: KERNEL, codec: "file", maxPixels: 1000 });
+      expect(kept.manifest.image).to.include({ width: 640, height: 427 });
+      const rebuilt = await rebuildImageFile(kept.manifest, [source], { maxPixels: 1000 });
+      expect(sameBytes(rebuilt.bytes, source)).to.equal(true);
+      expect((await refusal(rebuilt.pixels())).code).to.equal("IMAGE_TOO_LARGE");
+      const large = encodeImageFile(source, {
         kernel: KERNEL,
         codec: "file",
-        maxPixels: 1000,
+        maxFileBytes: source.length - 1,
       });
-      expect((await refusal(large)).code).to.equal("IMAGE_TOO_LARGE");
+      expect((await refusal(large, CodecError)).code).to.equal("FILE_TOO_LARGE");
+      const empty = encodeImageFile(new Uint8Array(), { kernel: KERNEL, codec: "file" });
+      expect((await refusal(empty, CodecError)).code).to.equal("FILE_EMPTY");
     });
 
     it("has nothing to estimate from when its one fragment is missing or tampered", async () => {

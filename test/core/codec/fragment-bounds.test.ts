@@ -1,4 +1,4 @@
-import { encodeImageFile, encodePng, maxFragmentBytes } from "@disp/core";
+import { MAX_FILE_BYTES, encodeImageFile, encodePng, maxFragmentBytes } from "@disp/core";
 import { expect } from "chai";
 
 import { FIXTURES, fixtureBytes, randomImage } from "../helpers.js";
@@ -44,11 +44,11 @@ describe("maxFragmentBytes: a fragment's size bound from its manifest's geometry
     expect(fragments[0]?.bytes.length).to.be.greaterThan(raw);
   });
 
-  it("is Infinity for the file codec (its node's own cap applies)", async function () {
+  it("is the file codec's byte limit for a file codec manifest", async function () {
     const { manifest } = await encodeImageFile(fixtureBytes("coffee.png"), {
       kernel: { height: 1, width: 1 },
       codec: "file",
     });
-    expect(maxFragmentBytes(manifest, 0)).to.equal(Number.POSITIVE_INFINITY);
+    expect(maxFragmentBytes(manifest, 0)).to.equal(MAX_FILE_BYTES);
   });
 });

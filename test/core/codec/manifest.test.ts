@@ -115,7 +115,7 @@ describe("manifest with the jpeg and file codecs", () => {
       /the file codec's kernel is 1x1/,
     );
     refusedFor(
-      edited(manifest, (v) => ((v.codec as Record<string, unknown>).format = "webp")),
+      edited(manifest, (v) => ((v.codec as Record<string, unknown>).format = "tga")),
       /codec\.format/,
     );
   });

@@ -29,7 +29,24 @@ export function supportedJpegs(): NamedJpeg[] {
   return [{ name: "rocket.jpg", bytes: readFixture("rocket.jpg") }, ...readDir(CORPUS)];
 }
 
-/** Corpus files the codec must refuse (progressive, arithmetic, several scans). */
+/** A corpus file the codec must take, by name. */
+export function corpusFile(name: string): Uint8Array {
+  const found = supportedJpegs().find((f) => f.name === name);
+  if (found === undefined) throw new Error(`no corpus file ${name}`);
+  return found.bytes;
+}
+
+/** What `run` throws, or undefined. */
+export function caught(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Corpus files the codec must refuse (arithmetic, several sequential scans). */
 export function unsupportedJpegs(): NamedJpeg[] {
   return readDir(new URL("unsupported/", CORPUS));
 }

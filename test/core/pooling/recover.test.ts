@@ -39,18 +39,19 @@ describe("recover", () => {
           const missing = slots.flatMap((slot, index) => (slot === undefined ? [index] : []));
           expect(result.missing).to.deep.equal(missing);
           expect(result.exact).to.equal(missing.length === 0);
+          // Counted, then asserted once: a chai call per pixel made this test slow on a busy machine.
           let estimated = 0;
+          let touched = 0;
           for (let y = 0; y < height; y++) {
             for (let x = 0; x < width; x++) {
               const index = (y % kernel.height) * kernel.width + (x % kernel.width);
               const p = (y * width + x) * 4;
               if (slots[index] === undefined) estimated++;
-              else
-                expect(
-                  sameBytes(result.image.data.subarray(p, p + 4), image.data.subarray(p, p + 4)),
-                ).to.equal(true);
+              else if (!sameBytes(result.image.data.subarray(p, p + 4), image.data.subarray(p, p + 4)))
+                touched++;
             }
           }
+          expect(touched).to.equal(0);
           expect(result.estimatedPixels).to.equal(estimated);
         },
       ),

@@ -1,12 +1,14 @@
 import type { Hex32, Kernel, ManifestOf, RgbaImage, UnixFsSettings } from "@disp/protocol";
 
+import { FILE_KINDS } from "../image/media.js";
 import type { ImageFormat, ImageHeader } from "../image/types.js";
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
 import type { OnProgress } from "../progress.js";
 
 /**
  * png: pooled pixels, fragments are PNGs (any input format). jpeg: pooled DCT coefficients of a
- * baseline JPEG, fragments are JPEGs, the original file back byte for byte. file: no pooling, one
+ * sequential or progressive JPEG, fragments are JPEGs, the original file back byte for byte (or
+ * its coefficients re-encoded, for a progressive file its encoder wrote in a way ours does not). file: no pooling, one
  * fragment that is the original file (classic full replication, the opt-out of DISP).
  */
 export type CodecName = ManifestCodec["name"];
@@ -32,11 +34,13 @@ export interface EncodedFragment {
 export interface EncodeImageOptions {
   /** Ignored (forced 1x1) for the file codec. */
   readonly kernel: Kernel;
-  /** Default "auto": jpeg for JPEGs it can take byte-exactly, else png. */
+  /** Default "auto": jpeg for JPEGs it can read (baseline, extended, progressive), else png. */
   readonly codec?: CodecChoice;
   readonly unixfs?: UnixFsSettings;
   /** Refuse images with more pixels than this, from the header (default 100 MP). */
   readonly maxPixels?: number;
+  /** The file codec's limit on the file's size (default and most: MAX_FILE_BYTES). */
+  readonly maxFileBytes?: number;
   readonly onProgress?: OnProgress;
   readonly signal?: AbortSignal;
 }
@@ -55,7 +59,7 @@ export interface EncodedImage {
   readonly sourceBytes: number;
   /** What a rebuild from every fragment gives back ("approximate" never: that takes lost ones). */
   readonly fidelity: Exclude<Fidelity, "approximate">;
-  /** Set when "auto" got a JPEG the coefficient codec cannot take byte-exactly: why, and what it costs. */
+  /** Set when "auto" got a JPEG the coefficient codec cannot read (arithmetic, lossless...): why. */
   readonly fallback?: { readonly code: string; readonly reason: string };
 }
 
@@ -84,7 +88,10 @@ export interface RebuiltImage {
   /** "png" | "jpg" | the file codec's original format extension. */
   readonly extension: string;
   readonly exact: boolean;
-  /** exact and the content hash of the result equals the manifest's (pixel hash, or sha256 of the file). */
+  /**
+   * exact and the content hash of the result equals the manifest's (pixel hash, or sha256 of the
+   * file); for a contentExact JPEG, the SHA-256 its layout records for the re-encoded file.
+   */
   readonly contentHashVerified: boolean;
   /** Fragments absent or rejected, ascending. */
   readonly missing: number[];
@@ -108,8 +115,11 @@ export interface Codec<S extends ManifestCodec = ManifestCodec> {
   readonly pools: boolean;
   /** Why this codec cannot take a file with this (size-checked) header; undefined when it can. */
   refuses(header: ImageHeader): string | undefined;
-  /** The fragments, their CIDs and the canonical manifest of `bytes`. */
-  split(bytes: Uint8Array, header: ImageHeader, options: SplitOptions): Promise<EncodedImage>;
+  /**
+   * The fragments, their CIDs and the canonical manifest of `bytes`. A pooling codec is handed the
+   * size-checked image header; one that does not pool takes any file and is handed none.
+   */
+  split(bytes: Uint8Array, header: ImageHeader | undefined, options: SplitOptions): Promise<EncodedImage>;
   /**
    * Every present file is checked against the manifest first; one that fails is rejected and treated
    * as missing. All fragments good: the merge (exact); some missing: the recovery (approximate);
@@ -126,17 +136,17 @@ export interface Codec<S extends ManifestCodec = ManifestCodec> {
   fragmentExtension(section: S): string;
   /**
    * The largest file fragment `index` of `manifest` can be, from the manifest's geometry alone, so
-   * that a node refuses a manifest declaring more before fetching anything. Infinity when the codec
-   * cannot bound it (the file codec: an image file's metadata has no limit).
+   * that a node refuses a manifest declaring more before fetching anything (the file codec, whose
+   * file has no geometry: its byte limit, MAX_FILE_BYTES).
    */
   maxFragmentBytes(manifest: ManifestOf<S>, index: number): number;
 }
 
 /** File name extension of each image format, for fragment and output files. */
 export const FORMAT_EXTENSIONS: Readonly<Record<ImageFormat, string>> = {
-  png: "png",
-  jpeg: "jpg",
-  bmp: "bmp",
-  gif: "gif",
-  tiff: "tiff",
+  png: FILE_KINDS.png.extension,
+  jpeg: FILE_KINDS.jpeg.extension,
+  bmp: FILE_KINDS.bmp.extension,
+  gif: FILE_KINDS.gif.extension,
+  tiff: FILE_KINDS.tiff.extension,
 };

@@ -14,6 +14,7 @@ export {
   type SectionOf,
 } from "./codec.js";
 export { encodeImageFile } from "./encode.js";
+export { MAX_FILE_BYTES } from "./file/index.js";
 export { CodecError, type CodecErrorCode } from "./errors.js";
 export { applyOrientation } from "./orient.js";
 export { rebuildImageFile } from "./rebuild.js";
@@ -22,6 +23,7 @@ export {
   CODEC_NAMES,
   codecNamed,
   codecOf,
+  fileFidelity,
   fileMatchesContentHash,
   fragmentExtension,
   maxFragmentBytes,

@@ -18,11 +18,13 @@ export async function rebuildImageFile(
 ): Promise<RebuiltImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const { width, height } = manifest.image;
-  if (width * height > maxPixels) {
+  const codec = codecOf(manifest.codec);
+  // Only a pooling codec decodes to merge; the file codec's pixels() checks the limit itself.
+  if (codec.pools && width * height > maxPixels) {
     throw new ImageError(
       "IMAGE_TOO_LARGE",
       `the manifest describes a ${width} × ${height} image, over the limit of ${maxPixels} pixels`,
     );
   }
-  return codecOf(manifest.codec).rebuild(manifest, files, { ...options, maxPixels });
+  return codec.rebuild(manifest, files, { ...options, maxPixels });
 }

@@ -1,5 +1,8 @@
+import { sha256Hex } from "@disp/protocol";
+
+import { sniffFormat } from "../image/header.js";
 import type { Manifest, ManifestCodec } from "../manifest/schema.js";
-import type { Codec, CodecChoice, CodecName, SectionOf } from "./codec.js";
+import type { Codec, CodecChoice, CodecName, Fidelity, SectionOf } from "./codec.js";
 import { fileCodec } from "./file/index.js";
 import { jpegCodec } from "./jpeg/index.js";
 import { pngCodec } from "./png/index.js";
@@ -27,7 +30,7 @@ export function fragmentExtension(manifest: { readonly codec: ManifestCodec }): 
   return codecOf(manifest.codec).fragmentExtension(manifest.codec);
 }
 
-/** The largest file fragment `index` of a manifest can be, by its codec (Infinity: no bound). */
+/** The largest file fragment `index` of a manifest can be, by its codec. */
 export function maxFragmentBytes(manifest: Manifest, index: number): number {
   return codecOf(manifest.codec).maxFragmentBytes(manifest, index);
 }
@@ -43,4 +46,29 @@ export async function fileMatchesContentHash(
   options: { readonly maxPixels?: number } = {},
 ): Promise<boolean> {
   return (await codecOf(manifest.codec).contentHashOf(file, options)) === manifest.contentHash.digest;
+}
+
+/**
+ * What `file` is of a (proven) manifest's content, when it is that content: "fileExact" when it is
+ * the stored file byte for byte (its SHA-256 is the content hash of the file and JPEG codecs, or the
+ * stored PNG's own, which the pixel codec records beside its pixel hash), "contentExact" when it
+ * holds the pixels of a pixel hash in another file; undefined when it is not the content at all.
+ */
+export async function fileFidelity(
+  manifest: {
+    readonly codec: ManifestCodec;
+    readonly contentHash: { readonly algorithm: string; readonly digest: string };
+  },
+  file: Uint8Array,
+  options: { readonly maxPixels?: number } = {},
+): Promise<Exclude<Fidelity, "approximate"> | undefined> {
+  const { codec } = manifest;
+  if (codec.name === "png" && codec.source !== undefined && sha256Hex(file) === codec.source.sha256) {
+    return "fileExact";
+  }
+  const fileHashed = manifest.contentHash.algorithm === "sha256";
+  // A file DISP does not decode holds no pixels: not the content of a pixel hash, rather than an error.
+  if (!fileHashed && sniffFormat(file) === undefined) return undefined;
+  if (!(await fileMatchesContentHash(manifest, file, options))) return undefined;
+  return fileHashed ? "fileExact" : "contentExact";
 }

@@ -1,5 +1,6 @@
 import { ImageError } from "../errors.js";
 import { corrupt, need } from "./checks.js";
+import { FILE_KINDS, isImageFormat, sniffFileFormat } from "./media.js";
 import { readTiffHeader } from "./tiff.js";
 import type { ImageFormat, ImageHeader } from "./types.js";
 
@@ -10,13 +11,20 @@ import type { ImageFormat, ImageHeader } from "./types.js";
  */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
   if (bytes.length === 0) throw new ImageError("IMAGE_EMPTY", "the image file is empty");
-  const format = sniffFormat(bytes);
-  if (format === undefined) {
+  const sniffed = sniffFileFormat(bytes);
+  if (sniffed === "bin") {
     throw new ImageError(
       "IMAGE_UNKNOWN_FORMAT",
       "not a PNG, JPEG, BMP, GIF or TIFF image (unrecognised file signature)",
     );
   }
+  if (!isImageFormat(sniffed)) {
+    throw new ImageError(
+      "IMAGE_UNSUPPORTED",
+      `a ${FILE_KINDS[sniffed].name} (${FILE_KINDS[sniffed].mediaType}): DISP decodes PNG, JPEG, BMP, GIF and TIFF images only`,
+    );
+  }
+  const format = sniffed;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const reader = HEADER_READERS[format];
   let header: RawHeader;
@@ -33,16 +41,10 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   return { ...header, pixelsToDecode: header.pixelsToDecode ?? header.width * header.height };
 }
 
-/** The format a file's signature names, or undefined. */
+/** The image format a file's signature names, when it is one DISP decodes; else undefined. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
-  const starts = (...signature: number[]) =>
-    bytes.length >= signature.length && signature.every((b, i) => bytes[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "png";
-  if (starts(0xff, 0xd8, 0xff)) return "jpeg";
-  if (starts(0x42, 0x4d)) return "bmp";
-  if (starts(0x47, 0x49, 0x46, 0x38, 0x37, 0x61) || starts(0x47, 0x49, 0x46, 0x38, 0x39, 0x61)) return "gif";
-  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return "tiff";
-  return undefined;
+  const format = sniffFileFormat(bytes);
+  return isImageFormat(format) ? format : undefined;
 }
 
 /** What a format reader returns; pixelsToDecode defaults to width * height. */

@@ -1,24 +1,12 @@
 import { createInflate } from "node:zlib";
 
+import { isPngColorType } from "../png/chunks.js";
+import { filteredBytes } from "../png/raster.js";
 import { corrupt } from "./checks.js";
 
 const SIGNATURE_BYTES = 8;
 const IDAT = 0x49444154;
 const IEND = 0x49454e44;
-
-/** Samples per pixel for each PNG colour type (grey, RGB, palette, grey + alpha, RGBA). */
-const SAMPLES: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-
-/** Adam7's passes: first column, first row, column step, row step. */
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
 
 /**
  * Refuses a PNG whose image data is missing or shorter than its header's size needs, before a
@@ -59,20 +47,17 @@ function imageDataChunks(view: DataView): Uint8Array[] {
 
 /** Bytes the filtered scanlines take, from IHDR (already checked by readImageHeader). */
 function imageDataBytes(view: DataView): number {
-  const width = view.getUint32(16);
-  const height = view.getUint32(20);
-  const bitDepth = view.getUint8(24);
-  const samples = SAMPLES[view.getUint8(25)];
-  if (samples === undefined) throw corrupt("png", `unknown colour type ${view.getUint8(25)}`);
-  const rowBytes = (columns: number) => Math.ceil((columns * samples * bitDepth) / 8) + 1;
-  if (view.getUint8(28) === 0) return height * rowBytes(width);
-  let total = 0;
-  for (const [column, row, columnStep, rowStep] of ADAM7) {
-    const columns = Math.ceil((width - column) / columnStep);
-    const rows = Math.ceil((height - row) / rowStep);
-    if (columns > 0 && rows > 0) total += rows * rowBytes(columns);
+  const colorType = view.getUint8(25);
+  if (!isPngColorType(colorType)) {
+    throw corrupt("png", `unknown colour type ${colorType}`);
   }
-  return total;
+  return filteredBytes({
+    width: view.getUint32(16),
+    height: view.getUint32(20),
+    bitDepth: view.getUint8(24),
+    colorType,
+    interlace: view.getUint8(28) === 0 ? 0 : 1,
+  });
 }
 
 /** How many bytes `chunks` inflate to, counting no further than `limit`. */

@@ -27,7 +27,7 @@ export interface DecodedScan {
   readonly padFullByte: boolean | undefined;
 }
 
-interface Unstuffed {
+export interface Unstuffed {
   readonly data: Uint8Array;
   /** Start offset in `data` of each restart interval, then the end of the data. */
   readonly bounds: number[];
@@ -35,7 +35,7 @@ interface Unstuffed {
 }
 
 /** Removes byte stuffing and splits the entropy-coded data at its RST markers. */
-function unstuff(bytes: Uint8Array, start: number): Unstuffed {
+export function unstuff(bytes: Uint8Array, start: number): Unstuffed {
   const data = new Uint8Array(bytes.length - start + 8);
   const bounds = [0];
   let o = 0;
@@ -64,7 +64,7 @@ function unstuff(bytes: Uint8Array, start: number): Unstuffed {
 }
 
 /** Symbol and length of a code longer than LOOKUP_BITS, packed as (symbol << 5) | length. */
-function decodeSlow(table: DecodeTable, code16: number): number {
+export function decodeSlow(table: DecodeTable, code16: number): number {
   let length = LOOKUP_BITS + 1;
   let code = code16 >>> (16 - length);
   while (code > (table.maxCode[length] as number)) {

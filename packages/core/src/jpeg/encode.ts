@@ -10,7 +10,7 @@ const MCU_BYTES_MAX = 10 * 64 * 4 * 2;
  * Writes bits MSB first with JPEG byte stuffing (0xFF is followed by 0x00). The accumulator never
  * holds more than 7 + 24 bits, so it stays within a 32-bit integer.
  */
-class BitWriter {
+export class BitWriter {
   out: Uint8Array;
   pos = 0;
   private acc = 0;

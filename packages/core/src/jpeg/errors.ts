@@ -63,3 +63,13 @@ export class JpegNoFragmentsError extends DispError {
   }
 }
 import { DispError } from "@disp/protocol";
+
+/** A progressive JPEG of more scans than the limit: each scan is a pass over the whole image. */
+export class JpegTooManyScansError extends DispError {
+  constructor(scans: number, maxScans: number) {
+    super(
+      "JPEG_TOO_MANY_SCANS",
+      `progressive JPEG of ${scans} or more scans exceeds the limit of ${maxScans}`,
+    );
+  }
+}

@@ -1,4 +1,4 @@
-// JPEG-native pooling: split a baseline JPEG's quantized DCT coefficients into fragments that are
+// JPEG-native pooling: split a sequential or progressive JPEG's quantized DCT coefficients into fragments that are
 // JPEGs themselves, merge them back into the original bytes, or recover pixels when some are lost.
 export {
   JpegFragmentError,
@@ -7,6 +7,7 @@ export {
   JpegLayoutError,
   JpegNoFragmentsError,
   JpegTooLargeError,
+  JpegTooManyScansError,
   JpegUnsupportedError,
 } from "./errors.js";
 export { DEFAULT_MAX_PIXELS, type JpegLimits } from "./geometry.js";

@@ -42,6 +42,26 @@ export interface JpegLayout {
   readonly sos: string;
   /** Base64 of the original bytes after the entropy-coded data: EOI and anything that follows it. */
   readonly trailer: string;
+  /** Progressive files only (SOF2 in `header`): how merge writes their scans again. */
+  readonly progressive?: JpegProgressiveRecord;
+}
+
+/**
+ * The scans of a progressive file after the first (whose SOS segment is `sos`), and what merge
+ * gives back. The scan script and its tables are the original bytes: each scan's SOS segment names
+ * its components, spectral selection and successive approximation, the DHT and DRI before it its
+ * tables and restart interval.
+ */
+export interface JpegProgressiveRecord {
+  /**
+   * Base64, per scan after the first: the original bytes from the end of the previous scan's
+   * entropy-coded data through this scan's SOS segment (DHT, DRI, COM... then SOS).
+   */
+  readonly scans: readonly string[];
+  /** "fileExact": merge gives back the original file; "contentExact": the same coefficients, scan script and tables, re-encoded. */
+  readonly fidelity: "fileExact" | "contentExact";
+  /** SHA-256 (0x hex) of the file merge gives back: the original's when fileExact. */
+  readonly sha256: string;
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -115,7 +135,23 @@ export function parseJpegLayout(value: unknown): JpegLayout {
     header: text(value, "header"),
     sos: text(value, "sos"),
     trailer: text(value, "trailer"),
+    ...(value.progressive === undefined ? {} : { progressive: parseProgressive(value.progressive) }),
   };
+}
+
+function parseProgressive(value: unknown): JpegProgressiveRecord {
+  if (!isRecord(value)) throw new JpegLayoutError("progressive must be an object");
+  const { scans, fidelity } = value;
+  if (!Array.isArray(scans) || !scans.every((s): s is string => typeof s === "string")) {
+    throw new JpegLayoutError("progressive.scans must be an array of strings");
+  }
+  if (fidelity !== "fileExact" && fidelity !== "contentExact") {
+    throw new JpegLayoutError('progressive.fidelity must be "fileExact" or "contentExact"');
+  }
+  const sha256 = text(value, "sha256");
+  if (!/^0x[0-9a-f]{64}$/.test(sha256))
+    throw new JpegLayoutError("progressive.sha256 must be 0x and 64 hex digits");
+  return { scans: [...scans], fidelity, sha256 };
 }
 
 /** A layout with its binary parts decoded and checked against the header they carry. */
@@ -128,6 +164,8 @@ export interface ResolvedLayout {
   readonly geometry: McuGeometry;
   readonly kernel: Kernel;
   readonly fragments: readonly FragmentGeometry[];
+  /** Progressive files: every scan's head (the first SOS segment, then the record's scans). */
+  readonly scanHeads: readonly Uint8Array[] | undefined;
 }
 
 export function resolveLayout(input: JpegLayout, limits?: JpegLimits): ResolvedLayout {
@@ -148,6 +186,11 @@ export function resolveLayout(input: JpegLayout, limits?: JpegLimits): ResolvedL
     }
     throw error;
   }
+  const progressive = parsed.sofMarker === 0xc2;
+  if (progressive !== (layout.progressive !== undefined)) {
+    throw new JpegLayoutError("a progressive header needs a progressive record, and only it");
+  }
+  const scanHeads = layout.progressive?.scans.map((scan, i) => fromBase64(scan, `progressive.scans[${i}]`));
   if (parsed.sosOffset !== header.length || parsed.dataOffset !== head.length) {
     throw new JpegLayoutError("header must end where the SOS segment starts, and sos hold that segment only");
   }
@@ -185,5 +228,14 @@ export function resolveLayout(input: JpegLayout, limits?: JpegLimits): ResolvedL
     throw new JpegLayoutError("its fragment sizes disagree with its header and kernel");
   }
   if (layout.byteLength < head.length + trailer.length) throw new JpegLayoutError("byteLength too small");
-  return { layout, head, trailer, parsed, geometry, kernel, fragments };
+  return {
+    layout,
+    head,
+    trailer,
+    parsed,
+    geometry,
+    kernel,
+    fragments,
+    scanHeads: scanHeads === undefined ? undefined : [sos, ...scanHeads],
+  };
 }

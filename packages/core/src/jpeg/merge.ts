@@ -8,6 +8,8 @@ import { resolveLayout } from "./layout.js";
 import type { JpegLayout, ResolvedLayout } from "./layout.js";
 import { parseJpegHeader } from "./parse.js";
 import type { ParsedJpeg } from "./parse.js";
+import { writeProgressive } from "./progressive/index.js";
+import { fragmentMcuOrder } from "./geometry.js";
 
 /** Parses a fragment and checks it has the size and components of its slot in the layout. */
 export function checkFragment(
@@ -108,6 +110,7 @@ export function mergeJpeg(
   if (fragments.length !== resolved.fragments.length) {
     throw new JpegLayoutError(`expects ${resolved.fragments.length} fragments, got ${fragments.length}`);
   }
+  if (resolved.scanHeads !== undefined) return mergeProgressive(fragments, resolved, resolved.scanHeads);
   const readers = resolved.fragments.map(
     (fragment, i) => new FragmentReader(fragments[i] as Uint8Array, resolved, fragment),
   );
@@ -147,5 +150,73 @@ export function mergeJpeg(
   out.set(head);
   out.set(scan, head.length);
   out.set(trailer, head.length + scan.length);
+  return out;
+}
+
+/** Decodes a baseline fragment into its MCUs of the whole image's grid; errors name the fragment. */
+function placeFragment(
+  bytes: Uint8Array,
+  resolved: ResolvedLayout,
+  fragment: FragmentGeometry,
+  grid: CoefficientGrid,
+) {
+  const parsed = checkFragment(bytes, resolved, fragment);
+  try {
+    const tables = decodeTables(parsed);
+    const order = fragmentMcuOrder(resolved.geometry, resolved.kernel, fragment);
+    const decoder = new ScanDecoder(
+      bytes,
+      parsed.dataOffset,
+      resolved.geometry,
+      tables.dc,
+      tables.ac,
+      parsed.restartInterval,
+      order.length,
+    );
+    decoder.decode(order.length, grid, order);
+    decoder.finish();
+  } catch (error) {
+    if (error instanceof JpegInvalidError || error instanceof JpegUnsupportedError) {
+      throw new JpegFragmentError(fragment.index, error.message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * A progressive original: every fragment's coefficients into one grid of the whole image, then its
+ * scans written again (writeProgressive), checked against the SHA-256 the record holds.
+ */
+function mergeProgressive(
+  fragments: readonly Uint8Array[],
+  resolved: ResolvedLayout,
+  heads: readonly Uint8Array[],
+): Uint8Array {
+  const grid = allocateGrid(resolved.geometry);
+  resolved.fragments.forEach((fragment, i) =>
+    placeFragment(fragments[i] as Uint8Array, resolved, fragment, grid),
+  );
+  const { layout, parsed, geometry, head, trailer } = resolved;
+  const record = layout.progressive as NonNullable<JpegLayout["progressive"]>;
+  let out: Uint8Array | undefined;
+  try {
+    out = writeProgressive(
+      {
+        parsed,
+        geometry,
+        header: head.subarray(0, parsed.sosOffset),
+        heads,
+        trailer,
+        sha256: record.sha256,
+        byteLength: layout.byteLength,
+      },
+      grid,
+    );
+  } catch (error) {
+    if (!(error instanceof JpegInvalidError)) throw error;
+    throw new JpegFragmentError(undefined, `not from this image: ${error.message}`);
+  }
+  if (out === undefined)
+    throw new JpegFragmentError(undefined, "not from this image: the rebuilt file's SHA-256 differs");
   return out;
 }

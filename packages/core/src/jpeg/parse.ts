@@ -28,9 +28,22 @@ export interface ScanComponent {
   readonly ta: number;
 }
 
-/** Everything before the entropy-coded data of a single-scan sequential Huffman JPEG. */
+/** The parameters of one SOS segment, before any policy on them. */
+export interface ScanHeader {
+  readonly components: ScanComponent[];
+  /** Spectral selection start and end (zigzag indices), successive approximation high and low bits. */
+  readonly ss: number;
+  readonly se: number;
+  readonly ah: number;
+  readonly al: number;
+}
+
+/**
+ * Everything before the entropy-coded data of the first scan: of a single-scan sequential Huffman
+ * JPEG, or of a progressive one (whose later scans progressive/scans.ts reads).
+ */
 export interface ParsedJpeg {
-  /** 0xc0 (baseline) or 0xc1 (extended sequential, 8-bit, Huffman). */
+  /** 0xc0 (baseline), 0xc1 (extended sequential, 8-bit, Huffman) or 0xc2 (progressive, Huffman). */
   readonly sofMarker: number;
   readonly width: number;
   readonly height: number;
@@ -39,8 +52,10 @@ export interface ParsedJpeg {
   readonly dc: readonly (HuffmanSpec | undefined)[];
   readonly ac: readonly (HuffmanSpec | undefined)[];
   readonly restartInterval: number;
-  /** Scan components in scan order (equal to frame order in every file we accept). */
+  /** Scan components in scan order (equal to frame order in every sequential file we accept). */
   readonly scan: readonly ScanComponent[];
+  /** The first scan's spectral selection and successive approximation (0, 63, 0, 0 when sequential). */
+  readonly scanHeader: ScanHeader;
   /** Offset of the SOS marker (FF DA): bytes before it are the header. */
   readonly sosOffset: number;
   /** Offset of the first entropy-coded byte. */
@@ -52,7 +67,6 @@ export interface ParsedJpeg {
 }
 
 const SOF_NAMES: Record<number, string> = {
-  0xc2: "progressive DCT (SOF2)",
   0xc3: "lossless (SOF3)",
   0xc5: "differential sequential (SOF5, hierarchical)",
   0xc6: "differential progressive (SOF6, hierarchical)",
@@ -107,22 +121,28 @@ export function parseJpegHeader(bytes: Uint8Array): ParsedJpeg {
     }
     if (marker === 0xda) {
       if (frame === undefined) throw new JpegInvalidError("SOS before any SOF");
-      const scan = parseSos(bytes, start, end, frame.components);
-      checkTables(frame.components, scan, quant, dc, ac);
+      const scanHeader = parseScanHeader(bytes, start, end, frame.components);
+      // A progressive file's scans name their tables as they come (progressive/scans.ts checks them).
+      if (frame.sofMarker !== 0xc2) {
+        checkSequentialScan(scanHeader, frame.components);
+        checkTables(scanHeader.components, dc, ac);
+      }
+      checkQuant(frame.components, quant);
       return {
         ...frame,
         quant,
         dc,
         ac,
         restartInterval,
-        scan,
+        scan: scanHeader.components,
+        scanHeader,
         sosOffset: markerAt,
         dataOffset: end,
         adobe,
         orientation: orientation ?? 1,
       };
     }
-    if (marker === 0xc0 || marker === 0xc1) {
+    if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
       if (frame !== undefined) throw new JpegInvalidError("more than one SOF segment");
       frame = parseSof(bytes, marker, start, end);
     } else if (SOF_NAMES[marker] !== undefined) {
@@ -183,42 +203,58 @@ function parseSof(bytes: Uint8Array, sofMarker: number, start: number, end: numb
   return { sofMarker, width, height, components };
 }
 
-function parseSos(
+/** Reads an SOS segment: its components (known to the frame, each once) and its parameters. */
+export function parseScanHeader(
   bytes: Uint8Array,
   start: number,
   end: number,
   components: readonly FrameComponent[],
-): ScanComponent[] {
+): ScanHeader {
   const count = bytes[start] ?? 0;
   if (end - start !== 4 + 2 * count) throw new JpegInvalidError("SOS segment of wrong length");
-  if (count !== components.length) {
-    throw new JpegUnsupportedError(
-      `the first scan holds ${count} of ${components.length} components (several non-interleaved scans)`,
-    );
-  }
+  if (count < 1 || count > 4) throw new JpegInvalidError(`scan of ${count} components`);
   const scan: ScanComponent[] = [];
   for (let i = 0; i < count; i++) {
     const id = bytes[start + 1 + 2 * i];
     const tables = bytes[start + 2 + 2 * i] ?? 0;
     const frameIndex = components.findIndex((c) => c.id === id);
     if (frameIndex < 0) throw new JpegInvalidError(`scan names unknown component ${id ?? "?"}`);
-    if (frameIndex !== i) throw new JpegUnsupportedError("scan lists components in a different order");
+    if (scan.some((s) => s.frameIndex === frameIndex))
+      throw new JpegInvalidError("scan names a component twice");
     scan.push({ frameIndex, td: tables >> 4, ta: tables & 15 });
   }
-  const ss = bytes[start + 1 + 2 * count];
-  const se = bytes[start + 2 + 2 * count];
-  const ahal = bytes[start + 3 + 2 * count];
-  if (ss !== 0 || se !== 63 || ahal !== 0) {
-    throw new JpegUnsupportedError(`scan parameters Ss=${ss ?? "?"} Se=${se ?? "?"} AhAl=${ahal ?? "?"}`);
+  const ahal = bytes[start + 3 + 2 * count] ?? 0;
+  return {
+    components: scan,
+    ss: bytes[start + 1 + 2 * count] ?? 0,
+    se: bytes[start + 2 + 2 * count] ?? 0,
+    ah: ahal >> 4,
+    al: ahal & 15,
+  };
+}
+
+/** The one scan of a sequential file we accept: every component, in frame order, all 64 coefficients. */
+function checkSequentialScan(header: ScanHeader, components: readonly FrameComponent[]): void {
+  const count = header.components.length;
+  if (count !== components.length) {
+    throw new JpegUnsupportedError(
+      `the first scan holds ${count} of ${components.length} components (several non-interleaved scans)`,
+    );
+  }
+  if (header.components.some((s, i) => s.frameIndex !== i)) {
+    throw new JpegUnsupportedError("scan lists components in a different order");
+  }
+  const { ss, se, ah, al } = header;
+  if (ss !== 0 || se !== 63 || ah !== 0 || al !== 0) {
+    throw new JpegUnsupportedError(`scan parameters Ss=${ss} Se=${se} AhAl=${(ah << 4) | al}`);
   }
   if (count > 1) {
     const blocks = components.reduce((sum, c) => sum + c.h * c.v, 0);
     if (blocks > 10) throw new JpegInvalidError(`${blocks} blocks per MCU (more than 10)`);
   }
-  return scan;
 }
 
-function parseDht(
+export function parseDht(
   bytes: Uint8Array,
   start: number,
   end: number,
@@ -271,18 +307,19 @@ function parseDqt(bytes: Uint8Array, start: number, end: number, quant: (QuantTa
   if (at !== end) throw new JpegInvalidError("DQT segment of wrong length");
 }
 
-function checkTables(
-  components: readonly FrameComponent[],
-  scan: readonly ScanComponent[],
-  quant: readonly (QuantTable | undefined)[],
-  dc: readonly (HuffmanSpec | undefined)[],
-  ac: readonly (HuffmanSpec | undefined)[],
-): void {
+function checkQuant(components: readonly FrameComponent[], quant: readonly (QuantTable | undefined)[]): void {
   for (const component of components) {
     if (quant[component.tq] === undefined) {
       throw new JpegInvalidError(`component ${component.id} uses undefined quantization table`);
     }
   }
+}
+
+function checkTables(
+  scan: readonly ScanComponent[],
+  dc: readonly (HuffmanSpec | undefined)[],
+  ac: readonly (HuffmanSpec | undefined)[],
+): void {
   for (const s of scan) {
     if (dc[s.td] === undefined || ac[s.ta] === undefined) {
       throw new JpegInvalidError(`scan uses undefined Huffman table (DC ${s.td}, AC ${s.ta})`);

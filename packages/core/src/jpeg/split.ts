@@ -1,4 +1,4 @@
-import type { Kernel } from "@disp/protocol";
+import { sha256Hex, type Kernel } from "@disp/protocol";
 
 import { analyseJpeg } from "./analyse.js";
 import type { VerifiedJpeg } from "./analyse.js";
@@ -12,12 +12,20 @@ import type { HuffmanSpec } from "./parse.js";
 import { JPEG_LAYOUT_SCHEMA, toBase64 } from "./layout.js";
 import type { JpegLayout } from "./layout.js";
 import { writeFragmentJpeg } from "./writer.js";
+import { analyseProgressive } from "./progressive/index.js";
+import type { ProgressiveFidelity } from "./progressive/index.js";
+import type { CoefficientGrid } from "./decode.js";
+import type { McuGeometry } from "./geometry.js";
+import { parseJpegHeader } from "./parse.js";
+import type { ParsedJpeg } from "./parse.js";
 
 export interface JpegInfo {
   readonly width: number;
   readonly height: number;
-  /** "baseline" (SOF0) or "extended" (SOF1, 8-bit, Huffman). */
-  readonly frame: "baseline" | "extended";
+  /** "baseline" (SOF0), "extended" (SOF1, 8-bit, Huffman) or "progressive" (SOF2, Huffman). */
+  readonly frame: "baseline" | "extended" | "progressive";
+  /** What merge gives back: the file itself, or (some progressive files) its coefficients re-encoded. */
+  readonly fidelity: ProgressiveFidelity;
   readonly components: readonly { readonly id: number; readonly h: number; readonly v: number }[];
   readonly mcuWidth: number;
   readonly mcuHeight: number;
@@ -35,12 +43,15 @@ export type JpegInspection =
   | { readonly supported: true; readonly info: JpegInfo }
   | { readonly supported: false; readonly code: string; readonly reason: string };
 
-function info(jpeg: VerifiedJpeg): JpegInfo {
-  const { parsed, geometry } = jpeg;
+const FRAMES: Record<number, JpegInfo["frame"]> = { 0xc0: "baseline", 0xc1: "extended", 0xc2: "progressive" };
+
+function info(source: CoefficientSource): JpegInfo {
+  const { parsed, geometry } = source;
   return {
     width: parsed.width,
     height: parsed.height,
-    frame: parsed.sofMarker === 0xc0 ? "baseline" : "extended",
+    frame: FRAMES[parsed.sofMarker] ?? "baseline",
+    fidelity: source.fidelity,
     components: parsed.components.map((c) => ({ id: c.id, h: c.h, v: c.v })),
     mcuWidth: geometry.mcuWidth,
     mcuHeight: geometry.mcuHeight,
@@ -49,8 +60,82 @@ function info(jpeg: VerifiedJpeg): JpegInfo {
     restartInterval: parsed.restartInterval,
     orientation: parsed.orientation,
     headerBytes: parsed.sosOffset,
-    trailerBytes: jpeg.bytes.length - jpeg.scanEnd,
+    trailerBytes: source.trailerBytes,
   };
+}
+
+/** A JPEG decoded to coefficients that merge was checked to write back, and what fragments need. */
+interface CoefficientSource {
+  readonly parsed: ParsedJpeg;
+  /** The frame fragments are written with: the original's, or a baseline one for a progressive file. */
+  readonly fragmentFrame: ParsedJpeg;
+  readonly geometry: McuGeometry;
+  readonly grid: CoefficientGrid;
+  readonly scanBytes: number;
+  readonly trailerBytes: number;
+  readonly fidelity: ProgressiveFidelity;
+  /** The layout fields that say how merge writes the scans: sos, padding, and the progressive record. */
+  readonly record: Pick<JpegLayout, "sos" | "padBit" | "padFullByte" | "trailer" | "progressive">;
+}
+
+function sequentialSource(jpeg: VerifiedJpeg): CoefficientSource {
+  const { parsed, bytes } = jpeg;
+  return {
+    parsed,
+    fragmentFrame: parsed,
+    geometry: jpeg.geometry,
+    grid: jpeg.grid,
+    scanBytes: jpeg.scanEnd - parsed.dataOffset,
+    trailerBytes: bytes.length - jpeg.scanEnd,
+    fidelity: "fileExact",
+    record: {
+      sos: toBase64(bytes.subarray(parsed.sosOffset, parsed.dataOffset)),
+      padBit: jpeg.padding.bit,
+      padFullByte: jpeg.padding.fullByte,
+      trailer: toBase64(bytes.subarray(jpeg.scanEnd)),
+    },
+  };
+}
+
+/**
+ * Fragments of a progressive file are baseline JPEGs (SOF1 if a quantization table is 16-bit) of
+ * one interleaved scan, DC and AC tables 0 for the first component and 1 for the others.
+ */
+function baselineFrame(parsed: ParsedJpeg): ParsedJpeg {
+  const wide = parsed.components.some((c) => parsed.quant[c.tq]?.precision === 1);
+  return {
+    ...parsed,
+    sofMarker: wide ? 0xc1 : 0xc0,
+    scan: parsed.components.map((_, i) => ({ frameIndex: i, td: i === 0 ? 0 : 1, ta: i === 0 ? 0 : 1 })),
+  };
+}
+
+function progressiveSource(bytes: Uint8Array, parsed: ParsedJpeg, limits?: JpegLimits): CoefficientSource {
+  const jpeg = analyseProgressive(bytes, parsed, limits);
+  const [first, ...rest] = jpeg.heads;
+  return {
+    parsed,
+    fragmentFrame: baselineFrame(parsed),
+    geometry: jpeg.geometry,
+    grid: jpeg.grid,
+    scanBytes: jpeg.scanBytes,
+    trailerBytes: jpeg.trailer.length,
+    fidelity: jpeg.fidelity,
+    record: {
+      sos: toBase64(first as Uint8Array),
+      padBit: 1,
+      padFullByte: false,
+      trailer: toBase64(jpeg.trailer),
+      progressive: { scans: rest.map(toBase64), fidelity: jpeg.fidelity, sha256: sha256Hex(jpeg.rebuilt) },
+    },
+  };
+}
+
+/** Decodes a sequential or progressive JPEG to coefficients, checking that merge can write it back. */
+function readCoefficients(bytes: Uint8Array, limits?: JpegLimits): CoefficientSource {
+  const parsed = parseJpegHeader(bytes);
+  if (parsed.sofMarker === 0xc2) return progressiveSource(bytes, parsed, limits);
+  return sequentialSource(analyseJpeg(bytes, limits));
 }
 
 /**
@@ -59,7 +144,7 @@ function info(jpeg: VerifiedJpeg): JpegInfo {
  */
 export function inspectJpeg(bytes: Uint8Array, limits?: JpegLimits): JpegInspection {
   try {
-    return { supported: true, info: info(analyseJpeg(bytes, limits)) };
+    return { supported: true, info: info(readCoefficients(bytes, limits)) };
   } catch (error) {
     if (error instanceof JpegUnsupportedError)
       return { supported: false, code: error.code, reason: error.reason };
@@ -83,10 +168,10 @@ export interface JpegSplit {
  * JpegTooLargeError (from the header, before allocating) past `limits.maxPixels`.
  */
 export function splitJpeg(bytes: Uint8Array, kernel: Kernel, limits?: JpegLimits): JpegSplit {
-  const jpeg = analyseJpeg(bytes, limits);
-  const { parsed, geometry } = jpeg;
+  const source = readCoefficients(bytes, limits);
+  const { parsed, geometry } = source;
   const geometries = fragmentGeometries(geometry, kernel);
-  const fragments = geometries.map((fragment) => encodeFragment(jpeg, kernel, fragment));
+  const fragments = geometries.map((fragment) => encodeFragment(source, kernel, fragment));
   const layout: JpegLayout = {
     schema: JPEG_LAYOUT_SCHEMA,
     width: parsed.width,
@@ -98,13 +183,10 @@ export function splitJpeg(bytes: Uint8Array, kernel: Kernel, limits?: JpegLimits
     mcusX: geometry.mcusX,
     mcusY: geometry.mcusY,
     restartInterval: parsed.restartInterval,
-    padBit: jpeg.padding.bit,
-    padFullByte: jpeg.padding.fullByte,
     byteLength: bytes.length,
     fragments: geometries.map((f) => ({ width: f.width, height: f.height })),
     header: toBase64(bytes.subarray(0, parsed.sosOffset)),
-    sos: toBase64(bytes.subarray(parsed.sosOffset, parsed.dataOffset)),
-    trailer: toBase64(bytes.subarray(jpeg.scanEnd)),
+    ...source.record,
   };
   return { fragments, layout };
 }
@@ -128,8 +210,8 @@ function chooseTables(
   return new Map([...counts].map(([id, freq]) => [id, bestSpec(freq, standards)]));
 }
 
-function encodeFragment(jpeg: VerifiedJpeg, kernel: Kernel, fragment: FragmentGeometry): Uint8Array {
-  const { parsed, geometry, grid } = jpeg;
+function encodeFragment(source: CoefficientSource, kernel: Kernel, fragment: FragmentGeometry): Uint8Array {
+  const { fragmentFrame: parsed, geometry, grid } = source;
   const order = fragmentMcuOrder(geometry, kernel, fragment);
   const symbols = countSymbols(grid, geometry, order);
   const dcIds = parsed.scan.map((s) => s.td);
@@ -138,9 +220,7 @@ function encodeFragment(jpeg: VerifiedJpeg, kernel: Kernel, fragment: FragmentGe
   const ac = chooseTables(tableCounts(symbols.ac, acIds), STANDARD_AC);
   const dcEncode = dcIds.map((id) => buildEncodeTable(dc.get(id) as HuffmanSpec));
   const acEncode: EncodeTable[] = acIds.map((id) => buildEncodeTable(ac.get(id) as HuffmanSpec));
-  const estimate = Math.ceil(
-    ((jpeg.scanEnd - parsed.dataOffset) * order.length) / (geometry.mcusX * geometry.mcusY),
-  );
+  const estimate = Math.ceil((source.scanBytes * order.length) / (geometry.mcusX * geometry.mcusY));
   const scan = encodeScan(grid, geometry, dcEncode, acEncode, 0, STANDARD_PADDING, order, estimate + 4096);
   return writeFragmentJpeg(parsed, fragment.width, fragment.height, { dc, ac }, scan);
 }

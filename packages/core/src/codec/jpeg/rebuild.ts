@@ -16,7 +16,8 @@ type Options = SettledRebuildOptions;
 
 /**
  * The jpeg codec's read side: every fragment present and good → mergeJpeg, the original file, its
- * SHA-256 checked against the content hash; otherwise recoverJpeg from what is good → a PNG of the
+ * SHA-256 checked against the content hash (or, for a progressive file re-encoded, the same
+ * coefficients in the file whose SHA-256 the layout records); otherwise recoverJpeg from what is good → a PNG of the
  * estimate, turned upright like a decode of the original so the two compare pixel for pixel.
  */
 export async function rebuildJpeg(
@@ -49,13 +50,16 @@ export async function rebuildJpeg(
     const bytes = mergeOrReject(good, layout, limits, rejected);
     if (bytes !== undefined) {
       onProgress?.({ phase: "merge", done: 1, total: 1 });
+      // A contentExact progressive file is checked against the SHA-256 its record holds instead.
+      const fidelity = layout.progressive?.fidelity ?? "fileExact";
+      const expected = fidelity === "fileExact" ? manifest.contentHash.digest : layout.progressive?.sha256;
       return {
         codec: "jpeg",
         bytes,
         extension: "jpg",
         exact: true,
-        fidelity: "fileExact",
-        contentHashVerified: sha256Hex(bytes) === manifest.contentHash.digest,
+        fidelity,
+        contentHashVerified: sha256Hex(bytes) === expected,
         missing: [],
         rejected: [],
         estimatedPixels: 0,

@@ -1,10 +1,12 @@
 import { isDispError, pixelHash, type RgbaImage } from "@disp/protocol";
 
-import { decodeImage } from "../../image/decode.js";
 import type { Manifest } from "../../manifest/schema.js";
 import { checkFragmentBytes } from "../check.js";
 import type { RejectedFragment } from "../codec.js";
-import { poolingLayout, type Fragment } from "../../pooling/layout.js";
+import { poolingLayout, type Fragment, type PoolingLayout } from "../../pooling/layout.js";
+import type { SamplePlane } from "../../pooling/samples.js";
+import { storedPixels } from "./decode.js";
+import { decodeDeepFragment } from "./deep.js";
 import { recover } from "../../pooling/recover.js";
 import type { OnProgress } from "../../progress.js";
 
@@ -43,7 +45,10 @@ export async function rebuildImage(
 
 /** The fragments of a pixel-codec manifest that passed every check (undefined otherwise), and why the others failed. */
 export interface VerifiedPixelFragments {
+  /** RGBA pixels of each (16-bit fragments: their samples' high bytes), for merge and recovery. */
   readonly fragments: (Fragment | undefined)[];
+  /** The samples of each 16-bit fragment, when the manifest's fragments are 16-bit. */
+  readonly planes?: (SamplePlane | undefined)[];
   readonly rejected: RejectedFragment[];
 }
 
@@ -57,16 +62,29 @@ export async function verifyPixelFragments(
   const total = manifest.fragments.length;
   const rejected: RejectedFragment[] = [];
   const fragments: (Fragment | undefined)[] = [];
+  const deep = manifest.codec.name === "png" && manifest.codec.bitDepth === 16 ? manifest.codec : undefined;
+  const planes: (SamplePlane | undefined)[] = [];
+  const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
   for (const entry of manifest.fragments) {
     signal?.throwIfAborted();
     const file = files[entry.index];
-    const checked = file === undefined ? undefined : await checkFragmentFile(manifest, entry.index, file);
+    let checked: Fragment | string | undefined;
+    if (file !== undefined) {
+      const reason = await checkFragmentBytes(manifest, entry.index, file);
+      if (reason !== undefined) checked = reason;
+      else if (deep === undefined) checked = await decodeFragmentFile(layout, entry.index, file);
+      else {
+        const decoded = await decodeDeepFragment(deep, layout, entry.index, file);
+        checked = typeof decoded === "string" ? decoded : decoded.rgba;
+        if (typeof decoded !== "string") planes[entry.index] = decoded.plane;
+      }
+    }
     if (typeof checked === "string") rejected.push({ index: entry.index, reason: checked });
     fragments.push(typeof checked === "string" ? undefined : checked);
     onProgress?.({ phase: "verify", done: entry.index + 1, total });
   }
   rejected.sort((a, b) => a.index - b.index);
-  return { fragments, rejected };
+  return deep === undefined ? { fragments, rejected } : { fragments, planes, rejected };
 }
 
 /** The recover half of rebuildImage: merge, or estimate what is missing, then check the pixel hash. */
@@ -84,20 +102,17 @@ export function recoverPixels(
 }
 
 /**
- * The decoded fragment when the file is the one the manifest names (size, CID, SHA-256) and decodes
- * to the layout's fragment size; otherwise why it was rejected.
+ * The decoded fragment of a file already checked to be the one the manifest names (size, CID,
+ * SHA-256) when it decodes to the layout's fragment size; otherwise why it was rejected. A file
+ * that was registered but does not decode was registered broken.
  */
-async function checkFragmentFile(
-  manifest: Manifest,
+async function decodeFragmentFile(
+  layout: PoolingLayout,
   index: number,
   file: Uint8Array,
 ): Promise<Fragment | string> {
-  const reason = await checkFragmentBytes(manifest, index, file);
-  if (reason !== undefined) return reason;
-  // From here the file is what was registered; if it does not decode, it was registered broken.
-  const layout = poolingLayout(manifest.image.width, manifest.image.height, manifest.kernel);
   try {
-    const image = await decodeImage(file);
+    const image = await storedPixels(file);
     if (image.format !== "png") return `is a ${image.format.toUpperCase()} file, not PNG`;
     if (image.width !== layout.fragmentWidth || image.height !== layout.fragmentHeight) {
       return `decodes to ${image.width} × ${image.height}, expected ${layout.fragmentWidth} × ${layout.fragmentHeight}`;
