@@ -42,6 +42,10 @@ export function describeAgentEvent(event: AgentEvent): string {
       return `image ${imageIdHex(BigInt(event.task.imageId))} v${event.task.version} part ${event.task.fragment} quarantined, never retried: ${event.reason}`;
     case "synced":
       return `synced to block ${event.block}, ${event.pending} pending`;
+    case "proved":
+      return `answered ${event.count} storage challenge(s) of epoch ${event.epoch}`;
+    case "unprovable":
+      return `cannot answer the challenge of image ${imageIdHex(event.imageId)} v${event.version} slot ${event.slot}: ${event.reason}`;
     case "error":
       return `error: ${event.reason}`;
   }

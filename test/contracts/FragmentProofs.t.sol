@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {DispRegistry} from "../../contracts/DispRegistry.sol";
+import {SortedPairTree} from "./utils/SortedPairTree.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
 /// @dev Random version trees built here, independently of the contracts' helpers, with the leaf
@@ -156,35 +157,10 @@ contract FragmentProofsFuzzTest is TestBase {
     }
 
     function _root(bytes32[] memory leaves) private pure returns (bytes32) {
-        bytes32[] memory level = leaves;
-        while (level.length > 1) level = _parentLevel(level);
-        return level[0];
+        return SortedPairTree.root(leaves);
     }
 
-    function _proof(Tree memory tree, uint256 position) private pure returns (bytes32[] memory proof) {
-        bytes32[] memory path = new bytes32[](8); // 65 leaves need at most 7 levels
-        uint256 length = 0;
-        bytes32[] memory level = tree.leaves;
-        while (level.length > 1) {
-            uint256 sibling = position ^ 1;
-            if (sibling < level.length) path[length++] = level[sibling];
-            level = _parentLevel(level);
-            position /= 2;
-        }
-        proof = new bytes32[](length);
-        for (uint256 i = 0; i < length; ++i) proof[i] = path[i];
-    }
-
-    /// @dev Pairs are hashed sorted, as OpenZeppelin's MerkleProof expects; an odd last node moves up.
-    function _parentLevel(bytes32[] memory level) private pure returns (bytes32[] memory parents) {
-        parents = new bytes32[]((level.length + 1) / 2);
-        for (uint256 i = 0; i < parents.length; ++i) {
-            if (2 * i + 1 == level.length) {
-                parents[i] = level[2 * i];
-            } else {
-                (bytes32 a, bytes32 b) = (level[2 * i], level[2 * i + 1]);
-                parents[i] = a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
-            }
-        }
+    function _proof(Tree memory tree, uint256 position) private pure returns (bytes32[] memory) {
+        return SortedPairTree.proof(tree.leaves, position);
     }
 }

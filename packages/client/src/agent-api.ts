@@ -29,6 +29,11 @@ export interface NodeAgentOptions {
   readonly quotaBytes?: number;
   /** Largest part this node fetches, whatever its codec allows (default 256 MiB). */
   readonly maxShardBytes?: number;
+  /**
+   * The storage-challenge contract: when given, every pass also answers this node's open
+   * challenges from its own block store (agent-proofs.ts).
+   */
+  readonly challenges?: string;
 }
 
 export const AGENT_DEFAULTS = {
@@ -47,6 +52,17 @@ export type AgentEvent =
   | { readonly type: "failed"; readonly task: PinTask; readonly reason: string; readonly willRetry: boolean }
   | { readonly type: "quarantined"; readonly task: PinTask; readonly reason: string; readonly code?: string }
   | { readonly type: "synced"; readonly block: number; readonly pending: number }
+  /** `count` challenges of `epoch` answered in one transaction. */
+  | { readonly type: "proved"; readonly epoch: bigint; readonly count: number }
+  /** A challenge of this node's slot it cannot answer (its shard is gone or unreadable). */
+  | {
+      readonly type: "unprovable";
+      readonly epoch: bigint;
+      readonly imageId: bigint;
+      readonly version: bigint;
+      readonly slot: number;
+      readonly reason: string;
+    }
   | { readonly type: "error"; readonly reason: string };
 
 export interface SyncReport {

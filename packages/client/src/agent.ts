@@ -1,9 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 
 import { ParityError, maxShardBytes as shardBound, restoreShard, shardEntry } from "@disp/core";
-import { isDispError, sha256Hex, shardEntries } from "@disp/protocol";
+import { isDispError, segmentRoot, sha256Hex, shardEntries } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
+import { createProofResponder } from "./agent-proofs.js";
 import { pickFair } from "./agent-schedule.js";
 import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { collectTasks } from "./agent-tasks.js";
@@ -73,6 +74,14 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
   let loop: Promise<void> | undefined;
   // The agent's own signal and settings, not the caller's: stop() ends its work.
   const agentContext: ClientContext = { registry, ipfs, fromBlock };
+  const proofs =
+    options.challenges === undefined
+      ? undefined
+      : createProofResponder(agentContext, registry.challengesAt(options.challenges), address, {
+          fromBlock,
+          timeoutMs: fetchTimeoutMs,
+          emit,
+        });
 
   async function join(): Promise<void> {
     const peerId = ipfs.peerId;
@@ -143,6 +152,13 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       const { bytes, rebuilt } = await obtain(opened, task.fragment, reading);
       if (sha256Hex(bytes) !== entry.sha256) {
         throw new ClientError("CLIENT_MANIFEST_MISMATCH", `shard ${task.fragment} does not match its leaf`);
+      }
+      // The leaf commits to a segment root too: one no honest node could prove is refused here.
+      if (manifest.proofs !== null && segmentRoot(bytes) !== manifest.proofs.roots[task.fragment]) {
+        throw new ClientError(
+          "CLIENT_MANIFEST_MISMATCH",
+          `shard ${task.fragment} does not match its segment root`,
+        );
       }
       // The slot may have changed since the task was made (replaced, or back in another slot).
       if (!(await holdsPart(opened, task.fragment))) {
@@ -380,6 +396,7 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
     await collect();
     const doneBefore = state.done.length;
     await settle(AbortSignal.any([abort.signal, AbortSignal.timeout(passBudgetMs)]));
+    await proofs?.answer(abort.signal);
     emit({ type: "synced", block: state.cursor, pending: state.pending.length });
     return { block: state.cursor, stored: state.done.length - doneBefore, pending: state.pending.length };
   }
@@ -397,6 +414,7 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
           try {
             await collect();
             await pump();
+            await proofs?.answer(abort.signal);
             emit({ type: "synced", block: state.cursor, pending: state.pending.length });
           } catch (error) {
             // The chain or the node may be down for a while: say so and try again next pass.

@@ -4,6 +4,7 @@ export { ClientError, isClientError, type ClientErrorCode } from "./errors.js";
 export type { ClientPhase, ClientProgress, OnClientProgress } from "./progress.js";
 export {
   checkRegistry,
+  connectChallenges,
   connectRegistry,
   DEFAULT_MAX_LOG_RANGE,
   IMAGE_EVENTS,
@@ -21,6 +22,12 @@ export {
   type StoredVersion,
   type Transacted,
   type VersionEvent,
+  type ChallengeState,
+  type ChallengedVersion,
+  type Challenges,
+  type NodeProofRecord,
+  type RepairNeeded,
+  type SegmentCommitmentProof,
 } from "./registry/index.js";
 export {
   formCommunity,
@@ -41,6 +48,7 @@ export {
   type ShardShape,
 } from "./placement.js";
 export { repairSlot, type RepairOptions, type RepairResult } from "./repair.js";
+export { watchRepairs, type RepairWatcher } from "./repair-watcher.js";
 export { dialNode, dialNodes, type DialOptions, type Unreachable } from "./sources.js";
 export {
   addressPolicyOf,

@@ -1,4 +1,4 @@
-import { buildTree, merkleValues, proofFor } from "@disp/protocol";
+import { buildTree, merkleValues, proofFor, shardLeafDigest } from "@disp/protocol";
 import { fileFidelity, shardEntry, type Fidelity } from "@disp/core";
 
 import { settingsOf, type ClientContext } from "./context.js";
@@ -98,7 +98,7 @@ export async function verifyImage(
       imageId,
       version,
       fragment,
-      entry.sha256,
+      shardLeafDigest(manifest, fragment) ?? entry.sha256,
       proofFor(tree, fragment),
     );
     slots.push({

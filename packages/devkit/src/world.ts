@@ -67,7 +67,10 @@ export interface WorldOptions {
   /** How many of the users (the first ones) may store on the community (default: all of them). */
   readonly uploaders?: number;
   /** Settings handed to every node's agent (the world sets the state file, poll interval and timeout). */
-  readonly agent?: Pick<NodeAgentOptions, "concurrency" | "maxAttempts" | "passBudgetMs" | "quotaBytes">;
+  readonly agent?: Pick<
+    NodeAgentOptions,
+    "concurrency" | "maxAttempts" | "passBudgetMs" | "quotaBytes" | "challenges"
+  >;
   /**
    * Ignition deployment id. On a chain that outlives the process (a local `hardhat node`), Ignition
    * keeps a journal per id and would "find" a registry deployed on an earlier chain: give each

@@ -54,8 +54,31 @@ export {
   buildTree,
   merkleValues,
   proofFor,
+  shardLeafDigest,
   verifyLeaf,
   type DispMerkleTree,
+  type LeafSource,
   type LeafValue,
 } from "./merkle.js";
+export {
+  SEGMENT_SCHEME,
+  SEGMENT_SIZE,
+  challengedSegment,
+  keccakHex,
+  proofsSectionSchema,
+  segmentAt,
+  segmentCount,
+  shardCommitment,
+  type ProofsSection,
+} from "./segments.js";
+export {
+  answerChallenge,
+  openSegment,
+  segmentRoot,
+  segmentTree,
+  verifySegment,
+  type SegmentOpening,
+  type SegmentTree,
+  type ShardAnswer,
+} from "./segment-tree.js";
 export { DEFAULT_UNIXFS, computeCid, importerOptions, type UnixFsSettings } from "./unixfs.js";

@@ -5,7 +5,8 @@ import { canonicalJson } from "./canonical-json.js";
 import { ManifestError } from "./errors.js";
 import { CONTENT_HASH_ALGORITHMS, RGBA_BIT_DEPTH, RGBA_CHANNELS } from "./hash.js";
 import { MAX_KERNEL_SIDE, PADDING_RULE } from "./kernel.js";
-import { parityDisagreement, paritySectionSchema, type ParitySection } from "./parity.js";
+import { parityDisagreement, paritySectionSchema, shardEntries, type ParitySection } from "./parity.js";
+import { proofsSectionSchema, type ProofsSection } from "./segments.js";
 import { fragmentEntrySchema, hex32, type FragmentEntry } from "./shard.js";
 
 export { fragmentEntrySchema, hex32, type FragmentEntry };
@@ -117,8 +118,8 @@ export type ManifestOf<C extends CodecSection> = {
   fragments: FragmentEntry[];
   parity: ParitySection | null;
   encryption: null;
-  /** Storage-proof commitments (segment roots). Absent from disp/manifest@1, read as null. */
-  proofs: null;
+  /** Storage-proof commitments (segment roots, see SEGMENT_SCHEME). Absent from disp/manifest@1, read as null. */
+  proofs: ProofsSection | null;
 };
 
 /**
@@ -126,7 +127,11 @@ export type ManifestOf<C extends CodecSection> = {
  * disp/manifest@1 has no `proofs` field; it reads as `proofs: null`.
  */
 export function manifestSchemaWith<C extends z.ZodType<CodecSection>>(codec: C) {
-  const v2 = z.strictObject({ schema: z.literal(MANIFEST_SCHEMA), ...fields(codec), proofs: z.null() });
+  const v2 = z.strictObject({
+    schema: z.literal(MANIFEST_SCHEMA),
+    ...fields(codec),
+    proofs: proofsSectionSchema.nullable(),
+  });
   // The in-memory shape of a v1 manifest carries `proofs: null`; its bytes never do (wireForm).
   const v1 = z.strictObject({
     schema: z.literal("disp/manifest@1"),
@@ -135,7 +140,7 @@ export function manifestSchemaWith<C extends z.ZodType<CodecSection>>(codec: C) 
   });
   return z
     .discriminatedUnion("schema", [v2, v1])
-    .transform((manifest) => ({ ...manifest, proofs: null }))
+    .transform((manifest) => ({ ...manifest, proofs: manifest.proofs ?? null }))
     .superRefine((manifest, ctx) => {
       const count = manifest.kernel.height * manifest.kernel.width;
       if (manifest.fragments.length !== count) {
@@ -156,6 +161,14 @@ export function manifestSchemaWith<C extends z.ZodType<CodecSection>>(codec: C) 
       });
       const disagreement = manifest.parity && parityDisagreement(manifest.parity, manifest.fragments);
       if (disagreement) ctx.addIssue({ code: "custom", ...disagreement });
+      const shards = shardEntries(manifest).length;
+      if (manifest.proofs && manifest.proofs.roots.length !== shards) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["proofs", "roots"],
+          message: `has ${manifest.proofs.roots.length} segment roots, not one per shard (${shards})`,
+        });
+      }
     });
 }
 

@@ -6,11 +6,15 @@ import {
   PARITY_FIELD,
   PARITY_MATRIX,
   PARITY_SCHEME,
+  SEGMENT_SCHEME,
+  SEGMENT_SIZE,
   buildTree,
   computeCid,
   merkleValues,
   proofFor,
+  segmentRoot,
   sha256Hex,
+  shardCommitment,
   verifyLeaf,
 } from "@disp/protocol";
 import {
@@ -83,12 +87,33 @@ describe("shards: parity in the manifest and the version root", function () {
       expect(sameBytes(serializeManifest(image.manifest), image.manifestBytes)).to.equal(true);
     });
 
-    it("with m = 0 the image is as the codec encoded it: parity null, the same manifest bytes", async () => {
+    it("with m = 0 adds no parity, only the fragments' segment roots", async () => {
       const encoded = await encodeImageFile(fixtureBytes("rocket.jpg"), { kernel: KERNEL });
       const same = await addParity(encoded, 0);
       expect(same.manifest.parity).to.equal(null);
       expect(same.parityShards).to.deep.equal([]);
-      expect(sameBytes(same.manifestBytes, encoded.manifestBytes)).to.equal(true);
+      expect(same.manifest.proofs?.roots).to.deep.equal(encoded.fragments.map((f) => segmentRoot(f.bytes)));
+      expect(same.manifest).to.deep.equal({ ...encoded.manifest, proofs: same.manifest.proofs });
+    });
+
+    it("refuses an image that already has its segment roots", async () => {
+      expect((await refusal(addParity(image, 0), ParityError)).code).to.equal("PARITY_INVALID_PARAMS");
+    });
+  });
+
+  describe("the proofs section", () => {
+    it("names the scheme and segment size and has every shard's segment root in leaf order", () => {
+      expect(image.manifest.proofs).to.deep.equal({
+        scheme: SEGMENT_SCHEME,
+        segmentSize: SEGMENT_SIZE,
+        roots: allShards(image).map((bytes) => segmentRoot(bytes)),
+      });
+    });
+
+    it("refuses a manifest whose roots are not one per shard", () => {
+      const proofs = image.manifest.proofs;
+      const short = { ...image.manifest, proofs: proofs && { ...proofs, roots: proofs.roots.slice(1) } };
+      expect(() => validateManifest(short)).to.throw(/one per shard/);
     });
   });
 
@@ -96,15 +121,25 @@ describe("shards: parity in the manifest and the version root", function () {
     it("has a leaf per shard: fragments 0..k-1, parity k..k+m-1, and the manifest leaf", () => {
       const values = merkleValues(image.manifest, image.manifestBytes);
       expect(values.map(([index]) => index)).to.deep.equal([0n, 1n, 2n, 3n, 4n, 5n, MANIFEST_LEAF_INDEX]);
-      expect(values[4]?.[1]).to.equal(image.parityShards[0]?.sha256);
+      const shard = image.parityShards[0];
+      const root = image.manifest.proofs?.roots[4];
+      expect(shard && root && values[4]?.[1]).to.equal(
+        shard && root && shardCommitment(shard.sha256, shard.bytes.length, root),
+      );
       expect(values[6]?.[1]).to.equal(sha256Hex(image.manifestBytes));
     });
 
     it("proves a parity shard against the root like a fragment", () => {
       const tree = buildTree(merkleValues(image.manifest, image.manifestBytes));
       const shard = image.parityShards[1];
-      expect(verifyLeaf(tree.root, 5, shard?.sha256 ?? "", proofFor(tree, 5))).to.equal(true);
-      expect(verifyLeaf(tree.root, 4, shard?.sha256 ?? "", proofFor(tree, 4))).to.equal(false);
+      const digest = shardCommitment(
+        shard?.sha256 ?? "0x",
+        shard?.bytes.length ?? 0,
+        image.manifest.proofs?.roots[5] ?? "0x",
+      );
+      expect(verifyLeaf(tree.root, 5, digest, proofFor(tree, 5))).to.equal(true);
+      expect(verifyLeaf(tree.root, 4, digest, proofFor(tree, 4))).to.equal(false);
+      expect(verifyLeaf(tree.root, 5, shard?.sha256 ?? "", proofFor(tree, 5))).to.equal(false);
     });
   });
 
@@ -114,10 +149,12 @@ describe("shards: parity in the manifest and the version root", function () {
       for (const [index, original] of shards.entries()) {
         const other = (index + 3) % shards.length;
         const given = shards.map((bytes, i) => (i === index || i === other ? undefined : bytes));
-        expect(
-          sameBytes(await restoreShard(image.manifest, given, index), original),
-          `shard ${index}`,
-        ).to.equal(true);
+        const restored = await restoreShard(image.manifest, given, index);
+        expect(sameBytes(restored, original), `shard ${index}`).to.equal(true);
+        // The repaired node proves the same segments the leaf committed to.
+        expect(segmentRoot(restored), `shard ${index}'s segment root`).to.equal(
+          image.manifest.proofs?.roots[index],
+        );
       }
     });
 
@@ -214,7 +251,7 @@ describe("shards: parity in the manifest and the version root", function () {
         bytes: pseudoRandomBytes(fragment.bytes.length, 100 + i),
       }));
       const foreign = await addParity(
-        { ...image, manifest: { ...image.manifest, parity: null }, fragments },
+        { ...image, manifest: { ...image.manifest, parity: null, proofs: null }, fragments },
         2,
       );
       const manifest: Manifest = { ...image.manifest, parity: foreign.manifest.parity };

@@ -2,10 +2,11 @@ import { ZeroAddress, type ContractRunner, type ContractTransactionResponse } fr
 
 import { ClientError } from "../errors.js";
 import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "../typechain/index.js";
+import { mined, readDecoded } from "./calls.js";
+import { connectChallenges, type Challenges } from "./challenges.js";
 import type { Registry } from "./registry.js";
 import * as logs from "./logs.js";
 import type { Read } from "./logs.js";
-import { clientErrorOf } from "./reverts.js";
 import {
   NODE_STATUSES,
   type ImageEvent,
@@ -18,8 +19,7 @@ import {
   type VersionEvent,
 } from "./types.js";
 
-/** How long a sent transaction may take to be mined before the client gives up waiting. */
-export const TRANSACTION_TIMEOUT_MS = 300_000;
+export { TRANSACTION_TIMEOUT_MS } from "./calls.js";
 
 export interface RegistryOptions {
   /** The most blocks one `eth_getLogs` may span (default DEFAULT_MAX_LOG_RANGE): the provider's cap. */
@@ -63,6 +63,10 @@ class ContractRegistry implements Registry {
     this.address = address;
     this.#contract = contract;
     this.maxLogRange = maxLogRange;
+  }
+
+  challengesAt(address: string): Challenges {
+    return connectChallenges(address, this.#contract.runner);
   }
 
   async account(): Promise<string | undefined> {
@@ -360,12 +364,8 @@ class ContractRegistry implements Registry {
   }
 
   /** Runs a read; a revert becomes a ClientError. */
-  async #read<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw clientErrorOf(this.#contract.interface, error);
-    }
+  #read<T>(call: () => Promise<T>): Promise<T> {
+    return readDecoded(this.#contract.interface, call);
   }
 
   /** Sends a transaction and waits for it; a revert becomes a ClientError naming what went wrong. */
@@ -373,21 +373,8 @@ class ContractRegistry implements Registry {
     return (await this.#mined(send)).transacted;
   }
 
-  async #mined(send: () => Promise<ContractTransactionResponse>) {
-    try {
-      const response = await send();
-      const receipt = await response.wait(1, TRANSACTION_TIMEOUT_MS);
-      if (receipt === null)
-        throw new ClientError("CLIENT_REVERTED", `transaction ${response.hash} was dropped`);
-      const transacted: Transacted = {
-        transactionHash: receipt.hash,
-        blockNumber: receipt.blockNumber,
-        emitted: receipt.logs.length > 0,
-      };
-      return { receipt, transacted };
-    } catch (error) {
-      throw clientErrorOf(this.#contract.interface, error);
-    }
+  #mined(send: () => Promise<ContractTransactionResponse>) {
+    return mined(this.#contract.interface, send);
   }
 
   /** A transaction and the first event named `name` it emitted (a ClientError if none). */

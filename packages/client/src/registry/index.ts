@@ -2,3 +2,12 @@ export { checkRegistry, connectRegistry, type RegistryOptions } from "./contract
 export { DEFAULT_MAX_LOG_RANGE } from "./logs.js";
 export type { Registry } from "./registry.js";
 export * from "./types.js";
+export {
+  connectChallenges,
+  type ChallengeState,
+  type ChallengedVersion,
+  type Challenges,
+  type NodeProofRecord,
+  type RepairNeeded,
+  type SegmentCommitmentProof,
+} from "./challenges.js";

@@ -1,3 +1,4 @@
+import type { Challenges } from "./challenges.js";
 import type {
   ImageEvent,
   ImageInfo,
@@ -25,6 +26,8 @@ export interface Registry {
   account(): Promise<string | undefined>;
   /** Fails with CLIENT_NO_REGISTRY unless a DISP registry answers at `address` on this network. */
   check(): Promise<void>;
+  /** The storage-challenge contract at `address`, connected with this registry's signer. */
+  challengesAt(address: string): Challenges;
 
   // Images and versions
   imageInfo(imageId: bigint): Promise<ImageInfo>;

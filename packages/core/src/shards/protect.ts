@@ -13,6 +13,7 @@ import { encodeParity } from "../parity/codec.js";
 import { ParityError } from "../parity/errors.js";
 import { MAX_PARITY_TOTAL_SHARDS } from "../parity/scheme.js";
 import type { OnProgress } from "../progress.js";
+import { addSegmentRoots } from "./segments.js";
 
 /** An encoded image with its parity shards: the manifest's `parity` section describes them. */
 export interface ProtectedImage extends EncodedImage {
@@ -27,8 +28,9 @@ export interface AddParityOptions {
 
 /**
  * Adds m Reed–Solomon parity shards over an encoded image's fragment files as they are stored (so
- * over ciphertext once fragments are encrypted), and the manifest's `parity` section naming them.
- * m = 0 gives the image back as it is (no parity, `parity: null`).
+ * over ciphertext once fragments are encrypted), and the manifest's `parity` section naming them;
+ * then the `proofs` section with every shard's segment root (addSegmentRoots), so that nodes can
+ * be challenged on what they keep. m = 0 adds no parity (`parity: null`), only the segment roots.
  */
 export async function addParity(
   encoded: EncodedImage,
@@ -37,10 +39,10 @@ export async function addParity(
 ): Promise<ProtectedImage> {
   const k = encoded.fragments.length;
   checkParityCount(k, m);
-  if (m === 0) return { ...encoded, parityShards: [] };
-  if (encoded.manifest.parity !== null) {
-    throw new ParityError("PARITY_INVALID_PARAMS", "the image already has parity shards");
+  if (encoded.manifest.parity !== null || encoded.manifest.proofs !== null) {
+    throw new ParityError("PARITY_INVALID_PARAMS", "the image already has its parity and segment roots");
   }
+  if (m === 0) return addSegmentRoots({ ...encoded, parityShards: [] });
   const { params, parity } = await encodeParity(
     encoded.fragments.map((fragment) => fragment.bytes),
     m,
@@ -63,7 +65,7 @@ export async function addParity(
     shards: parityShards.map(({ index, bytes, cid, sha256 }) => ({ index, cid, size: bytes.length, sha256 })),
   };
   const manifest = { ...encoded.manifest, parity: section };
-  return { ...encoded, manifest, manifestBytes: serializeManifest(manifest), parityShards };
+  return addSegmentRoots({ ...encoded, manifest, manifestBytes: serializeManifest(manifest), parityShards });
 }
 
 /**
