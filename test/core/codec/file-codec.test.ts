@@ -1,3 +1,5 @@
+import { crc32, deflateSync } from "node:zlib";
+
 import { expect } from "chai";
 
 import { sha256Hex, type Kernel } from "@disp/protocol";
@@ -128,6 +130,43 @@ describe("fileFidelity", () => {
     expect(await fileFidelity(pngManifest, jpeg)).to.equal(undefined);
     // A file with no pixels is simply not that content.
     expect(await fileFidelity(pngManifest, fixtureBytes("any-file/chelsea.pdf"))).to.equal(undefined);
+  });
+});
+
+/** A 2×2 16-bit greyscale PNG of `samples`, rows unfiltered. */
+function gray16Png(samples: readonly number[]): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(2, 0);
+  ihdr.writeUInt32BE(2, 4);
+  ihdr.set([16, 0, 0, 0, 0], 8);
+  const rows = Buffer.alloc(2 * (1 + 4));
+  for (const [i, sample] of samples.entries()) rows.writeUInt16BE(sample, 1 + (i >> 1) * 5 + (i % 2) * 2);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Uint8Array(
+    Buffer.concat([
+      signature,
+      chunk("IHDR", ihdr),
+      chunk("IDAT", deflateSync(rows)),
+      chunk("IEND", new Uint8Array()),
+    ]),
+  );
+}
+
+describe("fileFidelity of a 16-bit PNG", () => {
+  it("proves the stored file only: another file with the same high bytes is not proven its content", async () => {
+    const stored = gray16Png([0x1234, 0x5678, 0x9abc, 0xdef0]);
+    const { manifest } = await encodeImageFile(stored, { kernel: KERNEL, codec: "png" });
+    expect(await fileFidelity(manifest, stored)).to.equal("fileExact");
+    const lowBytesChanged = gray16Png([0x1235, 0x5678, 0x9abc, 0xdef0]);
+    expect(await fileFidelity(manifest, lowBytesChanged)).to.equal(undefined);
   });
 });
 

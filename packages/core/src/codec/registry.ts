@@ -52,7 +52,8 @@ export async function fileMatchesContentHash(
  * What `file` is of a (proven) manifest's content, when it is that content: "fileExact" when it is
  * the stored file byte for byte (its SHA-256 is the content hash of the file and JPEG codecs, or the
  * stored PNG's own, which the pixel codec records beside its pixel hash), "contentExact" when it
- * holds the pixels of a pixel hash in another file; undefined when it is not the content at all.
+ * holds the pixels of a pixel hash in another file; undefined when it is not the content at all,
+ * or, for a 16-bit image, when it is not the stored file (its pixel hash covers 8 bits a sample).
  */
 export async function fileFidelity(
   manifest: {
@@ -66,6 +67,8 @@ export async function fileFidelity(
   if (codec.name === "png" && codec.source !== undefined && sha256Hex(file) === codec.source.sha256) {
     return "fileExact";
   }
+  // The pixel hash covers 8 bits a sample: of a 16-bit image it proves the stored file only.
+  if (codec.name === "png" && codec.bitDepth === 16) return undefined;
   const fileHashed = manifest.contentHash.algorithm === "sha256";
   // A file DISP does not decode holds no pixels: not the content of a pixel hash, rather than an error.
   if (!fileHashed && sniffFormat(file) === undefined) return undefined;
