@@ -1,15 +1,15 @@
 import { setTimeout as delay } from "node:timers/promises";
 
-import { ParityError, maxShardBytes as shardBound, restoreShard, shardEntry } from "@disp/core";
-import { isDispError, segmentRoot, sha256Hex, shardEntries } from "@disp/protocol";
+import { maxShardBytes as shardBound, shardEntry } from "@disp/core";
+import { isDispError, segmentRoot, sha256Hex } from "@disp/protocol";
 import { CID } from "multiformats/cid";
 
 import { createProofResponder } from "./agent-proofs.js";
 import { pickFair } from "./agent-schedule.js";
+import { obtainShard } from "./agent-shard.js";
 import { loadState, saveState, taskKey, type AgentState, type PinTask } from "./agent-state.js";
 import { collectTasks } from "./agent-tasks.js";
 import { ClientError, messageOf } from "./errors.js";
-import { fetchShards } from "./fetch-parts.js";
 import type { ClientContext } from "./context.js";
 import { publishableAddresses, signNodeBinding } from "./node-contact.js";
 import { openVersion, type OpenVersion } from "./open-version.js";
@@ -28,9 +28,6 @@ const PERMANENT = new Set([
   "CLIENT_QUOTA_EXCEEDED",
   "IPFS_TOO_LARGE",
 ]);
-
-/** How long a shard of a version with parity is waited for before it is rebuilt from the others. */
-const DIRECT_WAIT_MS = 5000;
 
 /**
  * A storage node's agent: it watches the chain for what its community slot (or a replica
@@ -149,7 +146,7 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       // for this fragment is the leaf's. (Pins are not counted: unpinning after a failed check could
       // drop a pin another image needs, so nothing unproven is ever pinned.) The read stops at the
       // declared size, which the bound above caps.
-      const { bytes, rebuilt } = await obtain(opened, task.fragment, reading);
+      const { bytes, rebuilt } = await obtainShard(ipfs, opened, task.fragment, reading);
       if (sha256Hex(bytes) !== entry.sha256) {
         throw new ClientError("CLIENT_MANIFEST_MISMATCH", `shard ${task.fragment} does not match its leaf`);
       }
@@ -187,48 +184,6 @@ export async function createNodeAgent(context: ClientContext, options: NodeAgent
       return entry.cid;
     } finally {
       reserved.set(registrant, (reserved.get(registrant) ?? cost) - cost);
-    }
-  }
-
-  /**
-   * Shard `index` of an opened version: fetched as it is, or, when no holder serves it and the
-   * version has parity, rebuilt bit-exactly from k of the others (checked against its entry, so
-   * against the leaf on chain). Without parity a shard nobody serves cannot be had: the fetch's
-   * error stands.
-   */
-  async function obtain(
-    opened: OpenVersion,
-    index: number,
-    reading: { readonly timeoutMs: number; readonly signal: AbortSignal },
-  ): Promise<{ bytes: Uint8Array; rebuilt: boolean }> {
-    const { manifest } = opened;
-    const entry = shardEntry(manifest, index);
-    if (entry === undefined) throw new ClientError("CLIENT_MANIFEST_MISMATCH", `no shard ${index}`);
-    // With parity, a shard nobody serves soon is rebuilt rather than waited for (a repair's case).
-    const direct = manifest.parity === null ? reading.timeoutMs : Math.min(reading.timeoutMs, DIRECT_WAIT_MS);
-    try {
-      const bytes = await ipfs.cat(CID.parse(entry.cid), {
-        ...reading,
-        timeoutMs: direct,
-        maxBytes: entry.size,
-      });
-      return { bytes, rebuilt: false };
-    } catch (error) {
-      if (reading.signal.aborted || manifest.parity === null) throw error;
-      const parts = await fetchShards(ipfs, opened, { ...reading, skip: index });
-      const shards = shardEntries(manifest).map((_, i) => parts.find((part) => part.index === i)?.bytes);
-      try {
-        return { bytes: await restoreShard(manifest, shards, index), rebuilt: true };
-      } catch (repairError) {
-        if (!(repairError instanceof ParityError)) throw repairError;
-        throw new ClientError(
-          repairError.code === "PARITY_TOO_MANY_LOST"
-            ? "CLIENT_NOTHING_RETRIEVED"
-            : "CLIENT_MANIFEST_MISMATCH",
-          `shard ${index} could not be fetched (${messageOf(error)}) nor rebuilt: ${messageOf(repairError)}`,
-          { cause: repairError },
-        );
-      }
     }
   }
 

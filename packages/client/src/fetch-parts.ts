@@ -1,4 +1,4 @@
-import type { FragmentEntry } from "@disp/protocol";
+import { shardEntries, type FragmentEntry } from "@disp/protocol";
 import { CID, isIpfsError, type IpfsNode } from "@disp/ipfs";
 
 import { messageOf } from "./errors.js";
@@ -145,4 +145,13 @@ export async function fetchShards(
     },
   );
   return [...data, ...((await parity) ?? [])];
+}
+
+/** The bytes of every shard of `manifest` in leaf order, from fetches of some of them (undefined where not had). */
+export function shardsInLeafOrder(
+  manifest: Pick<OpenVersion["manifest"], "fragments" | "parity">,
+  parts: readonly PartFetch[],
+): (Uint8Array | undefined)[] {
+  const byIndex = new Map(parts.map((part) => [part.index, part.bytes]));
+  return shardEntries(manifest).map(({ index }) => byIndex.get(index));
 }

@@ -4,7 +4,7 @@ import { rebuildFromShards, type CodecName, type Fidelity, type ShardPath } from
 import { requireReadAccess } from "./access.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError } from "./errors.js";
-import { fetchShards } from "./fetch-parts.js";
+import { fetchShards, shardsInLeafOrder } from "./fetch-parts.js";
 import { openVersion } from "./open-version.js";
 import type { Unreachable } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
@@ -85,12 +85,10 @@ export async function retrieveImage(
       `image ${imageIdHex(imageId)} version ${version}: no shard could be fetched (${parts.map((part) => `${part.index}: ${part.reason ?? part.status}`).join("; ")})`,
     );
   }
-  const shardCount = manifest.fragments.length + (manifest.parity?.m ?? 0);
-  const rebuilt = await rebuildFromShards(
-    manifest,
-    Array.from({ length: shardCount }, (_, index) => parts.find((part) => part.index === index)?.bytes),
-    { onProgress, signal },
-  );
+  const rebuilt = await rebuildFromShards(manifest, shardsInLeafOrder(manifest, parts), {
+    onProgress,
+    signal,
+  });
   // Rejected by the IPFS node (bytes that fail their CID) or by the shard check (size, digest).
   const rejected = [
     ...parts.flatMap((part) =>

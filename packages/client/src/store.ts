@@ -1,4 +1,4 @@
-import { computeCid, MANIFEST_UNIXFS, type Kernel, type UnixFsSettings } from "@disp/protocol";
+import type { Kernel, UnixFsSettings } from "@disp/protocol";
 import {
   addParity,
   codecNamed,
@@ -8,7 +8,7 @@ import {
   type EncodedImage,
   type ProtectedImage,
 } from "@disp/core";
-import { CID, type IpfsNode } from "@disp/ipfs";
+import type { CID } from "@disp/ipfs";
 import { hexlify } from "ethers";
 
 import { awaitStorage } from "./confirmations.js";
@@ -16,7 +16,7 @@ import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError, isClientError } from "./errors.js";
 import { checkManifestShape, rootOf } from "./manifest-check.js";
 import { placementFor, shardShapeFor } from "./placement.js";
-import { dialNodes } from "./sources.js";
+import { publish, unpinAll } from "./publish.js";
 import { openVersion } from "./open-version.js";
 import type { OnClientProgress } from "./progress.js";
 import { imageIdHex, imageIdOf } from "./image-id.js";
@@ -290,74 +290,6 @@ function common(options: EncodeOptions) {
     onProgress: options.onProgress,
     signal: options.signal,
   };
-}
-
-/**
- * Adds the parts and the manifest to the user's node (pinned) and connects it to the storage nodes so
- * they can fetch from it. Every CID must be the one computed offline, else what this call pinned is
- * unpinned again. `added` lists only what was not pinned before: pins are not counted, so a part
- * shared with an image stored earlier must keep its pin whatever happens here.
- */
-async function publish(
-  context: ClientContext,
-  encoded: ProtectedImage,
-  nodes: readonly string[],
-  options: EncodeOptions,
-): Promise<{ manifest: CID; added: CID[] }> {
-  const { ipfs } = context;
-  const settings = encoded.manifest.unixfs;
-  const shards = [...encoded.fragments, ...encoded.parityShards];
-  const pinnedBefore = await pinnedAmong(ipfs, [
-    ...shards.map((shard) => shard.cid),
-    (await computeCid(encoded.manifestBytes, MANIFEST_UNIXFS)).toString(),
-  ]);
-  const all: CID[] = [];
-  const added = () => all.filter((cid) => !pinnedBefore.has(cid.toString()));
-  try {
-    const total = shards.length + 1;
-    options.onProgress?.({ phase: "add", done: 0, total });
-    for (const shard of shards) {
-      const cid = await ipfs.add(shard.bytes, settings, { signal: options.signal });
-      all.push(cid);
-      if (cid.toString() !== shard.cid) {
-        throw new ClientError(
-          "CLIENT_CID_MISMATCH",
-          `the IPFS node gave shard ${shard.index} the CID ${cid}, the manifest says ${shard.cid}: does the node honour the UnixFS settings?`,
-        );
-      }
-      options.onProgress?.({ phase: "add", done: all.length, total });
-    }
-    // One raw block whatever the fragments' settings: readers refuse any other manifest CID.
-    const manifest = await ipfs.add(encoded.manifestBytes, MANIFEST_UNIXFS, { signal: options.signal });
-    all.push(manifest);
-    options.onProgress?.({ phase: "add", done: total, total });
-    const unreachable = await dialNodes(context, nodes, {
-      timeoutMs: 10_000,
-      signal: options.signal,
-    });
-    options.onProgress?.({ phase: "dial", done: nodes.length - unreachable.length, total: nodes.length });
-    if (unreachable.length > 0) {
-      throw new ClientError(
-        "CLIENT_NOT_ENOUGH_NODES",
-        `cannot reach ${unreachable.map(({ node, reason }) => `${node} (${reason})`).join(", ")}: nothing was registered`,
-      );
-    }
-    return { manifest, added: added() };
-  } catch (error) {
-    await unpinAll(context, added());
-    throw error;
-  }
-}
-
-/** Which of `cids` the node has pinned already: one question each, not a list of all its pins. */
-async function pinnedAmong(ipfs: IpfsNode, cids: readonly string[]): Promise<Set<string>> {
-  const pinned = new Set<string>();
-  for (const cid of new Set(cids)) if (await ipfs.isPinned(CID.parse(cid))) pinned.add(cid);
-  return pinned;
-}
-
-async function unpinAll(context: ClientContext, cids: readonly CID[]): Promise<void> {
-  for (const cid of cids) await context.ipfs.unpin(cid).catch(() => undefined);
 }
 
 /** Replica nodes must be distinct opted-in nodes; checked here so nothing is uploaded in vain. */
