@@ -14,7 +14,15 @@ import { sha256Hex } from "@disp/protocol";
 import type { World } from "@disp/devkit";
 import { expect } from "chai";
 
-import { confirmedBy, expectCode, fixture, registeredImages, testWorld, variant } from "./support.js";
+import {
+  confirmedBy,
+  expectCode,
+  fixture,
+  registeredImages,
+  testWorld,
+  variant,
+  waitFor,
+} from "./support.js";
 
 describe("access, bad input, and the storage nodes over time", function () {
   this.timeout(240_000);
@@ -221,11 +229,3 @@ describe("access, bad input, and the storage nodes over time", function () {
     expect(result.exact && result.contentHashVerified).to.equal(true);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) expect.fail("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

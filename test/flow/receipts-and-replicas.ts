@@ -10,7 +10,7 @@ import { sha256Hex } from "@disp/protocol";
 import type { World } from "@disp/devkit";
 import { expect } from "chai";
 
-import { expectCode, fixture, testWorld, variant } from "./support.js";
+import { expectCode, fixture, testWorld, variant, waitFor } from "./support.js";
 
 /**
  * Issue 14 items 9 and 10 with real agents: receipts are the registry's state and count only from
@@ -21,9 +21,14 @@ describe("storage receipts and replicas under churn, with real agents", function
   let world: World;
   let close: () => Promise<void>;
   let image: Uint8Array;
+  /** The agents' events, shown when a wait for one of them times out. */
+  const events: unknown[] = [];
+  const trail = () => events.filter((event) => !JSON.stringify(event).includes('"synced"'));
 
   before(async function () {
-    ({ world, close } = await testWorld(4));
+    ({ world, close } = await testWorld(4, {
+      onAgentEvent: (node, event) => events.push({ node, ...event }),
+    }));
     image = await fixture("chelsea.png");
   });
 
@@ -54,11 +59,14 @@ describe("storage receipts and replicas under churn, with real agents", function
     await replaceMemberWith(world, world.communityId, 2, newcomer.account.address);
     await waitFor(
       async () => (await confirmedSlots(imageId)).get(2) === newcomer.account.address.toLowerCase(),
+      { trail },
     );
 
     // The replaced node opts in again (its agent's restart), and is later put back in the same slot.
     await world.restartAgent(returning, async () => undefined);
-    await waitFor(async () => (await world.registry.nodeInfo(returning.account.address)).status === "free");
+    await waitFor(async () => (await world.registry.nodeInfo(returning.account.address)).status === "free", {
+      trail,
+    });
     await world.restartAgent(returning, async () => {
       await replaceMemberWith(world, world.communityId, 2, returning.account.address);
       // Its receipt from the first assignment is still in the registry's state, and counts no more.
@@ -69,7 +77,7 @@ describe("storage receipts and replicas under churn, with real agents", function
       expect(report.ok).to.equal(false);
     });
     // Back up, its agent owes the slot again: it confirms afresh, and only that receipt counts.
-    await waitFor(async () => (await confirmedSlots(imageId)).get(2) === address);
+    await waitFor(async () => (await confirmedSlots(imageId)).get(2) === address, { trail });
     const report = await verifyImage(world.client(owner, await world.startIpfs("verifier-renewed")), imageId);
     expect(report.ok).to.equal(true);
   });
@@ -91,6 +99,7 @@ describe("storage receipts and replicas under churn, with real agents", function
       await replaceReplica(ownerClient, stored.imageId, 1, repair.account.address);
       await waitFor(
         async () => (await confirmedSlots(stored.imageId)).get(1) === repair.account.address.toLowerCase(),
+        { trail },
       );
       expect(await world.registry.replicas(stored.imageId)).to.deep.equal([
         kept.account.address,
@@ -123,11 +132,3 @@ describe("storage receipts and replicas under churn, with real agents", function
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) expect.fail("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -53,6 +53,33 @@ export async function confirmedBy(
 }
 
 /**
+ * Polls `condition` until it holds. The agents work in the background at their own pace, so the
+ * wait is generous (a busy CI machine runs several of their passes slowly); on a timeout the
+ * failure carries `trail()` (say, the agent events seen), so the cause is in the report.
+ */
+export async function waitFor(
+  condition: () => Promise<boolean>,
+  { timeoutMs = 90_000, trail }: { timeoutMs?: number; trail?: () => readonly unknown[] } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      const seen = trail?.() ?? [];
+      expect.fail(
+        `condition not reached in ${timeoutMs} ms` +
+          (seen.length === 0
+            ? ""
+            : `; last events:\n${seen
+                .slice(-40)
+                .map((e) => JSON.stringify(e))
+                .join("\n")}`),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
  * A fresh chain, registry, community of `size` storage nodes with agents, and temp directory; every
  * user may store on the community. `options` override the world's settings (the agents', say).
  */
