@@ -249,7 +249,7 @@ async function shardZeroProof(node: StorageNode, stored: StoreResult): Promise<S
 
 /**
  * Runs challenge epochs on the in-process chain: mines to the next epoch, opens it, challenges the
- * version, waits until the slots in `expected` answered (or `given up` says the others will not),
+ * version, waits until the slots in `expected` answered (and `givenUp` says the others will not),
  * mines past the answer window and reads which slots the contract accepted.
  */
 function epochRunner(
