@@ -45,6 +45,10 @@ describe("the flow's tasks, as a user runs them", function () {
     // the lost slot repaired onto a new node, and exact again with two others down.
     expect(report).to.deep.include({ parity: "4+2", exactWithLostSlots: [0, 3], repairedExact: true });
     expect(report.degradedPsnrDb).to.be.greaterThan(25);
+    // Storage challenges: proofs the contract accepted, a node that deleted its shard caught by the
+    // next epoch, and its slot repaired from RepairNeeded by the manager's watcher alone.
+    expect(report.proofsAccepted).to.be.a("number").greaterThan(0);
+    expect(report).to.include({ cheaterCaughtInEpochs: 1, autoRepairedExact: true });
     expect(report.storedBytesRatio).to.be.lessThan(report.fullReplicationBytesRatio as number);
     const rebuilt = await readFile(join(out, "rebuilt.jpg"));
     expect(sha256Hex(rebuilt)).to.equal(sha256Hex(await readFile(ROCKET)));

@@ -16,6 +16,7 @@ import { rm } from "node:fs/promises";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { proofDemo, type ProofDemo, type ProofRoundOutcome } from "./demo-proofs.js";
 import { embeddedBlockStore, tamperWithStoredBlock, tampered } from "./tamper.js";
 import { startWorld, type World } from "./world.js";
 
@@ -45,6 +46,8 @@ export interface DemoOutcome {
   readonly tamperedRejected: boolean;
   readonly replicated: StoreResult;
   readonly replicateExact: boolean;
+  /** The storage-challenge round: proofs accepted, a cheater caught, its slot repaired from RepairNeeded. */
+  readonly proofs: ProofRoundOutcome;
   readonly storeMs: number;
   readonly retrieveMs: number;
   readonly exactPixels: RgbaImage;
@@ -60,7 +63,9 @@ const GONE_TIMEOUT_MS = 4000;
  * upload gets it back bit-exactly from the community; a tampered copy is never used (rebuilt from
  * parity); the classic way, full replication; two nodes go down (one for good) and the image still
  * comes back exact; a third goes down and it comes back approximate, with its PSNR; the lost slot
- * is repaired onto a new node, after which two other nodes may be down.
+ * is repaired onto a new node, after which two other nodes may be down; then storage challenges
+ * (demo-proofs.ts): every member proves its shard, a node that deleted its shard is caught and its
+ * slot is repaired from the contract's RepairNeeded.
  */
 export async function runDemo(connection: NetworkConnection, options: DemoOptions): Promise<DemoOutcome> {
   const { say, kernel } = options;
@@ -68,15 +73,21 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
   say(
     `deploying the registry and starting ${size} storage nodes (embedded IPFS on 127.0.0.1, each with its agent)`,
   );
-  const world = await startWorld(connection, { directory: options.directory, communitySize: size });
+  const proofs = await proofDemo(connection);
+  const world = await startWorld(connection, {
+    directory: options.directory,
+    communitySize: size,
+    agent: { challenges: proofs.challenges },
+    onAgentEvent: proofs.onAgentEvent,
+  });
   try {
-    return await scenario(world, options);
+    return await scenario(world, proofs, options);
   } finally {
     await world.stop();
   }
 }
 
-async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome> {
+async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): Promise<DemoOutcome> {
   const { say, onProgress } = options;
   const [owner, reader] = world.users;
   if (owner === undefined || reader === undefined) throw new Error("the network needs more accounts");
@@ -145,6 +156,7 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
     `approximate recovery with slots ${lost.degradedSlots.join(", ")} down (more than the ${options.parity} parity rebuilds): missing ${JSON.stringify(lost.degraded.missing)}, ${lost.degraded.estimatedPixels} pixels estimated, PSNR ${degradedPsnrDb.toFixed(2)} dB`,
   );
   const repairedExact = await repairStep(world, stored, options, lost.exactWithLostSlots);
+  const proofRound = await proofs.round(world, stored, options);
 
   return {
     stored,
@@ -159,6 +171,7 @@ async function scenario(world: World, options: DemoOptions): Promise<DemoOutcome
     tamperedRejected,
     replicated,
     replicateExact,
+    proofs: proofRound,
     storeMs,
     retrieveMs,
     exactPixels,

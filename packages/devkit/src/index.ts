@@ -5,6 +5,7 @@ export { startWorld, type StorageNode, type World, type WorldOptions } from "./w
 export { createLocalNetwork, type LocalNetwork, type LocalNetworkOptions } from "./local-network.js";
 export { embeddedBlockStore, tamperWithStoredBlock, tampered, type TamperedBlock } from "./tamper.js";
 export { runDemo, type DemoOptions, type DemoOutcome } from "./demo-scenario.js";
+export type { ProofRoundOutcome } from "./demo-proofs.js";
 export { benchFlow, type FlowBenchResult } from "./bench-flow.js";
 export { JPEG_PHOTO_FIXTURE, JPEG_PHOTO_HEIGHT, JPEG_PHOTO_WIDTH, makeJpegPhoto } from "./jpeg-photo.js";
 export {
