@@ -1,11 +1,12 @@
 import { parseManifest } from "@disp/core";
 import { buildTree, merkleValues, proofFor, shardEntries, type Hex32 } from "@disp/protocol";
 import { expect } from "chai";
-import type { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import type { StorageChallenges } from "../../packages/client/src/typechain/index.js";
 
-type Connection = Awaited<ReturnType<typeof network.create<"generic">>>;
+/** The chain the rounds run on: the in-process network or a local `hardhat node`. */
+export type Connection = Pick<NetworkConnection, "ethers" | "networkHelpers">;
 
 /** Challenge rounds on one stored version 1: what the flow tests on storage proofs drive. */
 export interface ChallengeRounds {

@@ -11,9 +11,10 @@ import {
   type StoreResult,
 } from "@disp/client";
 import { embeddedBlockStore, startWorld, type World } from "@disp/devkit";
-import { CID } from "@disp/ipfs";
+import { CID, createEmbeddedNode } from "@disp/ipfs";
 import { expect } from "chai";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import type { StorageChallenges } from "../../packages/client/src/typechain/index.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
@@ -31,6 +32,7 @@ import { challengeRounds, type ChallengeRounds } from "./challenge-rounds.js";
 import { fixture } from "./support.js";
 
 const ALL_SIX = 0b111111n;
+const ROCKET = join(import.meta.dirname, "..", "fixtures", "rocket.jpg");
 const CHEATER = 2;
 
 /** Resolves to the ClientError code `work` fails with (fails the test if it succeeds). */
@@ -45,7 +47,7 @@ async function failureCode(work: Promise<unknown>): Promise<string> {
 
 describe("node records on real nodes: what nodeRecords and proofHistory read from the chain", function () {
   this.timeout(600_000);
-  let connection: Awaited<ReturnType<typeof network.create<"generic">>>;
+  let connection: NetworkConnection;
   let directory: string;
   let world: World;
   let context: ChainContext;
@@ -177,51 +179,85 @@ describe("node records on real nodes: what nodeRecords and proofHistory read fro
   });
 });
 
-describe("disp:nodes and disp:history --node against a local chain with disp:devnet", function () {
+describe("disp:nodes and disp:history against a local chain with disp:devnet", function () {
   // Each `hardhat` run is a fresh process (about 16 s on a busy 2-core machine).
   this.timeout(600_000);
-  const network = ["--network", "local"];
+  const local = ["--network", "local"];
   let directory: string;
   let chain: LocalChain | undefined;
   let devnet: Started | undefined;
+  let connection: NetworkConnection | undefined;
 
   before(async function () {
     directory = await tempDir("records-cli");
     chain = await startLocalChain();
-    devnet = await startUntil(["disp:devnet", ...network, "--dir", join(directory, "devnet")], /serving/);
+    devnet = await startUntil(["disp:devnet", ...local, "--dir", join(directory, "devnet")], /serving/);
   });
 
   after(async function () {
+    await connection?.close();
     await stopProcesses([devnet?.child]);
     await chain?.stop();
     await removeDir(directory);
   });
 
-  it("prints every node's record, a node's history, and refuses a bad --node in one line", async function () {
-    const listed = await hardhat("disp:nodes", ...network, "--json");
+  /** Stores the rocket through disp:store and challenges it once, as a watcher would; the epoch. */
+  async function storeAndChallenge(): Promise<{ imageId: string; epoch: bigint }> {
+    const uploader = join(directory, "uploader");
+    const run = await hardhat("disp:store", ...local, "--image", ROCKET, "--ipfs", uploader, "--json");
+    expect(run.code, run.stderr).to.equal(0);
+    const { imageId, manifestCid } = lastJsonLine(run.stdout) as { imageId: string; manifestCid: string };
+    const ipfs = await createEmbeddedNode({ directory: uploader });
+    const manifestBytes = await ipfs.cat(CID.parse(manifestCid)).finally(() => ipfs.stop());
+    const address = /challenges (0x[0-9a-fA-F]{40})/.exec(devnet?.output() ?? "")?.[1];
+    if (address === undefined)
+      throw new Error(`disp:devnet named no challenge contract: ${devnet?.output()}`);
+    connection = await network.create("local");
+    const challenges = await connection.ethers.getContractAt("StorageChallenges", address);
+    const rounds = challengeRounds(connection, challenges, BigInt(imageId), manifestBytes);
+    const epoch = await rounds.next();
+    // The devnet's agents answer it from their own block stores.
+    expect(await rounds.answered(epoch, ALL_SIX)).to.equal(ALL_SIX);
+    return { imageId, epoch };
+  }
+
+  it("prints every node's record and an image's and a node's proofs, and refuses a bad --node in one line", async function () {
+    const { imageId, epoch } = await storeAndChallenge();
+    const listed = await hardhat("disp:nodes", ...local, "--json");
     expect(listed.code, listed.stderr).to.equal(0);
     const { nodes } = lastJsonLine(listed.stdout) as {
       nodes: { node: string; status: string; slot: number; answered: string; missed: string }[];
     };
     expect(nodes.map((entry) => [entry.status, entry.slot, entry.answered, entry.missed])).to.deep.equal(
-      [0, 1, 2, 3, 4, 5].map((slot) => ["serving", slot, "0", "0"]),
+      [0, 1, 2, 3, 4, 5].map((slot) => ["serving", slot, "1", "0"]),
     );
-    const table = await hardhat("disp:nodes", ...network);
+    const table = await hardhat("disp:nodes", ...local);
     expect(table.code, table.stderr).to.equal(0);
     expect(table.stdout).to.match(/^node\s+status\s+community\/slot\s+answered\s+missed\s+last proof$/m);
-    expect(table.stdout).to.include("6 nodes;");
+    expect(table.stdout).to.include(`epoch ${epoch} (block`);
+
+    const image = await hardhat("disp:history", ...local, "--id", imageId, "--json");
+    expect(image.code, image.stderr).to.equal(0);
+    const lines = lastJsonLine(image.stdout) as { event: string; args: Record<string, string> }[];
+    expect(lines[0]?.event).to.equal("ImageRegistered");
+    // One proof a shard, in the order the agents answered.
+    const proofs = lines.filter((line) => line.event === "ProofAccepted");
+    expect(proofs.map((line) => line.args.epoch)).to.deep.equal(proofs.map(() => String(epoch)));
+    expect(proofs.map((line) => Number(line.args.shard)).sort((a, b) => a - b)).to.deep.equal([
+      0, 1, 2, 3, 4, 5,
+    ]);
 
     const node = nodes[0]?.node ?? "";
-    const history = await hardhat("disp:history", ...network, "--node", node);
+    const history = await hardhat("disp:history", ...local, "--node", node);
     expect(history.code, history.stderr).to.equal(0);
-    expect(history.stdout).to.match(/0 proofs, 0 misses, 0 repairs needed in blocks \d+-\d+ of 0x/);
+    expect(history.stdout).to.match(/1 proofs, 0 misses, 0 repairs needed in blocks \d+-\d+ of 0x/);
 
     expect(
-      expectOneLineError(await hardhat("disp:history", ...network, "--node", "bob"), "TASK_INPUT"),
+      expectOneLineError(await hardhat("disp:history", ...local, "--node", "bob"), "TASK_INPUT"),
     ).to.include("--node");
     const stranger = "0x000000000000000000000000000000000000dEaD";
     expect(
-      expectOneLineError(await hardhat("disp:history", ...network, "--node", stranger), "CLIENT_NOT_A_NODE"),
+      expectOneLineError(await hardhat("disp:history", ...local, "--node", stranger), "CLIENT_NOT_A_NODE"),
     ).to.include(stranger);
   });
 });
