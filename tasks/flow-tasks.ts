@@ -13,6 +13,16 @@ import {
 
 const json = { name: "json", description: "Print the result as JSON on the last line" } as const;
 const registry = optionalString("registry", "DispRegistry address (default: from .disp/<network>.json)");
+const challenges = optionalString(
+  "challenges",
+  "StorageChallenges address (default: from .disp/<network>.json)",
+);
+const epochs = {
+  name: "epochs",
+  description: "Epochs back from the head to read proofs and misses over",
+  type: ArgumentType.INT,
+  defaultValue: 7,
+} as const;
 const ipfs = optionalString(
   "ipfs",
   "Your IPFS node: a Kubo RPC URL (http://127.0.0.1:5001) or a directory for an embedded node (default: .disp/<network>/ipfs)",
@@ -217,9 +227,25 @@ export const flowTasks: TaskDefinition[] = [
     .addFlag(json)
     .setAction(() => import("./flow/verify.js"))
     .build(),
-  task("disp:history", "Every version and access event of an image, from the chain")
-    .addOption(imageId)
+  task("disp:nodes", "Every storage node with its status, community slot and proofs answered and missed")
+    .addOption(epochs)
+    .addOption(optionalInt("maxNodes", "The most nodes listed (-1: 1024)"))
     .addOption(registry)
+    .addOption(challenges)
+    .addFlag(json)
+    .setAction(() => import("./flow/nodes.js"))
+    .build(),
+  task(
+    "disp:history",
+    "An image's versions, access events, proofs and misses (--id), or a node's proofs and misses (--node)",
+  )
+    .addOption(optionalString("id", "Image id: 0x and hex digits, as disp:store prints it, or decimal"))
+    .addOption(optionalString("node", "A storage node: an address or an index into the network's accounts"))
+    .addOption(epochs)
+    .addOption(optionalInt("fromBlock", "First block of proofs and misses (-1: --epochs back from the head)"))
+    .addOption(optionalInt("toBlock", "Last block of proofs and misses (-1: the head)"))
+    .addOption(registry)
+    .addOption(challenges)
     .addFlag(json)
     .setAction(() => import("./flow/history.js"))
     .build(),

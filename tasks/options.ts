@@ -71,3 +71,9 @@ export function accountOption(value: string, option: string): AccountOption {
   }
   return { address: value };
 }
+
+/** A contract or account address (no account index: --challenges names a contract). */
+export function addressOption(value: string, option: string): string {
+  if (!isAddress(value)) throw new TaskInputError(`--${option} must be an address, got "${value}"`);
+  return value;
+}

@@ -10,6 +10,11 @@ const deploymentSchema = z.strictObject({
   registry: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
   fromBlock: z.int().min(0),
   communityId: z.string().regex(/^\d+$/).optional(),
+  /** The storage-challenge contract deployed beside the registry. */
+  challenges: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .optional(),
 });
 
 /** What the other tasks need to find a deployment: written by disp:devnet, one file per network. */

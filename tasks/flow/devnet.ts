@@ -45,6 +45,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
   const file = await writeDeployment(hre.config.paths.root, connection.networkName, {
     chainId: world.chainId.toString(),
     registry: world.registryAddress,
+    challenges: world.challengesAddress,
     fromBlock: world.fromBlock,
     communityId: world.communityId.toString(),
   });
@@ -52,6 +53,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
   const summary = {
     network: connection.networkName,
     registry: world.registryAddress,
+    challenges: world.challengesAddress,
     communityId: world.communityId.toString(),
     nodes: await Promise.all(
       world.nodes.map(async (node) => ({
@@ -66,7 +68,7 @@ export default cliAction(async (args: DevnetArgs, hre: HardhatRuntimeEnvironment
   if (args.json) console.log(JSON.stringify(summary));
   else {
     console.log(
-      `registry ${summary.registry} on ${summary.network}; community ${summary.communityId} of ${size} nodes; written to ${file}`,
+      `registry ${summary.registry} (challenges ${summary.challenges}) on ${summary.network}; community ${summary.communityId} of ${size} nodes; written to ${file}`,
     );
     console.log(
       `try: pnpm hardhat disp:store --network ${summary.network} --image test/fixtures/rocket.jpg --from ${users[0] ?? 0}`,

@@ -15,12 +15,14 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { TaskInputError } from "../cli.js";
 import { given } from "../option-specs.js";
-import { accountOption, type AccountOption } from "../options.js";
+import { accountOption, addressOption, type AccountOption } from "../options.js";
 import { progressBar } from "../progress-bar.js";
 import { readDeployment, type Deployment } from "./deployment.js";
 
 export interface SessionArgs {
   registry?: string;
+  /** The storage-challenge contract (default: the one disp:devnet recorded with the registry). */
+  challenges?: string;
   /** An address or an index into the network's accounts (default 0). */
   from?: string;
 }
@@ -33,6 +35,8 @@ export interface Session {
   readonly registry: Registry;
   readonly deployment: Deployment;
   readonly fromBlock: number;
+  /** The storage-challenge contract: --challenges, else the deployment's; undefined when neither. */
+  readonly challenges: string | undefined;
 }
 
 /**
@@ -61,6 +65,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
       `.disp/${networkName}.json was written for chain ${recorded.chainId}, but "${networkName}" is chain ${chainId} now (restarted node?): run disp:devnet again`,
     );
   }
+  const challenges = args.challenges === undefined ? undefined : addressOption(args.challenges, "challenges");
   const account = await signerOf(connection, args.from ?? "0", "from");
   const registry = connectRegistry(address, account);
   await checkRegistry(registry);
@@ -68,7 +73,25 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
     recorded?.registry.toLowerCase() === address.toLowerCase()
       ? recorded
       : { chainId: chainId.toString(), registry: address, fromBlock: 0 };
-  return { connection, networkName, account, registry, deployment, fromBlock: deployment.fromBlock };
+  return {
+    connection,
+    networkName,
+    account,
+    registry,
+    deployment,
+    fromBlock: deployment.fromBlock,
+    challenges: challenges ?? deployment.challenges,
+  };
+}
+
+/** The session's storage-challenge contract, required. */
+export function requiredChallenges(session: Session): string {
+  if (session.challenges === undefined) {
+    throw new TaskInputError(
+      "missing --challenges (no storage-challenge contract is recorded for this network by disp:devnet)",
+    );
+  }
+  return session.challenges;
 }
 
 /**

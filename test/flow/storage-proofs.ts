@@ -11,13 +11,14 @@ import {
 } from "@disp/client";
 import { embeddedBlockStore, startWorld, type World } from "@disp/devkit";
 import { CID } from "@disp/ipfs";
-import { buildTree, merkleValues, proofFor, shardEntries, type Hex32 } from "@disp/protocol";
+import { buildTree, merkleValues } from "@disp/protocol";
 import { expect } from "chai";
 import { hexlify } from "ethers";
 import { network } from "hardhat";
 
 import type { StorageChallenges } from "../../packages/client/src/typechain/index.js";
 import { removeDir, tempDir } from "../ipfs/support/files.js";
+import { challengeRounds, type ChallengeRounds } from "./challenge-rounds.js";
 import { fixture } from "./support.js";
 
 const ALL_SIX = 0b111111n;
@@ -31,23 +32,22 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
   let stored: StoreResult;
   let manifestBytes: Uint8Array;
   const events: { node: number; event: AgentEvent }[] = [];
+  let challengeNextEpoch: ChallengeRounds["next"];
+  let answered: ChallengeRounds["answered"];
+  let closeWindow: ChallengeRounds["closeWindow"];
 
   before(async function () {
     connection = await network.create();
     const { ethers } = connection;
     directory = await tempDir("proofs");
-    const [admin] = await ethers.getSigners();
-    if (admin === undefined) throw new Error("no admin account");
-    // The Disp module deploys the registry, then the challenges, from the admin's first two nonces.
-    const address = ethers.getCreateAddress({ from: admin.address, nonce: 1 });
+    // The world's agents answer the challenges of the contract its Disp module deployed.
     world = await startWorld(connection, {
       directory,
       communitySize: 6,
       fetchTimeoutMs: 5000,
-      agent: { challenges: address },
       onAgentEvent: (node, event) => events.push({ node, event }),
     });
-    challenges = await ethers.getContractAt("StorageChallenges", address);
+    challenges = await ethers.getContractAt("StorageChallenges", world.challengesAddress);
     expect(await challenges.REGISTRY()).to.equal(world.registryAddress);
     const [owner] = world.users;
     if (owner === undefined) throw new Error("no user account");
@@ -59,6 +59,11 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
     manifestBytes = await uploader.cat(CID.parse(stored.manifestCid));
     // From here on the community alone holds the image.
     await uploader.stop();
+    ({
+      next: challengeNextEpoch,
+      answered,
+      closeWindow,
+    } = challengeRounds(connection, challenges, stored.imageId, manifestBytes));
   });
 
   after(async function () {
@@ -66,41 +71,6 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
     await connection.close();
     await removeDir(directory);
   });
-
-  /** Opens the next epoch and challenges version 1 of the image in it; returns the epoch. */
-  async function challengeNextEpoch(): Promise<bigint> {
-    const { ethers, networkHelpers } = connection;
-    const epochBlocks = await challenges.EPOCH_BLOCKS();
-    const block = BigInt(await ethers.provider.getBlockNumber());
-    await networkHelpers.mineUpTo((block / epochBlocks + 1n) * epochBlocks);
-    await (await challenges.openEpoch()).wait();
-    const manifest = parseManifest(manifestBytes);
-    const [shard0] = shardEntries(manifest);
-    const root0 = manifest.proofs?.roots[0];
-    if (shard0 === undefined || root0 === undefined) throw new Error("the manifest has no segment roots");
-    const tree = buildTree(merkleValues(manifest, manifestBytes));
-    await (
-      await challenges.challenge(
-        stored.imageId,
-        1,
-        shard0.sha256,
-        shard0.size,
-        root0,
-        proofFor(tree, 0) as Hex32[],
-      )
-    ).wait();
-    return challenges.currentEpoch();
-  }
-
-  /** Waits until the slots in `mask` have answered the epoch's challenge (the agents poll every 200 ms). */
-  async function answered(epoch: bigint, mask: bigint): Promise<bigint> {
-    for (let i = 0; i < 300; i++) {
-      const state = await challenges.challengeOf(epoch, stored.imageId, 1);
-      if ((state.answered & mask) === mask) return state.answered;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect.fail(`the slots ${mask.toString(2)} did not all answer epoch ${epoch}`);
-  }
 
   /** Waits until node `index`'s agent reports that it cannot answer the epoch's challenge. */
   async function reported(index: number, epoch: bigint): Promise<void> {
@@ -115,11 +85,6 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect.fail(`node ${index} never reported epoch ${epoch}'s challenge as unprovable`);
-  }
-
-  async function closeWindow(): Promise<void> {
-    const { networkHelpers } = connection;
-    await networkHelpers.mine((await challenges.RESPONSE_WINDOW()) + 1n);
   }
 
   it("stores with segment roots, and every honest agent answers every challenge over three epochs", async function () {
@@ -171,7 +136,7 @@ describe("storage proofs on real nodes: agents answer challenges from their own 
     // The manager's watcher: it reads RepairNeeded and gives the slot to the next free node.
     const watcher = watchRepairs(
       { registry: world.registry },
-      world.registry.challengesAt(await challenges.getAddress()),
+      world.registry.challengesAt(world.challengesAddress),
       {
         fromBlock: world.fromBlock,
         repair: { timeoutMs: 120_000 },

@@ -28,6 +28,9 @@ export {
   type NodeProofRecord,
   type RepairNeeded,
   type SegmentCommitmentProof,
+  type ChallengeRecordEvent,
+  type ProofEvent,
+  type RepairNeededEvent,
 } from "./registry/index.js";
 export {
   formCommunity,
@@ -67,6 +70,16 @@ export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retr
 export { verifyImage, type SlotEvidence, type VerifyOptions, type VerifyReport } from "./verify.js";
 export type { SlotStatus } from "./slot-probe.js";
 export { imageHistory, type HistoryEntry } from "./history.js";
+export {
+  DEFAULT_RECORD_EPOCHS,
+  nodeRecords,
+  proofHistory,
+  type NodeRecordEntry,
+  type NodeRecords,
+  type NodeRecordsOptions,
+  type ProofHistory,
+  type ProofHistoryOptions,
+} from "./node-records.js";
 export { changeAccess, requireReadAccess, type AccessAction, type AccessChange } from "./access.js";
 export { replaceReplica } from "./replicas.js";
 export { resolveVersion, versionRecord, type VersionRecord } from "./versions.js";

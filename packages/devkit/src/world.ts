@@ -33,6 +33,8 @@ export interface StorageNode {
 export interface World {
   readonly chainId: bigint;
   readonly registryAddress: string;
+  /** The storage-challenge contract the Disp module deployed beside the registry. */
+  readonly challengesAddress: string;
   /** The registry, connected with the admin (also the community manager). */
   readonly registry: Registry;
   /** The deployment block: where log scans start. */
@@ -66,7 +68,10 @@ export interface WorldOptions {
   readonly onAgentEvent?: (node: number, event: AgentEvent) => void;
   /** How many of the users (the first ones) may store on the community (default: all of them). */
   readonly uploaders?: number;
-  /** Settings handed to every node's agent (the world sets the state file, poll interval and timeout). */
+  /**
+   * Settings handed to every node's agent (the world sets the state file, poll interval and
+   * timeout). `challenges` defaults to the world's own contract, so every agent answers challenges.
+   */
   readonly agent?: Pick<
     NodeAgentOptions,
     "concurrency" | "maxAttempts" | "passBudgetMs" | "quotaBytes" | "challenges"
@@ -92,11 +97,12 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
   const { ethers, ignition } = connection;
   const [admin, ...others] = await ethers.getSigners();
   if (admin === undefined) throw new Error("the network has no accounts");
-  const { registry: deployed } = await ignition.deploy(DispModule, {
+  const deployed = await ignition.deploy(DispModule, {
     displayUi: false,
     ...(options.deploymentId === undefined ? {} : { deploymentId: options.deploymentId }),
   });
-  const registryAddress = await deployed.getAddress();
+  const registryAddress = await deployed.registry.getAddress();
+  const challengesAddress = await deployed.challenges.getAddress();
   const fromBlock = await ethers.provider.getBlockNumber();
   const connectAs = (account: HardhatEthersSigner): Registry =>
     options.connectAs?.(registryAddress, account) ?? connectRegistry(registryAddress, account);
@@ -170,6 +176,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     const agent = await createNodeAgent(
       { registry: connectAs(account), ipfs, fromBlock },
       {
+        challenges: challengesAddress,
         ...options.agent,
         stateFile: join(directory, "agent.json"),
         pollIntervalMs: options.pollIntervalMs ?? 200,
@@ -202,6 +209,7 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     return {
       chainId: (await ethers.provider.getNetwork()).chainId,
       registryAddress,
+      challengesAddress,
       registry,
       fromBlock,
       communityId,

@@ -3,6 +3,8 @@ import type { ContractRunner, ContractTransactionResponse } from "ethers";
 
 import { StorageChallenges__factory, type StorageChallenges } from "../typechain/index.js";
 import { mined, readDecoded } from "./calls.js";
+import { challengeEvents, type ChallengeEventQuery, type ChallengeEvents } from "./challenge-logs.js";
+import { DEFAULT_MAX_LOG_RANGE, paged } from "./logs.js";
 import type { Transacted } from "./types.js";
 
 /** One challenged version (a VersionChallenged event). */
@@ -47,32 +49,58 @@ export interface SegmentCommitmentProof {
 /** The storage-challenge contract as the client sees it; reverts come back as ClientErrors. */
 export interface Challenges {
   readonly address: string;
+  /** The most blocks one `eth_getLogs` spans (the registry's, when reached through `challengesAt`). */
+  readonly maxLogRange: number;
+  /** The registry the contract challenges for. */
+  registryAddress(): Promise<string>;
+  /** Blocks per epoch. */
+  epochBlocks(): Promise<bigint>;
   currentEpoch(): Promise<bigint>;
   /** The epoch's seed, or undefined until it is opened. */
   epochSeed(epoch: bigint): Promise<Hex32 | undefined>;
   openEpoch(): Promise<Transacted>;
   challenge(imageId: bigint, version: bigint, shard0: SegmentCommitmentProof): Promise<Transacted>;
   challengeOf(epoch: bigint, imageId: bigint, version: bigint): Promise<ChallengeState>;
-  /** VersionChallenged events within the range, oldest first. */
+  /** VersionChallenged events within the range, oldest first (read in pages of `maxLogRange`). */
   challengedVersions(fromBlock: number, toBlock: number): Promise<ChallengedVersion[]>;
   proveBatch(epoch: bigint, answers: readonly ShardAnswer[]): Promise<Transacted>;
   recordMiss(epoch: bigint, imageId: bigint, version: bigint, shard: number): Promise<Transacted>;
   nodeRecord(node: string): Promise<NodeProofRecord>;
   repairsNeeded(fromBlock: number, toBlock: number): Promise<RepairNeeded[]>;
+  /** Proofs, misses and RepairNeeded within the query's range, paged by `maxLogRange`, newest kept. */
+  recordEvents(query: ChallengeEventQuery): Promise<ChallengeEvents>;
 }
 
 /** The challenge contract at `address`, for reads (a provider) or reads and writes (a signer). */
-export function connectChallenges(address: string, runner: ContractRunner | null): Challenges {
-  return new ContractChallenges(address, StorageChallenges__factory.connect(address, runner));
+export function connectChallenges(
+  address: string,
+  runner: ContractRunner | null,
+  maxLogRange = DEFAULT_MAX_LOG_RANGE,
+): Challenges {
+  return new ContractChallenges(address, StorageChallenges__factory.connect(address, runner), maxLogRange);
 }
 
 class ContractChallenges implements Challenges {
   readonly address: string;
+  readonly maxLogRange: number;
   readonly #contract: StorageChallenges;
 
-  constructor(address: string, contract: StorageChallenges) {
+  constructor(address: string, contract: StorageChallenges, maxLogRange: number) {
     this.address = address;
+    this.maxLogRange = maxLogRange;
     this.#contract = contract;
+  }
+
+  registryAddress(): Promise<string> {
+    return this.#read(() => this.#contract.REGISTRY());
+  }
+
+  epochBlocks(): Promise<bigint> {
+    return this.#read(() => this.#contract.EPOCH_BLOCKS());
+  }
+
+  recordEvents(query: ChallengeEventQuery): Promise<ChallengeEvents> {
+    return challengeEvents(this.#contract, (call) => this.#read(call), this.maxLogRange, query);
   }
 
   currentEpoch(): Promise<bigint> {
@@ -106,8 +134,8 @@ class ContractChallenges implements Challenges {
   }
 
   async challengedVersions(fromBlock: number, toBlock: number): Promise<ChallengedVersion[]> {
-    const events = await this.#read(() =>
-      this.#contract.queryFilter(this.#contract.filters.VersionChallenged(), fromBlock, toBlock),
+    const events = await paged(this.maxLogRange, fromBlock, toBlock, (from, to) =>
+      this.#read(() => this.#contract.queryFilter(this.#contract.filters.VersionChallenged(), from, to)),
     );
     return events.map(({ args }) => ({
       epoch: args.epoch,
@@ -137,8 +165,8 @@ class ContractChallenges implements Challenges {
   }
 
   async repairsNeeded(fromBlock: number, toBlock: number): Promise<RepairNeeded[]> {
-    const events = await this.#read(() =>
-      this.#contract.queryFilter(this.#contract.filters.RepairNeeded(), fromBlock, toBlock),
+    const events = await paged(this.maxLogRange, fromBlock, toBlock, (from, to) =>
+      this.#read(() => this.#contract.queryFilter(this.#contract.filters.RepairNeeded(), from, to)),
     );
     return events.map((event) => ({
       communityId: event.args.communityId,

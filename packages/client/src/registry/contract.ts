@@ -66,7 +66,7 @@ class ContractRegistry implements Registry {
   }
 
   challengesAt(address: string): Challenges {
-    return connectChallenges(address, this.#contract.runner);
+    return connectChallenges(address, this.#contract.runner, this.maxLogRange);
   }
 
   async account(): Promise<string | undefined> {
@@ -252,6 +252,10 @@ class ContractRegistry implements Registry {
 
   async communityMembers(communityId: bigint): Promise<string[]> {
     return [...(await this.#read(() => this.#contract.communityMembers(communityId)))];
+  }
+
+  communityCount(): Promise<bigint> {
+    return this.#read(() => this.#contract.communityCount());
   }
 
   async replacedMembers(communityId: bigint): Promise<string[]> {

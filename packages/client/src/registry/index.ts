@@ -11,3 +11,10 @@ export {
   type RepairNeeded,
   type SegmentCommitmentProof,
 } from "./challenges.js";
+export type {
+  ChallengeEventQuery,
+  ChallengeEvents,
+  ChallengeRecordEvent,
+  ProofEvent,
+  RepairNeededEvent,
+} from "./challenge-logs.js";

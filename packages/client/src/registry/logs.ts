@@ -26,7 +26,7 @@ export const DEFAULT_MAX_LOG_RANGE = 2000;
  * Runs `query` over [fromBlock, toBlock] in pages of at most `range` blocks, oldest first: no query
  * spans more than a provider accepts, however long the chain.
  */
-async function paged<T>(
+export async function paged<T>(
   range: number,
   fromBlock: number,
   toBlock: number,

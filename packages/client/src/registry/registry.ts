@@ -89,6 +89,8 @@ export interface Registry {
   optIn(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted>;
   updateNodeInfo(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted>;
   communityMembers(communityId: bigint): Promise<string[]>;
+  /** Communities formed so far: their ids are 1 to this count. */
+  communityCount(): Promise<bigint>;
   /** Everyone replaced out of the community, oldest first (they may still hold their part). */
   replacedMembers(communityId: bigint): Promise<string[]>;
   /** The block the community was formed in: nothing of it is older. */
