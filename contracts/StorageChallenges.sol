@@ -254,10 +254,9 @@ contract StorageChallenges is IStorageChallenges {
         if (answer.segmentIndex != index)
             revert StorageChallengesWrongSegmentIndex(index, answer.segmentIndex);
         uint256 expected = SegmentProof.segmentLength(answer.length, index);
-        if (answer.segment.length != expected) {
-            revert StorageChallengesWrongSegmentLength(expected, answer.segment.length);
-        }
-        if (!SegmentProof.verify(answer.segmentProof, answer.segmentRoot, index, answer.segment)) {
+        bytes calldata segment = answer.segment;
+        if (segment.length != expected) revert StorageChallengesWrongSegmentLength(expected, segment.length);
+        if (!SegmentProof.verify(answer.segmentProof, answer.segmentRoot, index, segment)) {
             revert StorageChallengesWrongSegment(index);
         }
     }
