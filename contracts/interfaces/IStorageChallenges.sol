@@ -11,7 +11,8 @@ pragma solidity ^0.8.28;
  * emit {RepairNeeded} for its slot.
  *
  * The work never grows with the chain: an epoch holds at most `MAX_CHALLENGES_PER_EPOCH` challenged
- * versions, each one storage slot, and every call touches one version. Which versions are challenged
+ * versions, each one storage slot (and a version's first challenge copies its root, which never
+ * changes, so that proofs read it here), and every call touches one version. Which versions are challenged
  * is not the challenger's choice: a version can be named in an epoch only when
  * `uint256(keccak256(abi.encode(seed, imageId, version))) % 10_000 < SAMPLE_BPS`, so the sampled
  * share (the cost knob) is fixed by the seed; challengers (owners' agents, watchers) pick among them.

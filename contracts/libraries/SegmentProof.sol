@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-
 import {FragmentLeaf} from "./FragmentLeaf.sol";
 
 /**
@@ -25,8 +23,16 @@ library SegmentProof {
         bytes32 sha256Digest,
         uint256 length,
         bytes32 segmentRoot
-    ) internal pure returns (bytes32) {
-        return keccak256(abi.encode(sha256Digest, length, segmentRoot));
+    ) internal pure returns (bytes32 digest) {
+        // keccak256(abi.encode(sha256Digest, length, segmentRoot)) over free memory, not allocated.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, sha256Digest)
+            mstore(add(m, 0x20), length)
+            mstore(add(m, 0x40), segmentRoot)
+            digest := keccak256(m, 0x60)
+        }
     }
 
     /// @dev The number of segments of a shard of `length` bytes.
@@ -46,7 +52,18 @@ library SegmentProof {
         uint256 shard,
         uint256 length
     ) internal pure returns (uint256) {
-        return uint256(keccak256(abi.encode(seed, imageId, version, shard))) % count(length);
+        uint256 draw;
+        // keccak256(abi.encode(seed, imageId, version, shard)) over free memory, not allocated.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, seed)
+            mstore(add(m, 0x20), imageId)
+            mstore(add(m, 0x40), version)
+            mstore(add(m, 0x60), shard)
+            draw := keccak256(m, 0x80)
+        }
+        return draw % count(length);
     }
 
     /// @dev The length of segment `index` (below `count(length)`): `SEGMENT_SIZE`, less for the last.
@@ -62,6 +79,14 @@ library SegmentProof {
         uint256 index,
         bytes calldata segment
     ) internal pure returns (bool) {
-        return MerkleProof.verifyCalldata(proof, segmentRoot, FragmentLeaf.hash(index, keccak256(segment)));
+        bytes32 digest;
+        // keccak256(segment) over free memory, not allocated (the segment stays in calldata).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            calldatacopy(m, segment.offset, segment.length)
+            digest := keccak256(m, segment.length)
+        }
+        return FragmentLeaf.processProof(proof, FragmentLeaf.hash(index, digest)) == segmentRoot;
     }
 }

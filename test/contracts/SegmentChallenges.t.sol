@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+
+import {FragmentLeaf} from "../../contracts/libraries/FragmentLeaf.sol";
 import {SegmentProof} from "../../contracts/libraries/SegmentProof.sol";
 import {SortedPairTree} from "./utils/SortedPairTree.sol";
 import {TestBase} from "./utils/TestBase.sol";
@@ -14,6 +17,10 @@ contract SegmentProofHarness {
         bytes calldata segment
     ) external pure returns (bool) {
         return SegmentProof.verify(proof, root, index, segment);
+    }
+
+    function processProof(bytes32[] calldata proof, bytes32 leaf) external pure returns (bytes32) {
+        return FragmentLeaf.processProof(proof, leaf);
     }
 }
 
@@ -111,10 +118,25 @@ contract SegmentChallengesFuzzTest is TestBase {
         uint256 other
     ) public pure {
         bytes32 c = SegmentProof.commitment(digest, length, root);
+        assertTrue(c == keccak256(abi.encode(digest, length, root)), "the documented encoding");
         if (other == length) other = length ^ 1;
         assertTrue(c != SegmentProof.commitment(digest, other, root), "another length, another commitment");
         assertTrue(c != SegmentProof.commitment(~digest, length, root), "another digest, another commitment");
         assertTrue(c != SegmentProof.commitment(digest, length, ~root), "another root, another commitment");
+    }
+
+    function testFuzz_proofWalkMatchesOpenZeppelin(bytes32 leaf, bytes32[] memory proof) public view {
+        assertTrue(
+            harness.processProof(proof, leaf) == MerkleProof.processProof(proof, leaf),
+            "the calldata loop reaches OpenZeppelin's root"
+        );
+    }
+
+    function testFuzz_leafHashIsTheStandardLeaf(uint256 index, bytes32 digest) public pure {
+        assertTrue(
+            FragmentLeaf.hash(index, digest) == keccak256(bytes.concat(keccak256(abi.encode(index, digest)))),
+            "StandardMerkleTree's leaf of [index, digest]"
+        );
     }
 
     /// @dev A pseudo-random shard of 1..4096 bytes and its segment leaves.
