@@ -23,6 +23,8 @@ export type ClientErrorCode =
   | "CLIENT_REVERTED"
   /** Registered, but not every slot confirmed storage in time. */
   | "CLIENT_STORAGE_TIMEOUT"
+  /** A private version's plaintext manifest (the file's header: EXIF, ICC...) is over what is sealed. */
+  | "CLIENT_PRIVATE_MANIFEST_TOO_LARGE"
   /** The version's manifest could not be fetched. */
   | "CLIENT_MANIFEST_UNAVAILABLE"
   /** The manifest fetched does not match the version's on-chain root: never used. */

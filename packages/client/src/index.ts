@@ -61,6 +61,7 @@ export {
   signNodeBinding,
   type NodeBinding,
 } from "./node-contact.js";
+export { openSealed, sealImage, visibilityOf, type Visibility } from "./sealed.js";
 export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
 export { openVersion, type OpenVersion, type OpenVersionOptions } from "./open-version.js";
 export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";
