@@ -3,10 +3,12 @@ import { join } from "node:path";
 import {
   checkRegistry,
   connectRegistry,
+  encryptionKeysOf,
   type ClientContext,
   type Registry,
   type OnClientProgress,
 } from "@disp/client";
+import type { EncryptionKeyPair } from "@disp/crypto";
 import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { isAddress } from "ethers";
@@ -33,6 +35,8 @@ export interface Session {
   readonly registry: Registry;
   readonly deployment: Deployment;
   readonly fromBlock: number;
+  /** The account's encryption key pair, derived from its wallet's signature when first needed. */
+  readonly encryptionKeys: () => Promise<EncryptionKeyPair>;
 }
 
 /**
@@ -68,7 +72,15 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
     recorded?.registry.toLowerCase() === address.toLowerCase()
       ? recorded
       : { chainId: chainId.toString(), registry: address, fromBlock: 0 };
-  return { connection, networkName, account, registry, deployment, fromBlock: deployment.fromBlock };
+  return {
+    connection,
+    networkName,
+    account,
+    registry,
+    deployment,
+    fromBlock: deployment.fromBlock,
+    encryptionKeys: encryptionKeysOf(account),
+  };
 }
 
 /**
@@ -152,7 +164,8 @@ export async function withClient<T>(
   const ipfs = await openIpfs(ipfsSpec, defaultIpfsDirectory(hre, session, "ipfs"));
   const bar = progressBar();
   try {
-    return await work({ registry: session.registry, ipfs, fromBlock: session.fromBlock }, bar.onProgress);
+    const { registry, fromBlock, encryptionKeys } = session;
+    return await work({ registry, ipfs, fromBlock, encryptionKeys }, bar.onProgress);
   } finally {
     bar.stop();
     await ipfs.stop();

@@ -52,7 +52,14 @@ export type ClientErrorCode =
   /** The key registered for the account is not the one its wallet derives now. */
   | "CLIENT_ENCRYPTION_KEY_MISMATCH"
   /** The wallet signed the key-derivation message twice with different signatures (randomised nonces). */
-  | "CLIENT_SIGNATURE_NOT_DETERMINISTIC";
+  | "CLIENT_SIGNATURE_NOT_DETERMINISTIC"
+  /** No content key of a private image's version is wrapped for the account: it is not granted. */
+  | "CLIENT_NOT_GRANTED"
+  /**
+   * A wrapped content key does not open with the account's key (changed, for another grant or
+   * another key), or the chain served no well-formed envelope where the registry recorded one.
+   */
+  | "CLIENT_KEY_MISMATCH";
 
 /** A failure of a DISP client operation, with a stable code and a one-line message for users. */
 export class ClientError extends DispError {

@@ -28,7 +28,16 @@ export {
   type NodeProofRecord,
   type RepairNeeded,
   type SegmentCommitmentProof,
+  type AddVersionArgs,
+  MAX_KEYS_PER_CALL,
 } from "./registry/index.js";
+export {
+  contentKeyFor,
+  encryptionKeysOf,
+  keyHolders,
+  wrapForAccounts,
+  type WrappedKey,
+} from "./content-keys.js";
 export {
   formCommunity,
   formCommunityWith,
@@ -84,6 +93,7 @@ export {
   registerEncryptionKey,
   requireEncryptionKey,
   signKeyRegistration,
+  type KeyLookup,
   type KeyRegistration,
   type KeySigner,
   type RegisterKeyOptions,
