@@ -45,10 +45,13 @@ describe("access, bad input, and the storage nodes over time", function () {
     if (owner === undefined) throw new Error("no user account");
     const uploader = await world.startIpfs(`uploader-${Date.now()}`);
     // Each test stores an image of its own: an account cannot register the same content twice.
-    const result = await storeImage(world.client(owner, uploader), await variant(image, ++stores), {
-      mode: "disp",
-      communityId: world.communityId,
-    });
+    // Public: these tests are about the registry's (advisory) read grants, not about keys.
+    const result = await storeImage(
+      world.client(owner, uploader),
+      await variant(image, ++stores),
+      { mode: "disp", communityId: world.communityId },
+      { visibility: "public" },
+    );
     await uploader.stop(); // the community alone holds it from here
     return result.imageId;
   }

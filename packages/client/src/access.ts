@@ -4,6 +4,7 @@ import type { ChainContext } from "./context.js";
 import { ClientError } from "./errors.js";
 import type { Transacted } from "./registry/index.js";
 import { imageIdHex } from "./image-id.js";
+import { keysForGrant } from "./private-keys.js";
 
 /**
  * Per-image access, as the registry records it. IPFS content is public by CID: until fragments are
@@ -48,14 +49,14 @@ export async function changeAccess(
     );
   }
   const target = account ?? "";
-  const sent: Transacted = await (() => {
+  const sent: Transacted = await (async () => {
     switch (action) {
       case "grant-read":
-        return registry.grantRead(imageId, target);
+        return registry.grantRead(imageId, target, await keysForGrant(context, imageId, target));
       case "revoke-read":
         return registry.revokeRead(imageId, target);
       case "grant-editor":
-        return registry.grantEditor(imageId, target);
+        return registry.grantEditor(imageId, target, await keysForGrant(context, imageId, target));
       case "revoke-editor":
         return registry.revokeEditor(imageId, target);
       case "transfer":

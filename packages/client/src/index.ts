@@ -71,7 +71,9 @@ export {
   type NodeBinding,
 } from "./node-contact.js";
 export { openSealed, sealImage, visibilityOf, type Visibility } from "./sealed.js";
-export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
+export { storeImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
+export { updateImage } from "./update.js";
+export { revokeWithRotation, type RotateOptions } from "./rotate.js";
 export { openVersion, type OpenVersion, type OpenVersionOptions } from "./open-version.js";
 export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";
 export { verifyImage, type SlotEvidence, type VerifyOptions, type VerifyReport } from "./verify.js";
