@@ -75,7 +75,18 @@ describe("the flow's tasks, as a user runs them", function () {
     });
 
     it("stores, retrieves, verifies and lists the history from other terminals", async function () {
-      const store = ["disp:store", ...network, "--image", ROCKET, "--ipfs", join(directory, "uploader")];
+      // Public: this flow is the registry's (advisory) read grants and a store refused as a repeat;
+      // a private store needs the account's key registered first (disp:keys:register).
+      const store = [
+        "disp:store",
+        ...network,
+        "--image",
+        ROCKET,
+        "--visibility",
+        "public",
+        "--ipfs",
+        join(directory, "uploader"),
+      ];
       const stored = await hardhat(...store, "--json");
       expect(stored.code, stored.stderr).to.equal(0);
       const { imageId, codec } = lastJsonLine(stored.stdout) as { imageId: string; codec: string };

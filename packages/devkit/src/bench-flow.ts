@@ -72,10 +72,12 @@ export async function storeThenRetrieve(
   target: StoreTarget,
   say: Say,
   visibility: Visibility = "public",
+  /** Which two of the world's users store and read (an account stores the same content once). */
+  users: readonly [number, number] = [0, 1],
 ): Promise<Round> {
-  const [owner, reader] = world.users;
+  const [owner, reader] = [world.users[users[0]], world.users[users[1]]];
   if (owner === undefined || reader === undefined) throw new Error("the network needs two user accounts");
-  const uploader = await world.startIpfs(`${target.mode}-${visibility}-uploader`);
+  const uploader = await world.startIpfs(`${target.mode}-${visibility}-${users[0]}-uploader`);
   const ownerClient = world.client(owner, uploader);
   const store = await timed((timer) =>
     storeImage(ownerClient, image, target, { visibility, onProgress: timer.onProgress }),
@@ -86,7 +88,7 @@ export async function storeThenRetrieve(
   await changeAccess(ownerClient, "grant-read", store.value.imageId, reader.address);
   await uploader.stop();
 
-  const readerIpfs = await world.startIpfs(`${target.mode}-${visibility}-reader`);
+  const readerIpfs = await world.startIpfs(`${target.mode}-${visibility}-${users[0]}-reader`);
   const retrieve = await timed((timer) =>
     retrieveImage(world.client(reader, readerIpfs), store.value.imageId, { onProgress: timer.onProgress }),
   );
