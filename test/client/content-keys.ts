@@ -1,4 +1,5 @@
 import {
+  changeAccess,
   connectKeyRegistry,
   connectRegistry,
   contentKeyFor,
@@ -60,6 +61,7 @@ async function deployFixture() {
     address,
     users,
     keyless,
+    node,
     owner: ownerClient,
     reader: clientOf(address, users.reader),
     outsider: clientOf(address, users.outsider),
@@ -162,6 +164,84 @@ describe("Content keys", function () {
         await codeOf(owner.registry.publishKeys(imageId, [{ ...key, envelope: new Uint8Array(80) }])),
       ).to.equal("CLIENT_INVALID_INPUT");
       expect(await ethers.provider.getBlockNumber()).to.equal(before);
+    });
+  });
+
+  describe("changeAccess on a private image", function () {
+    /** The fixture's image with versions 2..`count` added by the owner, each with its own key. */
+    async function versionsFixture(count: number) {
+      const fixture = await deployFixture();
+      const { owner, users, imageId } = fixture;
+      const crypto = await createCrypto();
+      const contentKeys = [fixture.contentKey];
+      for (let version = 2n; version <= BigInt(count); version++) {
+        const contentKey = crypto.newContentKey();
+        const keys = await wrapForAccounts(owner, imageId, version, contentKey, [users.owner.address]);
+        await owner.registry.addVersion(imageId, hexlify(randomBytes(32)), "0x0155", keys);
+        contentKeys.push(contentKey);
+      }
+      return { ...fixture, contentKeys };
+    }
+    const threeVersions = () => versionsFixture(3);
+
+    it("wraps every version's key for the grantee in the grant's transaction", async function () {
+      const { owner, reader, users, imageId, contentKeys } = await loadFixture(threeVersions);
+      const change = await changeAccess(owner, "grant-read", imageId, users.reader.address);
+      expect(change.wrappedVersions).to.deep.equal([3n, 2n, 1n]);
+      const receipt = await ethers.provider.getTransactionReceipt(change.transactionHash);
+      for (const [i, contentKey] of contentKeys.entries()) {
+        const version = BigInt(i + 1);
+        expect(await owner.registry.keyBlock(imageId, version, users.reader.address)).to.equal(
+          receipt?.blockNumber,
+        );
+        expect(await contentKeyFor(reader, imageId, version)).to.deep.equal(contentKey);
+      }
+    });
+
+    it("refuses a grantee with no registered key up front: nothing is sent", async function () {
+      const { owner, keyless, imageId } = await loadFixture(threeVersions);
+      const before = await ethers.provider.getBlockNumber();
+      expect(await codeOf(changeAccess(owner, "grant-editor", imageId, keyless.address))).to.equal(
+        "CLIENT_NO_ENCRYPTION_KEY",
+      );
+      expect(await ethers.provider.getBlockNumber()).to.equal(before);
+      expect(await owner.registry.editors(imageId)).to.deep.equal([]);
+    });
+
+    it("stops future wraps on revocation: the account leaves the key holders", async function () {
+      const { owner, users, imageId } = await loadFixture(threeVersions);
+      await changeAccess(owner, "grant-editor", imageId, users.reader.address);
+      expect(await keyHolders(owner, imageId)).to.deep.equal([users.owner.address, users.reader.address]);
+      await changeAccess(owner, "revoke-editor", imageId, users.reader.address);
+      expect(await keyHolders(owner, imageId)).to.deep.equal([users.owner.address]);
+    });
+
+    it("beyond MAX_KEYS_PER_CALL versions, publishes the older keys in further transactions", async function () {
+      this.timeout(300_000);
+      const { owner, reader, users, imageId, contentKeys } = await versionsFixture(MAX_KEYS_PER_CALL + 2);
+      const change = await changeAccess(owner, "grant-read", imageId, users.reader.address);
+      expect(change.wrappedVersions).to.have.lengthOf(MAX_KEYS_PER_CALL + 2);
+      const grantBlock = (await ethers.provider.getTransactionReceipt(change.transactionHash))?.blockNumber;
+      // The latest versions ride with the grant; versions 1 and 2 follow.
+      expect(
+        await owner.registry.keyBlock(imageId, BigInt(MAX_KEYS_PER_CALL + 2), users.reader.address),
+      ).to.equal(grantBlock);
+      expect(await owner.registry.keyBlock(imageId, 1n, users.reader.address)).to.be.greaterThan(
+        grantBlock ?? 0,
+      );
+      expect(await contentKeyFor(reader, imageId, 1n)).to.deep.equal(contentKeys[0]);
+    });
+
+    it("wraps nothing for an image without encrypted versions", async function () {
+      const { owner, users, node } = await loadFixture(deployFixture);
+      const { imageId } = await owner.registry.registerReplicatedImage(
+        [node.address],
+        hexlify(randomBytes(32)),
+        "0x0155",
+      );
+      const change = await changeAccess(owner, "grant-read", imageId, users.reader.address);
+      expect(change.wrappedVersions).to.deep.equal([]);
+      expect(change.changed).to.equal(true);
     });
   });
 });

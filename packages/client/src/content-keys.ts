@@ -4,7 +4,7 @@ import { getAddress, getBytes } from "ethers";
 import type { ChainContext } from "./context.js";
 import { ClientError } from "./errors.js";
 import { imageIdHex } from "./image-id.js";
-import { deriveEncryptionKeyPair, requireEncryptionKey, type KeySigner } from "./keys.js";
+import { deriveEncryptionKeyPair, requireEncryptionKey, type KeyLookup, type KeySigner } from "./keys.js";
 import type { WrappedKey } from "./registry/index.js";
 
 export type { WrappedKey } from "./registry/index.js";
@@ -56,20 +56,20 @@ export async function wrapForAccounts(
   contentKey: Uint8Array,
   accounts: readonly string[],
 ): Promise<WrappedKey[]> {
-  const { registry } = context;
-  const distinct = distinctAccounts(accounts);
-  const lookup = { keyOf: (account: string) => registry.encryptionKeyOf(account) };
-  const publicKeys = await Promise.all(distinct.map((account) => requireEncryptionKey(lookup, account)));
+  const lookup = keyLookupOf(context);
+  const recipients = await Promise.all(
+    distinctAccounts(accounts).map(async (account) => ({
+      account,
+      publicKey: getBytes(await requireEncryptionKey(lookup, account)),
+    })),
+  );
   const crypto = await createCrypto();
   const binding = await bindingOf(context, imageId, version);
   return Promise.all(
-    distinct.map(async (account, i) => ({
+    recipients.map(async ({ account, publicKey }) => ({
       version,
       account,
-      envelope: await crypto.wrapContentKey(contentKey, getBytes(publicKeys[i] ?? "0x"), {
-        ...binding,
-        grantee: account,
-      }),
+      envelope: await crypto.wrapContentKey(contentKey, publicKey, { ...binding, grantee: account }),
     })),
   );
 }
@@ -120,6 +120,46 @@ export async function contentKeyFor(
       { cause: error },
     );
   }
+}
+
+/**
+ * Every version's content key the signer holds, wrapped for `account`, latest version first: what
+ * granting a private image hands over. A version is private when the signer (the owner, who gets
+ * every version's key) holds a wrapped key for it; public versions give none. The account's
+ * registered key is checked before anything is opened (CLIENT_NO_ENCRYPTION_KEY).
+ */
+export async function wrapHeldVersionsFor(
+  context: ChainContext,
+  imageId: bigint,
+  account: string,
+): Promise<WrappedKey[]> {
+  const { registry } = context;
+  const signer = await registry.account();
+  if (signer === undefined) return [];
+  const { versionCount } = await registry.imageInfo(imageId);
+  const held: bigint[] = [];
+  for (let from = versionCount; from >= 1n; from -= KEY_READS_AT_ONCE) {
+    const batch: bigint[] = [];
+    for (let version = from; version >= 1n && version > from - KEY_READS_AT_ONCE; version--)
+      batch.push(version);
+    const blocks = await Promise.all(batch.map((version) => registry.keyBlock(imageId, version, signer)));
+    held.push(...batch.filter((_, i) => blocks[i] !== 0));
+  }
+  if (held.length === 0) return [];
+  await requireEncryptionKey(keyLookupOf(context), account);
+  const keys: WrappedKey[] = [];
+  for (const version of held) {
+    const contentKey = await contentKeyFor(context, imageId, version);
+    keys.push(...(await wrapForAccounts(context, imageId, version, contentKey, [account])));
+  }
+  return keys;
+}
+
+/** How many versions' key blocks are read at once. */
+const KEY_READS_AT_ONCE = 32n;
+
+function keyLookupOf({ registry }: ChainContext): KeyLookup {
+  return { keyOf: (account) => registry.encryptionKeyOf(account) };
 }
 
 async function bindingOf(

@@ -36,6 +36,7 @@ export {
   encryptionKeysOf,
   keyHolders,
   wrapForAccounts,
+  wrapHeldVersionsFor,
   type WrappedKey,
 } from "./content-keys.js";
 export {

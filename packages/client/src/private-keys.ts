@@ -2,8 +2,8 @@ import { createCrypto } from "@disp/crypto";
 import type { SealedContent } from "@disp/core";
 
 import { keyHolders, wrapForAccounts, contentKeyFor, type WrappedKey } from "./content-keys.js";
-import { accountOf, type ChainContext, type ClientContext } from "./context.js";
-import { ClientError, isClientError } from "./errors.js";
+import { accountOf, type ClientContext } from "./context.js";
+import { ClientError } from "./errors.js";
 import { imageIdOf } from "./image-id.js";
 import type { OpenVersion } from "./open-version.js";
 import { openSealed, type Visibility } from "./sealed.js";
@@ -61,27 +61,4 @@ export async function unsealFor(
   if (opened.manifest.encryption === null) return undefined;
   const contentKey = await contentKeyFor(context, opened.info.imageId, opened.version);
   return openSealed(opened.manifest, contentKey);
-}
-
-/**
- * The content key of every version the signer holds one of, wrapped for `account`: what a read or
- * editor grant publishes with it, so the grantee reads the versions written before it too. Public
- * versions have no key and get none.
- */
-export async function keysForGrant(
-  context: ChainContext,
-  imageId: bigint,
-  account: string,
-): Promise<WrappedKey[]> {
-  const { versionCount } = await context.registry.imageInfo(imageId);
-  const keys: WrappedKey[] = [];
-  for (let version = 1n; version <= versionCount; version++) {
-    const contentKey = await contentKeyFor(context, imageId, version).catch((error: unknown) => {
-      if (isClientError(error, "CLIENT_NOT_GRANTED")) return undefined;
-      throw error;
-    });
-    if (contentKey !== undefined)
-      keys.push(...(await wrapForAccounts(context, imageId, version, contentKey, [account])));
-  }
-  return keys;
 }
