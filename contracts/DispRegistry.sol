@@ -2,25 +2,31 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 
 import {CommunityRegistry} from "./CommunityRegistry.sol";
+import {ImageKeys} from "./ImageKeys.sol";
 import {ImageRegistry} from "./ImageRegistry.sol";
 import {ICommunityRegistry} from "./interfaces/ICommunityRegistry.sol";
 import {IDispRegistry} from "./interfaces/IDispRegistry.sol";
+import {IImageKeys} from "./interfaces/IImageKeys.sol";
 import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
 import {IStorageReceipts} from "./interfaces/IStorageReceipts.sol";
 
 /**
  * @title DispRegistry
  * @notice The deployed DISP registry: communities of storage nodes and the images they keep, in one
- * contract so that registering an image checks its community without a cross-contract call.
+ * contract so that registering an image checks its community without a cross-contract call, with
+ * the wrapped content keys of private images. `multicall` batches a registration, grant or revoke
+ * with the keys it needs into one transaction, so no grant is left without its key.
  */
-contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
+contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry, ImageKeys, Multicall {
     /**
      * @param admin Receives `DEFAULT_ADMIN_ROLE` (grants and revokes every role).
      * @param communityManager Receives `COMMUNITY_MANAGER_ROLE`, unless it is the zero address.
+     * @param keyRegistry The EncryptionKeyRegistry the content keys are wrapped to.
      */
-    constructor(address admin, address communityManager) {
+    constructor(address admin, address communityManager, address keyRegistry) ImageKeys(keyRegistry) {
         if (admin == address(0)) revert DispRegistryInvalidAdmin(admin);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (communityManager != address(0)) _grantRole(COMMUNITY_MANAGER_ROLE, communityManager);
@@ -32,7 +38,17 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry {
             interfaceId == type(ICommunityRegistry).interfaceId ||
             interfaceId == type(IImageRegistry).interfaceId ||
             interfaceId == type(IStorageReceipts).interfaceId ||
+            interfaceId == type(IImageKeys).interfaceId ||
             super.supportsInterface(interfaceId);
+    }
+
+    function _requireKeyPublisher(uint256 imageId, uint256 version, address caller) internal view override {
+        _requireEditor(imageId, caller);
+        _requireVersion(imageId, version);
+    }
+
+    function _mayHoldKey(uint256 imageId, address account) internal view override returns (bool) {
+        return _isGrantee(imageId, account);
     }
 
     function _communitySize(uint256 communityId) internal view override returns (uint256) {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
 import {IImageRegistry} from "./interfaces/IImageRegistry.sol";
 import {IStorageReceipts} from "./interfaces/IStorageReceipts.sol";
@@ -19,18 +20,28 @@ import {FragmentLeaf} from "./libraries/FragmentLeaf.sol";
  * every version's event is read from its own block, never found by scanning the chain.
  *
  * Grants are keyed by the image's grant epoch, which every change of owner advances: mappings
- * cannot be cleared, so a new epoch is how every earlier grant becomes void at once.
+ * cannot be cleared, so a new epoch is how every earlier grant becomes void at once. Editors and
+ * readers are enumerable sets (bounded by `MAX_EDITORS` and `MAX_READERS`), so a client wraps a new
+ * version's content key for everyone who may read it from two view calls, without reading logs.
  *
  * The deriving contract says which communities and nodes exist, and who may upload to a community,
  * through {_communitySize}, {_uploadTarget}, {_isReplicaNode}, {_memberSlot}, {_slotHolder} and
  * {_replicaNodeSince}.
  */
 abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
+    using EnumerableSet for EnumerableSet.AddressSet;
+
     /// @inheritdoc IImageRegistry
     uint256 public constant MANIFEST_LEAF_INDEX = FragmentLeaf.MANIFEST_INDEX;
 
     /// @inheritdoc IImageRegistry
     uint256 public constant MAX_REPLICAS = 16;
+
+    /// @inheritdoc IImageRegistry
+    uint256 public constant MAX_EDITORS = 32;
+
+    /// @inheritdoc IImageRegistry
+    uint256 public constant MAX_READERS = 256;
 
     // One storage slot (32 bytes): registration writes it once, adding a version updates it in place.
     // The fragment count is not kept: it is the community's size (communities never resize) or 1.
@@ -60,8 +71,8 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
     mapping(uint256 imageId => address[] nodes) private _replicas;
     // The block from which a replaced replica's receipts count (0 for the replicas named at registration).
     mapping(uint256 imageId => mapping(uint256 index => uint256 blockNumber)) private _replicaSince;
-    mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _editors;
-    mapping(uint256 imageId => mapping(uint256 epoch => mapping(address account => bool))) private _readers;
+    mapping(uint256 imageId => mapping(uint256 epoch => EnumerableSet.AddressSet)) private _editors;
+    mapping(uint256 imageId => mapping(uint256 epoch => EnumerableSet.AddressSet)) private _readers;
     // The owner an image is offered to, and the grant epoch (advanced by every change of owner;
     // grants are keyed by it), in one slot written only when an image changes hands: the header is
     // full, and accepting then rewrites one slot instead of filling a fresh one.
@@ -114,10 +125,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         bytes32 root,
         bytes calldata manifestCid
     ) external returns (uint256 version) {
-        Image storage image = _requireImage(imageId);
-        if (image.owner != msg.sender && !_editors[imageId][_transfers[imageId].grantEpoch][msg.sender]) {
-            revert ImageRegistryNotEditor(imageId, msg.sender);
-        }
+        Image storage image = _requireEditor(imageId, msg.sender);
         uint256 communityId = image.communityId;
         if (communityId != 0) {
             (, bool uploader) = _uploadTarget(communityId, msg.sender);
@@ -163,36 +171,24 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @inheritdoc IImageRegistry
     function grantEditor(uint256 imageId, address account) external {
-        mapping(address => bool) storage editors = _editors[imageId][_ownedEpoch(imageId)];
-        if (account == address(0)) revert ImageRegistryInvalidAccount(account);
-        if (editors[account]) return;
-        editors[account] = true;
-        emit EditorGranted(imageId, account);
+        if (_grant(imageId, _editors[imageId][_ownedEpoch(imageId)], account, true))
+            emit EditorGranted(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function revokeEditor(uint256 imageId, address account) external {
-        mapping(address => bool) storage editors = _editors[imageId][_ownedEpoch(imageId)];
-        if (!editors[account]) return;
-        delete editors[account];
-        emit EditorRevoked(imageId, account);
+        if (_editors[imageId][_ownedEpoch(imageId)].remove(account)) emit EditorRevoked(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function grantRead(uint256 imageId, address account) external {
-        mapping(address => bool) storage readers = _readers[imageId][_ownedEpoch(imageId)];
-        if (account == address(0)) revert ImageRegistryInvalidAccount(account);
-        if (readers[account]) return;
-        readers[account] = true;
-        emit ReadGranted(imageId, account);
+        if (_grant(imageId, _readers[imageId][_ownedEpoch(imageId)], account, false))
+            emit ReadGranted(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function revokeRead(uint256 imageId, address account) external {
-        mapping(address => bool) storage readers = _readers[imageId][_ownedEpoch(imageId)];
-        if (!readers[account]) return;
-        delete readers[account];
-        emit ReadRevoked(imageId, account);
+        if (_readers[imageId][_ownedEpoch(imageId)].remove(account)) emit ReadRevoked(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
@@ -320,23 +316,45 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
 
     /// @inheritdoc IImageRegistry
     function canRead(uint256 imageId, address account) external view returns (bool) {
-        Image storage image = _requireImage(imageId);
-        uint256 epoch = _transfers[imageId].grantEpoch;
-        return
-            image.isPublic ||
-            image.owner == account ||
-            _editors[imageId][epoch][account] ||
-            _readers[imageId][epoch][account];
+        return _images[imageId].isPublic || _isGrantee(imageId, account);
     }
 
     /// @inheritdoc IImageRegistry
     function hasReadGrant(uint256 imageId, address account) external view returns (bool) {
-        return _readers[imageId][_imageEpoch(imageId)][account];
+        return _readers[imageId][_imageEpoch(imageId)].contains(account);
     }
 
     /// @inheritdoc IImageRegistry
     function isEditor(uint256 imageId, address account) external view returns (bool) {
-        return _editors[imageId][_imageEpoch(imageId)][account];
+        return _editors[imageId][_imageEpoch(imageId)].contains(account);
+    }
+
+    /// @inheritdoc IImageRegistry
+    function editors(uint256 imageId) external view returns (address[] memory) {
+        return _editors[imageId][_imageEpoch(imageId)].values();
+    }
+
+    /// @inheritdoc IImageRegistry
+    function readers(uint256 imageId) external view returns (address[] memory) {
+        return _readers[imageId][_imageEpoch(imageId)].values();
+    }
+
+    /// @dev Whether `account` owns `imageId`, an existing image, or is an editor or a reader of it in
+    /// its current grant epoch (whatever its visibility).
+    function _isGrantee(uint256 imageId, address account) internal view returns (bool) {
+        uint256 epoch = _imageEpoch(imageId);
+        return
+            _images[imageId].owner == account ||
+            _editors[imageId][epoch].contains(account) ||
+            _readers[imageId][epoch].contains(account);
+    }
+
+    /// @dev An existing image of which `account` is the owner or an editor.
+    function _requireEditor(uint256 imageId, address account) internal view returns (Image storage image) {
+        image = _requireImage(imageId);
+        if (image.owner != account && !_editors[imageId][_transfers[imageId].grantEpoch].contains(account)) {
+            revert ImageRegistryNotEditor(imageId, account);
+        }
     }
 
     /// @dev The number of members of `communityId`, 0 when it does not exist.
@@ -426,6 +444,20 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         _roots[imageId][1] = root;
     }
 
+    /// @dev Adds `account` to the image's editors or readers (false when it already was there).
+    function _grant(
+        uint256 imageId,
+        EnumerableSet.AddressSet storage set,
+        address account,
+        bool editor
+    ) private returns (bool) {
+        if (account == address(0)) revert ImageRegistryInvalidAccount(account);
+        if (set.contains(account)) return false;
+        if (editor && set.length() >= MAX_EDITORS) revert ImageRegistryTooManyEditors(imageId, MAX_EDITORS);
+        if (!editor && set.length() >= MAX_READERS) revert ImageRegistryTooManyReaders(imageId, MAX_READERS);
+        return set.add(account);
+    }
+
     function _requireVersionData(bytes32 root, bytes calldata manifestCid) private pure {
         if (root == bytes32(0)) revert ImageRegistryEmptyRoot();
         if (manifestCid.length == 0) revert ImageRegistryEmptyManifestCid();
@@ -458,7 +490,7 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
         return _roots[imageId][version];
     }
 
-    function _requireVersion(uint256 imageId, uint256 version) private view returns (Image storage image) {
+    function _requireVersion(uint256 imageId, uint256 version) internal view returns (Image storage image) {
         image = _requireImage(imageId);
         if (version == 0 || version > image.versionCount)
             revert ImageRegistryUnknownVersion(imageId, version);

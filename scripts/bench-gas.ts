@@ -10,7 +10,7 @@ import DispModule from "../deploy/modules/Disp.js";
 // first write, a first balance) weigh on neither side. Last stdout line: one JSON object.
 
 const { ethers, ignition } = await network.create();
-const [deployer, user, reader, otherReader] = await ethers.getSigners();
+const [deployer, user, reader, otherReader, ...grantees] = await ethers.getSigners();
 if (deployer === undefined || user === undefined || reader === undefined || otherReader === undefined) {
   throw new Error("the in-process network provides 20 accounts");
 }
@@ -106,6 +106,40 @@ const addVersionGas = await addVersion(second);
 await gasOf(registry.connect(user).grantRead(first, reader.address));
 const grantRead = await gasOf(registry.connect(user).grantRead(second, otherReader.address));
 
+// Wrapped content keys: an 81-byte envelope (random bytes, as a real one's calldata costs) per
+// account, in KeyWrapped events. publishKeys for 1 and for 8 accounts (the marginal figure is per
+// grantee past the first), and a grant with its key in one multicall, as the client sends it.
+const envelope = () => ethers.hexlify(ethers.randomBytes(81));
+const grantee = (i: number): string => {
+  const account = grantees[i];
+  if (account === undefined) throw new Error(`no grantee ${i}`);
+  return account.address;
+};
+const publishKeys = (imageId: bigint, accounts: readonly string[]) =>
+  gasOf(registry.connect(user).publishKeys(imageId, 1n, [...accounts], accounts.map(envelope)));
+await publishKeys(first, [user.address]);
+const publishKeys1 = await publishKeys(second, [user.address]);
+const eight = Array.from({ length: 8 }, (_, i) => grantee(i));
+await gasOf(
+  registry
+    .connect(user)
+    .multicall(eight.map((account) => registry.interface.encodeFunctionData("grantRead", [second, account]))),
+);
+const publishKeys8 = await publishKeys(second, eight);
+const grantReadWithKey = async (account: string): Promise<number> =>
+  gasOf(
+    registry
+      .connect(user)
+      .multicall([
+        registry.interface.encodeFunctionData("grantRead", [second, account]),
+        registry.interface.encodeFunctionData("publishKeys", [second, 1n, [account], [envelope()]]),
+      ]),
+  );
+await grantReadWithKey(grantee(8));
+const grantReadWithKeyGas = await grantReadWithKey(grantee(9));
+info.publishKeys1 = publishKeys1;
+info.publishKeys8 = publishKeys8;
+
 // A storage receipt: the second member's first receipt, then a member confirming again.
 const [member0, member1] = wallets as [Wallet, Wallet];
 await gasOf(registry.connect(member0).confirmStorage(first, 1n));
@@ -163,6 +197,8 @@ console.log(
     parityRatio: Number((registerImage6 / registerImage4).toFixed(4)),
     addVersion: addVersionGas,
     grantRead,
+    grantReadWithKey: grantReadWithKeyGas,
+    publishKeyPerGrantee: Math.round((publishKeys8 - publishKeys1) / 7),
     erc721MintWithUri,
     ratio: Number((registerImage4 / erc721MintWithUri).toFixed(4)),
   }),

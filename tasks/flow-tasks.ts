@@ -47,6 +47,11 @@ const codec = {
   description: "auto | png | jpeg, for a community; --mode replicate always stores the whole file",
   defaultValue: "auto",
 } as const;
+const visibility = {
+  name: "visibility",
+  description: "private (encrypted, keys wrapped for the key holders) | public (viewable by every node)",
+  defaultValue: "private",
+} as const;
 const receiptTimeout = {
   name: "timeout",
   description: "Seconds to wait for every storage receipt",
@@ -180,6 +185,7 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(kernel)
     .addOption(parity)
     .addOption(codec)
+    .addOption(visibility)
     .addOption(receiptTimeout)
     .addOption(registry)
     .addOption(ipfs)
@@ -193,6 +199,12 @@ export const flowTasks: TaskDefinition[] = [
     .addOption(kernel)
     .addOption(parity)
     .addOption(codec)
+    .addOption(
+      optionalString(
+        "visibility",
+        "private | public (default: the latest version's); a private version has a new content key",
+      ),
+    )
     .addOption(receiptTimeout)
     .addOption(registry)
     .addOption(ipfs)
@@ -323,7 +335,14 @@ export const flowTasks: TaskDefinition[] = [
       ),
     )
     .addOption({ name: "role", description: "read | editor | public", defaultValue: "read" })
+    .addFlag({
+      name: "rotate",
+      description:
+        "With --role read: also add a new version of the content under a new key wrapped only for the remaining holders (one transaction)",
+    })
+    .addOption(receiptTimeout)
     .addOption(registry)
+    .addOption(ipfs)
     .addOption(from)
     .addFlag(json)
     .setAction(() => import("./flow/revoke.js"))

@@ -1,4 +1,4 @@
-import { parseImageId } from "@disp/client";
+import { parseImageId, type Visibility } from "@disp/client";
 import { CODEC_CHOICES, type CodecChoice } from "@disp/core";
 import { isAddress } from "ethers";
 
@@ -48,6 +48,13 @@ export function lookUp<V>(value: string, choices: Readonly<Record<string, V>>, o
  */
 export function codecOption(value: string): CodecChoice {
   return oneOf(value, CODEC_CHOICES, "codec");
+}
+
+const VISIBILITIES = ["private", "public"] as const;
+
+/** --visibility of store and update. */
+export function visibilityOption(value: string): Visibility {
+  return oneOf(value, VISIBILITIES, "visibility");
 }
 
 /** An image id as users see it (0x and up to 64 hex digits) or in decimal. */

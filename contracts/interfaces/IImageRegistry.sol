@@ -23,9 +23,10 @@ pragma solidity ^0.8.28;
  * Access: each image has an owner (transferable in two steps: the owner names a pending owner,
  * which accepts), editors who may add versions, read grants to accounts or applications (contract
  * addresses) and a public flag. A change of owner voids every editor and read grant made before it,
- * so that a seller cannot keep rights it granted itself or others. IPFS content is public by CID,
- * so until fragments are encrypted per grantee these grants are advisory: they say who is entitled
- * to read, they cannot stop anyone holding a CID.
+ * so that a seller cannot keep rights it granted itself or others. Editors and readers are listed
+ * ({editors}, {readers}), at most `MAX_EDITORS` and `MAX_READERS` of them. IPFS content is public
+ * by CID: a private image's fragments are ciphertext, and its content keys reach the owner, the
+ * editors and the readers wrapped to their keys ({IImageKeys}).
  */
 interface IImageRegistry {
     /// @notice What a client needs to fetch and check an image.
@@ -277,6 +278,20 @@ interface IImageRegistry {
     error ImageRegistryInvalidAccount(address account);
 
     /**
+     * @notice The image has `MAX_EDITORS` editors already.
+     * @param imageId The image.
+     * @param max `MAX_EDITORS`.
+     */
+    error ImageRegistryTooManyEditors(uint256 imageId, uint256 max);
+
+    /**
+     * @notice The image has `MAX_READERS` read grants already.
+     * @param imageId The image.
+     * @param max `MAX_READERS`.
+     */
+    error ImageRegistryTooManyReaders(uint256 imageId, uint256 max);
+
+    /**
      * @notice Registers an image stored with a DISP community; the caller becomes its owner and must
      * be one of the community's uploaders.
      * @param communityId The community holding the fragments.
@@ -349,7 +364,8 @@ interface IImageRegistry {
     function replaceReplica(uint256 imageId, uint256 index, address node) external;
 
     /**
-     * @notice Lets `account` add versions (no event if it already may). Only the owner.
+     * @notice Lets `account` add versions (no event if it already may). Only the owner; at most
+     * `MAX_EDITORS` editors ({ImageRegistryTooManyEditors}).
      * @param imageId The image.
      * @param account The new editor, not the zero address.
      */
@@ -364,7 +380,9 @@ interface IImageRegistry {
 
     /**
      * @notice Grants read access to an account or application (no event if already granted).
-     * Only the owner. Advisory until fragments are encrypted.
+     * Only the owner; at most `MAX_READERS` grants ({ImageRegistryTooManyReaders}). The grantee of a
+     * private image also needs the content keys wrapped to it ({IImageKeys-publishKeys}), best in
+     * the same `multicall`.
      * @param imageId The image.
      * @param account The grantee, not the zero address.
      */
@@ -392,6 +410,12 @@ interface IImageRegistry {
 
     /// @notice The largest number of replicas of a replicated image (16).
     function MAX_REPLICAS() external view returns (uint256);
+
+    /// @notice The most editors an image has at once (32).
+    function MAX_EDITORS() external view returns (uint256);
+
+    /// @notice The most read grants an image has at once (256).
+    function MAX_READERS() external view returns (uint256);
 
     /**
      * @notice The id an image registered by `registrant` with version 1's root `root` gets:
@@ -470,4 +494,18 @@ interface IImageRegistry {
      * @param account Any account or contract.
      */
     function isEditor(uint256 imageId, address account) external view returns (bool);
+
+    /**
+     * @notice The editors of an image in its current grant epoch (the owner is not listed), at most
+     * `MAX_EDITORS`, in no set order.
+     * @param imageId An existing image.
+     */
+    function editors(uint256 imageId) external view returns (address[] memory);
+
+    /**
+     * @notice The accounts holding a read grant to an image in its current grant epoch, at most
+     * `MAX_READERS`, in no set order.
+     * @param imageId An existing image.
+     */
+    function readers(uint256 imageId) external view returns (address[] memory);
 }

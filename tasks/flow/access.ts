@@ -36,7 +36,8 @@ export function accessAction(kind: "grant" | "revoke") {
       args.account === undefined ? undefined : await addressOf(session.connection, args.account, "account");
     const change = await changeAccess(session, action, imageId, account);
     if (args.json) {
-      console.log(JSON.stringify({ ...change, imageId: imageIdHex(imageId) }));
+      const wrappedVersions = change.wrappedVersions.map(String);
+      console.log(JSON.stringify({ ...change, imageId: imageIdHex(imageId), wrappedVersions }));
       return;
     }
     const whom = change.account === undefined ? "" : ` ${change.account}`;
@@ -48,9 +49,18 @@ export function accessAction(kind: "grant" | "revoke") {
         `note: ${change.account ?? "the account"} owns the image once it runs disp:ownership:accept --id ${imageIdHex(imageId)}`,
       );
     }
-    if (action === "grant-read" || action === "revoke-read") {
+    if (change.wrappedVersions.length > 0) {
       console.log(
-        "note: read grants are advisory until fragments are encrypted (anyone holding the CIDs can fetch the bytes)",
+        `wrapped the content keys of version${change.wrappedVersions.length === 1 ? "" : "s"} ${change.wrappedVersions.join(", ")} for ${change.account ?? "the account"}`,
+      );
+    } else if (action === "grant-read") {
+      console.log(
+        "note: no version of this image is encrypted (stored public), so the grant is advisory: anyone holding the CIDs can fetch the bytes",
+      );
+    }
+    if (action === "revoke-read" || action === "revoke-editor") {
+      console.log(
+        `note: no later version's key will be wrapped for ${change.account ?? "the account"}; what it already downloaded or opened it keeps`,
       );
     }
   });

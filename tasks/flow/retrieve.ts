@@ -35,6 +35,7 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   const summary = {
     imageId: imageIdHex(imageId),
     version: result.version.toString(),
+    visibility: result.visibility,
     codec: result.codec,
     out,
     exact: result.exact,
@@ -55,7 +56,7 @@ export default cliAction(async (args: RetrieveArgs, hre: HardhatRuntimeEnvironme
   }
   console.log(
     result.exact
-      ? `image ${imageIdHex(imageId)} version ${result.version}: ${describeFidelity(result.fidelity)}, content hash verified=${result.contentHashVerified} → ${out}`
+      ? `image ${imageIdHex(imageId)} version ${result.version} (${result.visibility}): ${describeFidelity(result.fidelity)}, content hash verified=${result.contentHashVerified} → ${out}`
       : `image ${imageIdHex(imageId)} version ${result.version}: ${describeFidelity(result.fidelity)} (fragments ${result.missing.join(", ")} missing, ${result.estimatedPixels} pixels estimated) → ${out}`,
   );
   if (result.rebuilt.length > 0) {

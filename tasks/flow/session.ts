@@ -3,10 +3,12 @@ import { join } from "node:path";
 import {
   checkRegistry,
   connectRegistry,
+  encryptionKeysOf,
   type ClientContext,
   type Registry,
   type OnClientProgress,
 } from "@disp/client";
+import type { EncryptionKeyPair } from "@disp/crypto";
 import { createEmbeddedNode, createKuboNode, type IpfsNode } from "@disp/ipfs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { isAddress } from "ethers";
@@ -37,6 +39,8 @@ export interface Session {
   readonly fromBlock: number;
   /** The storage-challenge contract: --challenges, else the deployment's; undefined when neither. */
   readonly challenges: string | undefined;
+  /** The account's encryption key pair, derived from its wallet's signature when first needed. */
+  readonly encryptionKeys: () => Promise<EncryptionKeyPair>;
 }
 
 /**
@@ -81,6 +85,7 @@ export async function openSession(hre: HardhatRuntimeEnvironment, args: SessionA
     deployment,
     fromBlock: deployment.fromBlock,
     challenges: challenges ?? deployment.challenges,
+    encryptionKeys: encryptionKeysOf(account),
   };
 }
 
@@ -175,7 +180,8 @@ export async function withClient<T>(
   const ipfs = await openIpfs(ipfsSpec, defaultIpfsDirectory(hre, session, "ipfs"));
   const bar = progressBar();
   try {
-    return await work({ registry: session.registry, ipfs, fromBlock: session.fromBlock }, bar.onProgress);
+    const { registry, fromBlock, encryptionKeys } = session;
+    return await work({ registry, ipfs, fromBlock, encryptionKeys }, bar.onProgress);
   } finally {
     bar.stop();
     await ipfs.stop();

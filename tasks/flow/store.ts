@@ -1,10 +1,17 @@
 import { parseKernel } from "@disp/core";
-import { imageIdHex, replicaNodes, storeImage, type StoreResult, type StoreTarget } from "@disp/client";
+import {
+  imageIdHex,
+  replicaNodes,
+  storeImage,
+  type EncodeOptions,
+  type StoreResult,
+  type StoreTarget,
+} from "@disp/client";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { cliAction, readInput } from "../cli.js";
 import { given } from "../option-specs.js";
-import { codecOption, oneOf, positive, required } from "../options.js";
+import { codecOption, oneOf, positive, required, visibilityOption } from "../options.js";
 import { communityOf, openSession, requiredCommunity, withClient, type Session } from "./session.js";
 
 interface StoreArgs {
@@ -15,6 +22,7 @@ interface StoreArgs {
   kernel: string | undefined;
   parity: number;
   codec: string;
+  visibility: string;
   timeout: number;
   registry: string | undefined;
   ipfs: string | undefined;
@@ -25,16 +33,31 @@ interface StoreArgs {
 /** disp:store — store an image with a community, or replicate it whole on r nodes. */
 export default cliAction(async (args: StoreArgs, hre: HardhatRuntimeEnvironment) => {
   const bytes = await readInput(required(args.image, "image"));
-  const codec = codecOption(args.codec);
-  const kernel = args.kernel === undefined ? undefined : parseKernel(args.kernel);
-  const timeoutMs = positive(args.timeout, "timeout") * 1000;
+  const encoding = encodeOptionsOf(args);
   const session = await openSession(hre, args);
   const target = await targetOf(args, session);
   const result = await withClient(hre, session, args.ipfs, (client, onProgress) =>
-    storeImage(client, bytes, target, { kernel, parity: given(args.parity), codec, timeoutMs, onProgress }),
+    storeImage(client, bytes, target, { ...encoding, onProgress }),
   );
   printStored(result, bytes.length, args.json);
 });
+
+/** The encoding options store and update share, parsed (--visibility: update's default is the latest's). */
+export function encodeOptionsOf(args: {
+  kernel: string | undefined;
+  parity: number;
+  codec: string;
+  visibility: string | undefined;
+  timeout: number;
+}): EncodeOptions {
+  return {
+    kernel: args.kernel === undefined ? undefined : parseKernel(args.kernel),
+    parity: given(args.parity),
+    codec: codecOption(args.codec),
+    visibility: args.visibility === undefined ? undefined : visibilityOption(args.visibility),
+    timeoutMs: positive(args.timeout, "timeout") * 1000,
+  };
+}
 
 const MODES = ["disp", "replicate"] as const;
 
@@ -55,6 +78,7 @@ export function printStored(result: StoreResult, sourceBytes: number, json: bool
     imageId: imageIdHex(result.imageId),
     version: result.version.toString(),
     mode: result.mode,
+    visibility: result.visibility,
     codec: result.codec,
     fidelity: result.fidelity,
     parity: result.parity,
@@ -71,7 +95,7 @@ export function printStored(result: StoreResult, sourceBytes: number, json: bool
   }
   const shape = result.parity === null ? "" : `, ${result.parity} shards`;
   console.log(
-    `image ${summary.imageId} version ${summary.version} stored (${result.mode}, ${result.codec} codec${shape}; a full retrieve is ${result.fidelity})`,
+    `image ${summary.imageId} version ${summary.version} stored ${result.visibility} (${result.mode}, ${result.codec} codec${shape}; a full retrieve is ${result.fidelity})`,
   );
   for (const part of result.parts)
     console.log(`  slot ${part.index}  ${part.node}  ${part.size} bytes  ${part.cid}`);

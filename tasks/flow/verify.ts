@@ -34,7 +34,7 @@ export default cliAction(async (args: VerifyArgs, hre: HardhatRuntimeEnvironment
     );
   } else {
     console.log(
-      `image ${imageIdHex(imageId)} version ${report.version}: root ${report.root}, manifest ${report.manifestCid}, content hash ${report.contentHash}`,
+      `image ${imageIdHex(imageId)} version ${report.version} (${report.visibility}): root ${report.root}, manifest ${report.manifestCid}, content hash ${report.contentHash}`,
     );
     if (report.fileMatches !== undefined) {
       console.log(`  ${args.file}: ${fileVerdict(report.fileFidelity)}`);

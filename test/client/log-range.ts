@@ -80,10 +80,13 @@ describe("behind a provider capping eth_getLogs at 5,000 blocks, after 6,000 mor
       fromBlock: world.fromBlock,
     };
     firstBytes = await fixture("rocket.jpg");
-    ({ imageId: first } = await storeImage(owner, firstBytes, {
-      mode: "disp",
-      communityId: world.communityId,
-    }));
+    // Public: the counts are of the read path; a private one adds the envelope's log, in its block.
+    ({ imageId: first } = await storeImage(
+      owner,
+      firstBytes,
+      { mode: "disp", communityId: world.communityId },
+      { visibility: "public" },
+    ));
     await connection.provider.request({ method: "hardhat_mine", params: [`0x${MINED.toString(16)}`] });
   });
 
@@ -134,7 +137,12 @@ describe("behind a provider capping eth_getLogs at 5,000 blocks, after 6,000 mor
 
   it("stores a new image and a new version, every agent confirming", async function () {
     const png = await variant(new Uint8Array(await fixture("astronaut.png")), 7);
-    const second = await storeImage(owner, png, { mode: "disp", communityId: world.communityId });
+    const second = await storeImage(
+      owner,
+      png,
+      { mode: "disp", communityId: world.communityId },
+      { visibility: "public" },
+    );
     expect(second.version).to.equal(1n);
     secondId = second.imageId;
     const updated = await updateImage(owner, first, png);

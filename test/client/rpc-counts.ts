@@ -30,10 +30,13 @@ describe("the JSON-RPC requests of a retrieve and a verify of a 4-slot image", f
     const [owner] = world.users;
     if (owner === undefined) throw new Error("no user account");
     const uploader = await world.startIpfs("uploader");
-    ({ imageId } = await storeImage(world.client(owner, uploader), await fixture("rocket.jpg"), {
-      mode: "disp",
-      communityId: world.communityId,
-    }));
+    // Public: the counts are of the read path; a private one adds the envelope's keyBlock and log.
+    ({ imageId } = await storeImage(
+      world.client(owner, uploader),
+      await fixture("rocket.jpg"),
+      { mode: "disp", communityId: world.communityId },
+      { visibility: "public" },
+    ));
     await uploader.stop();
     const contract = await connection.ethers.getContractAt("DispRegistry", world.registryAddress);
     counter = countingProvider(connection.provider, contract.interface);

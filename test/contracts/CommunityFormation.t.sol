@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {DispRegistry} from "../../contracts/DispRegistry.sol";
+import {EncryptionKeyRegistry} from "../../contracts/EncryptionKeyRegistry.sol";
 import {ICommunityRegistry} from "../../contracts/interfaces/ICommunityRegistry.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
@@ -15,7 +16,7 @@ contract CommunityFormationFuzzTest is TestBase {
     DispRegistry private registry;
 
     function setUp() public {
-        registry = new DispRegistry(address(this), address(this));
+        registry = new DispRegistry(address(this), address(this), address(new EncryptionKeyRegistry()));
     }
 
     function testFuzz_formsFromTheFrontOfThePool(uint256 poolSize, uint256 size, uint256 leaver) public {

@@ -6,6 +6,7 @@ import DispModule from "../../deploy/modules/Disp.js";
 import { namedSigners } from "./helpers.js";
 import {
   ICommunityRegistry__factory,
+  IImageKeys__factory,
   IImageRegistry__factory,
   IStorageReceipts__factory,
 } from "../../packages/client/src/typechain/index.js";
@@ -24,8 +25,12 @@ function interfaceId(abi: Interface): string {
 
 async function deployFixture() {
   const accounts = await namedSigners(ethers, ["deployer", "manager", "stranger"]);
-  const { registry: deployed } = await ignition.deploy(DispModule);
-  return { registry: await ethers.getContractAt("DispRegistry", deployed), ...accounts };
+  const { registry: deployed, keyRegistry } = await ignition.deploy(DispModule);
+  return {
+    registry: await ethers.getContractAt("DispRegistry", deployed),
+    keyRegistry: await keyRegistry.getAddress(),
+    ...accounts,
+  };
 }
 
 describe("DispRegistry deployment", function () {
@@ -52,8 +57,12 @@ describe("DispRegistry deployment", function () {
   });
 
   it("grants no manager role when the constructor is given the zero address", async function () {
-    const { deployer } = await loadFixture(deployFixture);
-    const registry = await ethers.deployContract("DispRegistry", [deployer.address, ethers.ZeroAddress]);
+    const { deployer, keyRegistry } = await loadFixture(deployFixture);
+    const registry = await ethers.deployContract("DispRegistry", [
+      deployer.address,
+      ethers.ZeroAddress,
+      keyRegistry,
+    ]);
     expect(await registry.hasRole(await registry.COMMUNITY_MANAGER_ROLE(), ethers.ZeroAddress)).to.equal(
       false,
     );
@@ -63,9 +72,19 @@ describe("DispRegistry deployment", function () {
   });
 
   it("reverts with DispRegistryInvalidAdmin for a zero admin", async function () {
-    const { registry, manager } = await loadFixture(deployFixture);
-    await expect(ethers.deployContract("DispRegistry", [ethers.ZeroAddress, manager.address]))
+    const { registry, manager, keyRegistry } = await loadFixture(deployFixture);
+    await expect(ethers.deployContract("DispRegistry", [ethers.ZeroAddress, manager.address, keyRegistry]))
       .to.be.revertedWithCustomError(registry, "DispRegistryInvalidAdmin")
+      .withArgs(ethers.ZeroAddress);
+  });
+
+  it("names the key registry the Ignition module deployed, and refuses the zero address", async function () {
+    const { registry, deployer, manager, keyRegistry } = await loadFixture(deployFixture);
+    expect(await registry.encryptionKeyRegistry()).to.equal(keyRegistry);
+    await expect(
+      ethers.deployContract("DispRegistry", [deployer.address, manager.address, ethers.ZeroAddress]),
+    )
+      .to.be.revertedWithCustomError(registry, "ImageKeysInvalidKeyRegistry")
       .withArgs(ethers.ZeroAddress);
   });
 
@@ -83,6 +102,7 @@ describe("DispRegistry deployment", function () {
       ICommunityRegistry: interfaceId(ICommunityRegistry__factory.createInterface()),
       IImageRegistry: interfaceId(IImageRegistry__factory.createInterface()),
       IStorageReceipts: interfaceId(IStorageReceipts__factory.createInterface()),
+      IImageKeys: interfaceId(IImageKeys__factory.createInterface()),
       IAccessControl: "0x7965db0b",
       IERC165: "0x01ffc9a7",
     };

@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {DispRegistry} from "../../contracts/DispRegistry.sol";
+import {EncryptionKeyRegistry} from "../../contracts/EncryptionKeyRegistry.sol";
 import {SortedPairTree} from "./utils/SortedPairTree.sol";
 import {TestBase} from "./utils/TestBase.sol";
 
@@ -24,7 +25,7 @@ contract FragmentProofsFuzzTest is TestBase {
     }
 
     function setUp() public {
-        registry = new DispRegistry(address(this), address(this));
+        registry = new DispRegistry(address(this), address(this), address(new EncryptionKeyRegistry()));
         for (uint256 i = 0; i < NODES; ++i) {
             vm.prank(address(uint160(0x10000 + i)));
             registry.optIn(string.concat("12D3KooWFuzzNode", Strings.toString(i)), new string[](0), "");

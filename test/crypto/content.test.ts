@@ -1,6 +1,6 @@
 import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 
-import { createCrypto, SHARD_INFO } from "@disp/crypto";
+import { createCrypto, SEALED_MANIFEST_INFO, SHARD_INFO } from "@disp/crypto";
 import { expect } from "chai";
 import fc from "fast-check";
 
@@ -113,5 +113,30 @@ describe("@disp/crypto content encryption", function () {
       ),
       { numRuns: 60 },
     );
+  });
+
+  describe("a sealed manifest", function () {
+    const contentKey = randomBytes(32);
+    const manifest = randomBytes(20_000);
+
+    it("seals to the documented bytes (its own info, no index) on both backends, never a shard's", async function () {
+      const okm = Buffer.from(hkdfSync("sha256", contentKey, Buffer.alloc(0), SEALED_MANIFEST_INFO, 44));
+      const cipher = createCipheriv("aes-256-gcm", okm.subarray(0, 32), okm.subarray(32, 44));
+      const expected = Buffer.concat([cipher.update(manifest), cipher.final(), cipher.getAuthTag()]);
+      expect(Buffer.from(await node.sealManifest(contentKey, manifest)).equals(expected)).to.equal(true);
+      expect(Buffer.from(await web.sealManifest(contentKey, manifest)).equals(expected)).to.equal(true);
+      expect(Buffer.from(await node.encryptShard(contentKey, 0, manifest)).equals(expected)).to.equal(false);
+    });
+
+    it("opens with its content key only, and refuses one changed byte", async function () {
+      const sealed = await node.sealManifest(contentKey, manifest);
+      expect(Buffer.from(await web.openSealedManifest(contentKey, sealed)).equals(manifest)).to.equal(true);
+      expect(await cryptoCodeOf(node.openSealedManifest(randomBytes(32), sealed))).to.equal(
+        "CRYPTO_AUTHENTICATION_FAILED",
+      );
+      expect(await cryptoCodeOf(node.openSealedManifest(contentKey, flipped(sealed, 5)))).to.equal(
+        "CRYPTO_AUTHENTICATION_FAILED",
+      );
+    });
   });
 });

@@ -45,10 +45,13 @@ describe("access, bad input, and the storage nodes over time", function () {
     if (owner === undefined) throw new Error("no user account");
     const uploader = await world.startIpfs(`uploader-${Date.now()}`);
     // Each test stores an image of its own: an account cannot register the same content twice.
-    const result = await storeImage(world.client(owner, uploader), await variant(image, ++stores), {
-      mode: "disp",
-      communityId: world.communityId,
-    });
+    // Public: these tests are about the registry's (advisory) read grants, not about keys.
+    const result = await storeImage(
+      world.client(owner, uploader),
+      await variant(image, ++stores),
+      { mode: "disp", communityId: world.communityId },
+      { visibility: "public" },
+    );
     await uploader.stop(); // the community alone holds it from here
     return result.imageId;
   }
@@ -116,7 +119,8 @@ describe("access, bad input, and the storage nodes over time", function () {
     await expectCode(retrieveImage(client, existing, { version: 9n }), "CLIENT_UNKNOWN_VERSION");
     await expectCode(updateImage(world.client(stranger, uploader), existing, image), "CLIENT_NOT_AUTHORIZED");
     const again = await expectCode(
-      storeImage(client, await variant(image, stores), disp),
+      // Public, as the image was: a private store has a fresh key, so another root and id.
+      storeImage(client, await variant(image, stores), disp, { visibility: "public" }),
       "CLIENT_IMAGE_EXISTS",
     );
     expect(again.message).to.include(imageIdHex(existing));
@@ -214,10 +218,13 @@ describe("access, bad input, and the storage nodes over time", function () {
       .filter((node) => node.running)
       .slice(0, 3)
       .map((node) => node.account.address);
-    const stored = await storeImage(world.client(owner, await world.startIpfs("uploader-replicate")), image, {
-      mode: "replicate",
-      nodes,
-    });
+    // Public: the replicas keep the file itself, byte for byte (private: test/flow/private-images.ts).
+    const stored = await storeImage(
+      world.client(owner, await world.startIpfs("uploader-replicate")),
+      image,
+      { mode: "replicate", nodes },
+      { visibility: "public" },
+    );
     expect(stored.codec).to.equal("file");
     expect(stored.parts.map((part) => part.node)).to.deep.equal(nodes);
     expect(stored.storedBytes).to.equal(3 * (image.length + stored.manifestBytes));

@@ -48,10 +48,13 @@ describe("verify asks each slot's node, manifests fit their image, and reads are
     image = await fixture("chelsea.png");
     // The owner's node stays up: it holds every fragment, and must never speak for a slot.
     uploader = await world.startIpfs("owner");
-    stored = await storeImage(world.client(owner, uploader), image, {
-      mode: "disp",
-      communityId: world.communityId,
-    });
+    // Public: item 13 is the registry's read grant of a public image (private: test/flow/private-images.ts).
+    stored = await storeImage(
+      world.client(owner, uploader),
+      image,
+      { mode: "disp", communityId: world.communityId },
+      { visibility: "public" },
+    );
   });
 
   after(async function () {

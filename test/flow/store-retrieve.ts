@@ -34,6 +34,8 @@ describe("the whole flow: store, retrieve, verify, versions", function () {
       jpeg,
       { mode: "disp", communityId: world.communityId },
       {
+        // Public: these tests read the viewable fragments' content hash without a key.
+        visibility: "public",
         onProgress: (event) => phases.add(event.phase),
       },
     );

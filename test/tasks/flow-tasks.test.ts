@@ -49,6 +49,14 @@ describe("the flow's tasks, as a user runs them", function () {
     // next epoch, and its slot repaired from RepairNeeded by the manager's watcher alone.
     expect(report.proofsAccepted).to.be.a("number").greaterThan(0);
     expect(report).to.include({ cheaterCaughtInEpochs: 1, autoRepairedExact: true });
+    // Privacy: a private image the outsider gets only ciphertext of, the grantee exactly, and the
+    // reader revoked with rotation cannot read the new version.
+    expect(report).to.include({
+      visibility: "private",
+      outsiderGetsPlaintext: false,
+      granteeExact: true,
+      revokedReadsRotatedVersion: false,
+    });
     expect(report.storedBytesRatio).to.be.lessThan(report.fullReplicationBytesRatio as number);
     const rebuilt = await readFile(join(out, "rebuilt.jpg"));
     expect(sha256Hex(rebuilt)).to.equal(sha256Hex(await readFile(ROCKET)));
@@ -79,7 +87,18 @@ describe("the flow's tasks, as a user runs them", function () {
     });
 
     it("stores, retrieves, verifies and lists the history from other terminals", async function () {
-      const store = ["disp:store", ...network, "--image", ROCKET, "--ipfs", join(directory, "uploader")];
+      // Public: this flow is the registry's (advisory) read grants and a store refused as a repeat;
+      // a private store needs the account's key registered first (disp:keys:register).
+      const store = [
+        "disp:store",
+        ...network,
+        "--image",
+        ROCKET,
+        "--visibility",
+        "public",
+        "--ipfs",
+        join(directory, "uploader"),
+      ];
       const stored = await hardhat(...store, "--json");
       expect(stored.code, stored.stderr).to.equal(0);
       const { imageId, codec } = lastJsonLine(stored.stdout) as { imageId: string; codec: string };

@@ -1,14 +1,17 @@
 import { isAddress } from "ethers";
 
+import { wrapHeldVersionsFor } from "./content-keys.js";
 import type { ChainContext } from "./context.js";
 import { ClientError } from "./errors.js";
-import type { Transacted } from "./registry/index.js";
+import { MAX_KEYS_PER_CALL, type Transacted, type WrappedKey } from "./registry/index.js";
 import { imageIdHex } from "./image-id.js";
 
 /**
- * Per-image access, as the registry records it. IPFS content is public by CID: until fragments are
- * encrypted per grantee (a later step), these grants are advisory. The client honours them (a read
- * of a private image without a grant is refused), but anyone holding the CIDs can fetch the bytes.
+ * Per-image access, as the registry records it. IPFS content is public by CID: a private image's
+ * shards are ciphertext, and a grant of read or edit hands over the content key of every version
+ * the owner holds one for, wrapped to the grantee's registered key, in the grant's own transaction.
+ * A revocation stops future wraps (the account leaves the readers, so no later version is wrapped
+ * for it); what it already opened it keeps: only a new version under a new key shuts it out.
  */
 export type AccessAction =
   | "grant-read"
@@ -30,9 +33,19 @@ export interface AccessChange {
   /** False when the registry already was in that state (no event, nothing changed). */
   readonly changed: boolean;
   readonly transactionHash: string;
+  /** For a grant of a private image: the versions whose content keys were wrapped for the account. */
+  readonly wrappedVersions: readonly bigint[];
 }
 
-/** Applies one access change as the registry's signer (the image owner). */
+/**
+ * Applies one access change as the registry's signer (the image owner). Granting read or edit on
+ * a private image wraps every version's key the owner holds for the grantee (`encryptionKeys` in
+ * the context opens them), after refusing a grantee with no registered key
+ * (CLIENT_NO_ENCRYPTION_KEY) before anything is sent. The grant and the keys of the latest
+ * MAX_KEYS_PER_CALL versions go in one transaction; older versions' keys follow in further
+ * transactions of MAX_KEYS_PER_CALL each (running the grant again publishes any that did not land).
+ */
+
 export async function changeAccess(
   context: ChainContext,
   action: AccessAction,
@@ -48,14 +61,17 @@ export async function changeAccess(
     );
   }
   const target = account ?? "";
+  const grant = action === "grant-read" || action === "grant-editor";
+  const keys = grant ? await wrapHeldVersionsFor(context, imageId, target) : [];
+  const [first, ...rest] = chunks(keys);
   const sent: Transacted = await (() => {
     switch (action) {
       case "grant-read":
-        return registry.grantRead(imageId, target);
+        return registry.grantRead(imageId, target, first);
       case "revoke-read":
         return registry.revokeRead(imageId, target);
       case "grant-editor":
-        return registry.grantEditor(imageId, target);
+        return registry.grantEditor(imageId, target, first);
       case "revoke-editor":
         return registry.revokeEditor(imageId, target);
       case "transfer":
@@ -68,13 +84,22 @@ export async function changeAccess(
         return registry.setPublic(imageId, false);
     }
   })();
+  for (const chunk of rest) await registry.publishKeys(imageId, chunk);
   return {
     action,
     imageId,
     ...(needsAccount ? { account: target } : {}),
     changed: sent.emitted,
     transactionHash: sent.transactionHash,
+    wrappedVersions: keys.map((key) => key.version),
   };
+}
+
+/** `keys` in runs of at most MAX_KEYS_PER_CALL (one transaction each). */
+function chunks(keys: readonly WrappedKey[]): WrappedKey[][] {
+  const runs: WrappedKey[][] = [];
+  for (let i = 0; i < keys.length; i += MAX_KEYS_PER_CALL) runs.push(keys.slice(i, i + MAX_KEYS_PER_CALL));
+  return runs;
 }
 
 /** Fails with CLIENT_NO_READ_GRANT unless `account` may read the image (public, owner, editor, grant). */
@@ -86,7 +111,7 @@ export async function requireReadAccess(
   if (!(await context.registry.canRead(imageId, account))) {
     throw new ClientError(
       "CLIENT_NO_READ_GRANT",
-      `image ${imageIdHex(imageId)} is private and ${account} holds no read grant (grants are advisory until fragments are encrypted)`,
+      `image ${imageIdHex(imageId)} is private and ${account} holds no read grant`,
     );
   }
 }

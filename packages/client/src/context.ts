@@ -1,3 +1,4 @@
+import type { EncryptionKeyPair } from "@disp/crypto";
 import type { AddressPolicy, IpfsNode } from "@disp/ipfs";
 
 import type { OnClientProgress } from "./progress.js";
@@ -23,10 +24,15 @@ export interface ClientContext {
   readonly timeoutMs?: number;
   readonly onProgress?: OnClientProgress;
   readonly signal?: AbortSignal;
+  /**
+   * The signer's X25519 key pair, which opens the content keys wrapped for it (derived once from
+   * its wallet's signature and cached: see `encryptionKeysOf`). Needed to read private images.
+   */
+  readonly encryptionKeys?: () => Promise<EncryptionKeyPair>;
 }
 
 /** The part of the context the chain-only operations (communities, access, history) need. */
-export type ChainContext = Pick<ClientContext, "registry" | "fromBlock" | "addressPolicy">;
+export type ChainContext = Pick<ClientContext, "registry" | "fromBlock" | "addressPolicy" | "encryptionKeys">;
 
 /** The account behind the registry's signer, or undefined for a read-only client. */
 export function accountOf(context: Pick<ClientContext, "registry">): Promise<string | undefined> {

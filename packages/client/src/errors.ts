@@ -23,6 +23,8 @@ export type ClientErrorCode =
   | "CLIENT_REVERTED"
   /** Registered, but not every slot confirmed storage in time. */
   | "CLIENT_STORAGE_TIMEOUT"
+  /** A private version's plaintext manifest (the file's header: EXIF, ICC...) is over what is sealed. */
+  | "CLIENT_PRIVATE_MANIFEST_TOO_LARGE"
   /** The version's manifest could not be fetched. */
   | "CLIENT_MANIFEST_UNAVAILABLE"
   /** The manifest fetched does not match the version's on-chain root: never used. */
@@ -50,7 +52,14 @@ export type ClientErrorCode =
   /** The key registered for the account is not the one its wallet derives now. */
   | "CLIENT_ENCRYPTION_KEY_MISMATCH"
   /** The wallet signed the key-derivation message twice with different signatures (randomised nonces). */
-  | "CLIENT_SIGNATURE_NOT_DETERMINISTIC";
+  | "CLIENT_SIGNATURE_NOT_DETERMINISTIC"
+  /** No content key of a private image's version is wrapped for the account: it is not granted. */
+  | "CLIENT_NOT_GRANTED"
+  /**
+   * A wrapped content key does not open with the account's key (changed, for another grant or
+   * another key), or the chain served no well-formed envelope where the registry recorded one.
+   */
+  | "CLIENT_KEY_MISMATCH";
 
 /** A failure of a DISP client operation, with a stable code and a one-line message for users. */
 export class ClientError extends DispError {

@@ -31,7 +31,17 @@ export {
   type ChallengeRecordEvent,
   type ProofEvent,
   type RepairNeededEvent,
+  type AddVersionArgs,
+  MAX_KEYS_PER_CALL,
 } from "./registry/index.js";
+export {
+  contentKeyFor,
+  encryptionKeysOf,
+  keyHolders,
+  wrapForAccounts,
+  wrapHeldVersionsFor,
+  type WrappedKey,
+} from "./content-keys.js";
 export {
   formCommunity,
   formCommunityWith,
@@ -64,7 +74,10 @@ export {
   signNodeBinding,
   type NodeBinding,
 } from "./node-contact.js";
-export { storeImage, updateImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
+export { openSealed, sealImage, visibilityOf, type Visibility } from "./sealed.js";
+export { storeImage, type EncodeOptions, type StoreResult, type StoreTarget } from "./store.js";
+export { updateImage } from "./update.js";
+export { revokeWithRotation, type RotateOptions } from "./rotate.js";
 export { openVersion, type OpenVersion, type OpenVersionOptions } from "./open-version.js";
 export { retrieveImage, type RetrieveOptions, type RetrieveResult } from "./retrieve.js";
 export { verifyImage, type SlotEvidence, type VerifyOptions, type VerifyReport } from "./verify.js";
@@ -96,6 +109,7 @@ export {
   registerEncryptionKey,
   requireEncryptionKey,
   signKeyRegistration,
+  type KeyLookup,
   type KeyRegistration,
   type KeySigner,
   type RegisterKeyOptions,

@@ -57,6 +57,11 @@ export interface KeyRegistration {
   readonly transactionHash?: string;
 }
 
+/** What reading an account's registered key needs (an EncryptionKeyRegistry, or the registry's view of it). */
+export interface KeyLookup {
+  keyOf(account: string): Promise<string>;
+}
+
 /** The key registry at `address`, read with a provider or written with a signer. */
 export function connectKeyRegistry(address: string, runner: ContractRunner): EncryptionKeyRegistry {
   return EncryptionKeyRegistry__factory.connect(address, runner);
@@ -96,7 +101,7 @@ async function derivationSignature(signer: KeySigner): Promise<Uint8Array> {
  * The account's registered public key (0x and 64 hex digits), or CLIENT_NO_ENCRYPTION_KEY naming
  * the fix: an account without a key cannot be granted a private image.
  */
-export async function requireEncryptionKey(keys: EncryptionKeyRegistry, account: string): Promise<string> {
+export async function requireEncryptionKey(keys: KeyLookup, account: string): Promise<string> {
   const key = await keys.keyOf(account);
   if (key === ZeroHash) {
     throw new ClientError(

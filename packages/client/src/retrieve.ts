@@ -6,6 +6,8 @@ import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError } from "./errors.js";
 import { fetchShards, shardsInLeafOrder } from "./fetch-parts.js";
 import { openVersion } from "./open-version.js";
+import { unsealFor } from "./private-keys.js";
+import { visibilityOf, type Visibility } from "./sealed.js";
 import type { Unreachable } from "./sources.js";
 import type { OnClientProgress } from "./progress.js";
 import { imageIdHex } from "./image-id.js";
@@ -22,6 +24,8 @@ export interface RetrieveOptions {
 export interface RetrieveResult {
   readonly imageId: bigint;
   readonly version: bigint;
+  /** "private": decrypted with the signer's content key; "public": viewable by every node. */
+  readonly visibility: Visibility;
   readonly codec: CodecName;
   readonly manifestCid: string;
   /** The image file: the original bytes (JPEG-native and file codecs) or a PNG. */
@@ -56,13 +60,15 @@ export interface RetrieveResult {
 }
 
 /**
- * Reads an image version from the network: checks the connected account's read access (advisory
- * until fragments are encrypted; there is no way to read as another account), reads the version
- * from the chain, dials the nodes that keep it, fetches the manifest and proves it against the
- * on-chain root, fetches the data shards (the fragments) concurrently and, where one is missing,
+ * Reads an image version from the network: reads the version from the chain, dials the nodes that
+ * keep it, fetches the manifest and proves it against the on-chain root; a private version's
+ * content key is then unwrapped for the signer (CLIENT_NOT_GRANTED when none was wrapped for it,
+ * before any shard is fetched) and its sealed manifest opened, a public version's read grant
+ * checked (advisory: its fragments are viewable by anyone holding the CIDs). Then it fetches the data shards (the fragments) concurrently and, where one is missing,
  * unreachable or fails its CID or digest, the parity shards, then rebuilds: the merge (bit-exact,
  * with lost fragments rebuilt from parity while at most m shards are gone), else the recovery
- * (flagged approximate), and checks the content hash.
+ * (flagged approximate), and checks the content hash. A private version's fragments are restored
+ * as ciphertext, then decrypted (a ciphertext failing its GCM tag: CRYPTO_AUTHENTICATION_FAILED).
  */
 export async function retrieveImage(
   context: ClientContext,
@@ -74,10 +80,11 @@ export async function retrieveImage(
   if (reader === undefined) {
     throw new ClientError("CLIENT_INVALID_INPUT", "retrieve needs a signer: read access is the signer's");
   }
-  await requireReadAccess(context, imageId, reader);
   // The manifest (and the content hash in it) is checked against the root's manifest leaf.
   const opened = await openVersion(context, imageId, options.version, { timeoutMs, onProgress, signal });
   const { version, manifest, record, unreachable } = opened;
+  const sealed = await unsealFor(context, opened);
+  if (sealed === undefined) await requireReadAccess(context, imageId, reader);
   const parts = await fetchShards(context.ipfs, opened, { timeoutMs, onProgress, signal });
   if (parts.every((part) => part.bytes === undefined)) {
     throw new ClientError(
@@ -88,6 +95,7 @@ export async function retrieveImage(
   const rebuilt = await rebuildFromShards(manifest, shardsInLeafOrder(manifest, parts), {
     onProgress,
     signal,
+    ...(sealed === undefined ? {} : { sealed }),
   });
   // Rejected by the IPFS node (bytes that fail their CID) or by the shard check (size, digest).
   const rejected = [
@@ -99,6 +107,7 @@ export async function retrieveImage(
   return {
     imageId,
     version,
+    visibility: visibilityOf(manifest),
     codec: rebuilt.codec,
     manifestCid: record.manifestCid.toString(),
     bytes: rebuilt.bytes,

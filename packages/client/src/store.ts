@@ -15,12 +15,13 @@ import { awaitStorage } from "./confirmations.js";
 import { accountOf, settingsOf, type ClientContext } from "./context.js";
 import { ClientError, isClientError } from "./errors.js";
 import { checkManifestShape, rootOf } from "./manifest-check.js";
-import { placementFor, shardShapeFor } from "./placement.js";
+import { shardShapeFor } from "./placement.js";
+import { keysForNewImage, newContentKeyFor } from "./private-keys.js";
 import { publish, unpinAll } from "./publish.js";
-import { openVersion } from "./open-version.js";
 import type { OnClientProgress } from "./progress.js";
 import { imageIdHex, imageIdOf } from "./image-id.js";
 import type { Registered } from "./registry/index.js";
+import { sealImage, visibilityOf, type Visibility } from "./sealed.js";
 
 /** How the parts of an image are kept. */
 export type StoreTarget =
@@ -38,6 +39,12 @@ export interface EncodeOptions {
   readonly kernel?: Kernel;
   /** Reed–Solomon parity shards for DISP, each kept by its own member (any m may be lost). */
   readonly parity?: number;
+  /**
+   * "private" (the default for a new image; an update keeps the latest version's): fragments
+   * encrypted on the client under a fresh content key wrapped for the key holders, the codec's
+   * manifest sealed (docs/encryption.md). "public": viewable fragments every node can see.
+   */
+  readonly visibility?: Visibility;
   /** Fragment codec for DISP (default "auto": JPEG-native for JPEGs it can take, else PNG). */
   readonly codec?: CodecChoice;
   readonly unixfs?: UnixFsSettings;
@@ -53,6 +60,7 @@ export interface StoreResult {
   readonly imageId: bigint;
   readonly version: bigint;
   readonly mode: "disp" | "replicate";
+  readonly visibility: Visibility;
   readonly codec: CodecName;
   /** What a retrieve with every shard at hand gives back: the file byte for byte, or its content. */
   readonly fidelity: EncodedImage["fidelity"];
@@ -60,6 +68,7 @@ export interface StoreResult {
   readonly fallback?: { readonly code: string; readonly reason: string };
   readonly communityId: bigint;
   readonly root: string;
+  /** The content hash of the file (for a private version: the one sealed in its manifest). */
   readonly contentHash: string;
   readonly manifestCid: string;
   /** "k+m" for DISP (e.g. "4+2"; "4+0" without parity), null when replicated. */
@@ -79,13 +88,15 @@ export interface StoreResult {
   readonly transactionHash: string;
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
  * Stores a new image: encode (decode → split → fragments, or the whole file when replicating) → add
  * every part and the manifest to the user's own IPFS node, checking each CID against the offline one
  * → one registration transaction → wait until every slot's node confirms it keeps its part.
- * Nothing is registered when a step before the transaction fails, and what was added is unpinned.
+ * Private (the default): the fragments are encrypted before parity, and the content key wrapped
+ * for the owner is published in the registering transaction. Nothing is registered when a step
+ * before the transaction fails, and what was added is unpinned.
  */
 export async function storeImage(
   context: ClientContext,
@@ -99,86 +110,25 @@ export async function storeImage(
     target.mode === "disp"
       ? await registry.communityMembers(target.communityId)
       : await checkReplicaNodes(context, target.nodes);
-  const encoded = await encodeFor(bytes, target.mode, nodes.length, options);
+  const contentKey = await newContentKeyFor(options.visibility ?? "private");
+  const encoded = await encodeFor(bytes, target.mode, nodes.length, options, contentKey);
   const communityId = target.mode === "disp" ? target.communityId : 0n;
   const fragmentCount = target.mode === "disp" ? nodes.length : 1;
   // What every reader and agent will check: never register a version they would refuse.
   checkManifestShape(encoded.manifest, { communityId, fragmentCount, slots: nodes.length }, "the new image");
   const root = rootOf(encoded.manifest, encoded.manifestBytes);
   await refuseExisting(context, root);
+  const keys = contentKey === undefined ? [] : await keysForNewImage(context, root, contentKey);
   const committed = await commit(context, encoded, root, nodes, options, (cid) =>
     target.mode === "disp"
-      ? registry.registerImage(target.communityId, nodes.length, root, cid)
-      : registry.registerReplicatedImage(nodes, root, cid),
+      ? registry.registerImage(target.communityId, nodes.length, root, cid, keys)
+      : registry.registerReplicatedImage(nodes, root, cid, keys),
   );
   return result(encoded, target.mode, communityId, nodes, committed);
 }
 
-/**
- * Adds a version to an image the signer owns or edits, kept the way the image is kept (same
- * community, or the same replicas). The permission is checked before anything is uploaded.
- */
-export async function updateImage(
-  context: ClientContext,
-  imageId: bigint,
-  bytes: Uint8Array,
-  given: EncodeOptions = {},
-): Promise<StoreResult> {
-  const { registry } = context;
-  const options = withDefaults(context, given);
-  const account = await accountOf(context);
-  const info = await registry.imageInfo(imageId);
-  const mayEdit =
-    account !== undefined &&
-    (account.toLowerCase() === info.owner.toLowerCase() || (await registry.isEditor(imageId, account)));
-  if (!mayEdit) {
-    throw new ClientError(
-      "CLIENT_NOT_AUTHORIZED",
-      `${account ?? "a read-only client"} is neither the owner nor an editor of image ${imageIdHex(imageId)}`,
-    );
-  }
-  const { communityId, nodes } = await placementFor(context, info);
-  const mode = communityId === 0n ? "replicate" : "disp";
-  const shaped =
-    mode === "disp" && options.kernel === undefined && options.parity === undefined
-      ? { ...options, ...(await latestShape(context, imageId, options)) }
-      : options;
-  const encoded = await encodeFor(bytes, mode, nodes.length, shaped);
-  checkManifestShape(
-    encoded.manifest,
-    { communityId, fragmentCount: info.fragmentCount, slots: nodes.length },
-    `image ${imageIdHex(imageId)}'s new version`,
-  );
-  const root = rootOf(encoded.manifest, encoded.manifestBytes);
-  const committed = await commit(context, encoded, root, nodes, options, (cid) =>
-    registry.addVersion(imageId, root, cid),
-  );
-  return result(encoded, mode, communityId, nodes, committed);
-}
-
-/**
- * The kernel and parity of an image's latest version, from its manifest (proven against its root);
- * nothing when the manifest cannot be fetched, so that the default shape applies.
- */
-async function latestShape(
-  context: ClientContext,
-  imageId: bigint,
-  options: EncodeOptions,
-): Promise<Pick<EncodeOptions, "kernel" | "parity">> {
-  try {
-    const { manifest } = await openVersion(context, imageId, undefined, {
-      timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 30_000),
-      signal: options.signal,
-    });
-    return { kernel: manifest.kernel, parity: manifest.parity?.m ?? 0 };
-  } catch (error) {
-    if (isClientError(error, "CLIENT_MANIFEST_UNAVAILABLE")) return {};
-    throw error;
-  }
-}
-
 /** The call's options, with the context's timeout, progress and signal where it gives none. */
-function withDefaults(context: ClientContext, options: EncodeOptions): EncodeOptions {
+export function withDefaults(context: ClientContext, options: EncodeOptions): EncodeOptions {
   return { ...options, ...settingsOf(context, options, DEFAULT_TIMEOUT_MS) };
 }
 
@@ -207,7 +157,7 @@ async function refuseExisting(context: ClientContext, root: string): Promise<voi
 }
 
 /** A version on chain, as the registering transaction left it. */
-interface Committed {
+export interface Committed {
   readonly imageId: bigint;
   readonly version: bigint;
   readonly root: string;
@@ -219,7 +169,7 @@ interface Committed {
  * The shared tail of store and update: publish the parts, send the one registering transaction
  * (nothing stays pinned if it fails), then wait until every slot's node has confirmed storage.
  */
-async function commit(
+export async function commit(
   context: ClientContext,
   encoded: ProtectedImage,
   root: string,
@@ -249,14 +199,18 @@ async function commit(
 
 /**
  * The version's shards: for a community, the codec's k fragments and m parity shards over them
- * (k + m = its size, one shard per member); replicated, the whole file.
+ * (k + m = its size, one shard per member); replicated, the whole file. With a content key, each
+ * fragment (the whole file: one) is encrypted first, and parity is over the ciphertexts.
  */
-async function encodeFor(
+export async function encodeFor(
   bytes: Uint8Array,
   mode: "disp" | "replicate",
   slots: number,
   options: EncodeOptions,
+  contentKey: Uint8Array | undefined,
 ): Promise<ProtectedImage> {
+  const sealed = (encoded: EncodedImage) =>
+    contentKey === undefined ? encoded : sealImage(encoded, contentKey);
   if (mode === "replicate") {
     if (options.parity !== undefined && options.parity !== 0) {
       throw new ClientError(
@@ -269,7 +223,7 @@ async function encodeFor(
       kernel: { height: 1, width: 1 },
       codec: "file",
     });
-    return { ...whole, parityShards: [] };
+    return { ...(await sealed(whole)), parityShards: [] };
   }
   const { kernel, parity } = shardShapeFor(slots, options);
   const choice = options.codec ?? "auto";
@@ -280,7 +234,7 @@ async function encodeFor(
     );
   }
   const encoded = await encodeImageFile(bytes, { ...common(options), kernel, codec: choice });
-  return addParity(encoded, parity, { onProgress: options.onProgress, signal: options.signal });
+  return addParity(await sealed(encoded), parity, { onProgress: options.onProgress, signal: options.signal });
 }
 
 function common(options: EncodeOptions) {
@@ -310,7 +264,7 @@ async function checkReplicaNodes(context: ClientContext, nodes: readonly string[
   return [...nodes];
 }
 
-function result(
+export function result(
   encoded: ProtectedImage,
   mode: "disp" | "replicate",
   communityId: bigint,
@@ -334,6 +288,7 @@ function result(
     imageId,
     version,
     mode,
+    visibility: visibilityOf(encoded.manifest),
     codec: encoded.codec,
     fidelity: encoded.fidelity,
     parity: mode === "disp" ? `${encoded.fragments.length}+${encoded.parityShards.length}` : null,

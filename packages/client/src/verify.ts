@@ -3,6 +3,8 @@ import { fileFidelity, shardEntry, type Fidelity } from "@disp/core";
 
 import { settingsOf, type ClientContext } from "./context.js";
 import { openVersion } from "./open-version.js";
+import { unsealFor } from "./private-keys.js";
+import { visibilityOf, type Visibility } from "./sealed.js";
 import type { OnClientProgress } from "./progress.js";
 import { probeSlots, type SlotStatus } from "./slot-probe.js";
 
@@ -32,7 +34,12 @@ export interface VerifyReport {
   readonly version: bigint;
   readonly root: string;
   readonly manifestCid: string;
-  /** The version's content hash, from its manifest (proven against the root). */
+  /** "private": every check here is on ciphertext, and needs no key (but `file`'s does). */
+  readonly visibility: Visibility;
+  /**
+   * The version's content hash, from its manifest (proven against the root); of a private version,
+   * the SHA-256 of its sealed manifest, unless `file` was given and the sealed one opened.
+   */
   readonly contentHash: string;
   /**
    * Given a file to check: whether it is this version's content (its SHA-256, or for the pixel
@@ -52,7 +59,10 @@ export interface VerifyReport {
 
 export interface VerifyOptions {
   readonly version?: bigint;
-  /** A file to prove against the version's content hash. */
+  /**
+   * A file to prove against the version's content hash. Of a private version, the hash is sealed:
+   * the signer's content key opens it (CLIENT_NOT_GRANTED without one).
+   */
   readonly file?: Uint8Array;
   /** Longest wait for the manifest, and for each slot's node to serve its shard (default 30 s). */
   readonly timeoutMs?: number;
@@ -65,7 +75,7 @@ export interface VerifyOptions {
  * on-chain root (and its geometry against the image's), then per slot the storage receipt, the
  * slot's shard asked of that slot's node alone and checked against its leaf, and its Merkle proof
  * verified by the registry itself. With `file`, also whether that file is the version's content:
- * anyone holding it can prove it is the registered one.
+ * anyone holding it (and, for a private version, its content key) can prove it is the registered one.
  */
 export async function verifyImage(
   context: ClientContext,
@@ -112,14 +122,17 @@ export async function verifyImage(
       ...(answer.reason === undefined ? {} : { reason: answer.reason }),
     });
   }
-  const fidelity = options.file === undefined ? undefined : await fileFidelity(manifest, options.file);
+  const content =
+    options.file === undefined ? manifest : ((await unsealFor(context, opened))?.manifest ?? manifest);
+  const fidelity = options.file === undefined ? undefined : await fileFidelity(content, options.file);
   const fileMatches = options.file === undefined ? undefined : fidelity !== undefined;
   return {
     imageId,
     version,
     root: record.root,
     manifestCid: record.manifestCid.toString(),
-    contentHash: manifest.contentHash.digest,
+    visibility: visibilityOf(manifest),
+    contentHash: content.contentHash.digest,
     ...(fileMatches === undefined ? {} : { fileMatches }),
     ...(fidelity === undefined ? {} : { fileFidelity: fidelity }),
     ok:

@@ -1,5 +1,5 @@
 import { defaultBackend, nodeBackend, webCryptoBackend, type CryptoBackend } from "./backend.js";
-import { decryptShard, encryptShard, newContentKey } from "./content.js";
+import { decryptShard, encryptShard, newContentKey, openSealedManifest, sealManifest } from "./content.js";
 import { unwrapContentKey, wrapContentKey, type EnvelopeBinding } from "./envelope.js";
 import { CryptoError } from "./errors.js";
 import { keyPairFromSecret, keyPairFromSignature, type EncryptionKeyPair } from "./identity.js";
@@ -13,6 +13,9 @@ export interface DispCrypto {
   /** One shard encrypted under the content key: ciphertext || 16-byte tag. */
   encryptShard(contentKey: Uint8Array, index: number, plaintext: Uint8Array): Promise<Uint8Array>;
   decryptShard(contentKey: Uint8Array, index: number, ciphertext: Uint8Array): Promise<Uint8Array>;
+  /** A private version's plaintext manifest sealed under the content key (its own HKDF info). */
+  sealManifest(contentKey: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  openSealedManifest(contentKey: Uint8Array, sealed: Uint8Array): Promise<Uint8Array>;
   /** The account's key pair from its signature over KEY_DERIVATION_MESSAGE. */
   keyPairFromSignature(signature: Uint8Array): Promise<EncryptionKeyPair>;
   keyPairFromSecret(secretKey: Uint8Array): Promise<EncryptionKeyPair>;
@@ -41,6 +44,8 @@ export async function createCrypto(options: CryptoOptions = {}): Promise<DispCry
     newContentKey: () => newContentKey(backend),
     encryptShard: (contentKey, index, plaintext) => encryptShard(backend, contentKey, index, plaintext),
     decryptShard: (contentKey, index, ciphertext) => decryptShard(backend, contentKey, index, ciphertext),
+    sealManifest: (contentKey, plaintext) => sealManifest(backend, contentKey, plaintext),
+    openSealedManifest: (contentKey, sealed) => openSealedManifest(backend, contentKey, sealed),
     keyPairFromSignature: (signature) => keyPairFromSignature(backend, signature),
     keyPairFromSecret: (secretKey) => keyPairFromSecret(backend, secretKey),
     wrapContentKey: (contentKey, publicKey, binding) =>

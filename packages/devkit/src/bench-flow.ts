@@ -20,6 +20,7 @@ import {
   type RetrieveResult,
   type StoreResult,
   type StoreTarget,
+  type Visibility,
 } from "@disp/client";
 import { codecNamed } from "@disp/core";
 import { sha256Hex } from "@disp/protocol";
@@ -33,11 +34,11 @@ const NODES = 6;
 /** The goal of issue 5: DISP at most this many times slower than full replication. */
 const MAX_RATIO = 3;
 
-type Say = (line: string) => void;
+export type Say = (line: string) => void;
 
-const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+export const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-interface Measured<T> {
+export interface Measured<T> {
   readonly value: T;
   readonly ms: number;
   readonly phases: PhaseTimes;
@@ -52,7 +53,7 @@ async function timed<T>(call: (timer: ReturnType<typeof phaseTimer>) => Promise<
   return { value, ms, phases: timer.finish() };
 }
 
-interface Round {
+export interface Round {
   readonly store: Measured<StoreResult>;
   readonly retrieve: Measured<RetrieveResult>;
   /** The reader got the registered image back bit for bit (and, for a file, the source bytes). */
@@ -62,28 +63,32 @@ interface Round {
 /**
  * Stores `image` from a fresh user node, stops that node so the bytes can only come from the storage
  * nodes, then retrieves it as another account on another fresh node. The read grant is outside the
- * timings: it is the owner's business, not part of either path.
+ * timings: it is the owner's business, not part of either path. Public unless told: this bench
+ * compares ways of keeping the bytes, and bench:private compares the two visibilities.
  */
-async function storeThenRetrieve(
+export async function storeThenRetrieve(
   world: World,
   image: Uint8Array,
   target: StoreTarget,
   say: Say,
+  visibility: Visibility = "public",
+  /** Which two of the world's users store and read (an account stores the same content once). */
+  users: readonly [number, number] = [0, 1],
 ): Promise<Round> {
-  const [owner, reader] = world.users;
+  const [owner, reader] = [world.users[users[0]], world.users[users[1]]];
   if (owner === undefined || reader === undefined) throw new Error("the network needs two user accounts");
-  const uploader = await world.startIpfs(`${target.mode}-uploader`);
+  const uploader = await world.startIpfs(`${target.mode}-${visibility}-${users[0]}-uploader`);
   const ownerClient = world.client(owner, uploader);
   const store = await timed((timer) =>
-    storeImage(ownerClient, image, target, { onProgress: timer.onProgress }),
+    storeImage(ownerClient, image, target, { visibility, onProgress: timer.onProgress }),
   );
   say(
-    `${target.mode}: stored image ${store.value.imageId} (${store.value.codec} codec, ${store.value.storedBytes} bytes pinned across the nodes) in ${Math.round(store.ms)} ms`,
+    `${target.mode} ${visibility}: stored image ${store.value.imageId} (${store.value.codec} codec, ${store.value.storedBytes} bytes pinned across the nodes) in ${Math.round(store.ms)} ms`,
   );
   await changeAccess(ownerClient, "grant-read", store.value.imageId, reader.address);
   await uploader.stop();
 
-  const readerIpfs = await world.startIpfs(`${target.mode}-reader`);
+  const readerIpfs = await world.startIpfs(`${target.mode}-${visibility}-${users[0]}-reader`);
   const retrieve = await timed((timer) =>
     retrieveImage(world.client(reader, readerIpfs), store.value.imageId, { onProgress: timer.onProgress }),
   );
@@ -186,7 +191,7 @@ export async function benchFlow(
  * peer-store record (seen 0.5-1 s later, recreating `<node>/datastore/peers/`), so remove again until
  * nothing has reappeared for a while.
  */
-async function removeDirectory(directory: string): Promise<void> {
+export async function removeDirectory(directory: string): Promise<void> {
   const quietMs = 2000;
   const stepMs = 250;
   await rm(directory, { recursive: true, force: true });

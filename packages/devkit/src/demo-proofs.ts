@@ -50,34 +50,25 @@ export interface ProofRoundOptions {
 }
 
 /**
- * The storage-challenge scene of the demo. Made before the world starts: it names the challenge
- * contract the world's deployment will create (the agents answer there) and follows the agents'
- * events; `round` then runs the scene on the world.
+ * The storage-challenge scene of the demo. Made before the world starts, to follow the agents'
+ * events; `round` then runs the scene on the world's challenge contract.
  */
 export interface ProofDemo {
-  readonly challenges: string;
   readonly onAgentEvent: (node: number, event: AgentEvent) => void;
   round(world: World, stored: StoreResult, options: ProofRoundOptions): Promise<ProofRoundOutcome>;
 }
 
-/**
- * The Disp Ignition module deploys the registry, then the challenges, from the admin's next two
- * nonces: the challenge contract's address is known before the deployment.
- */
-export async function proofDemo(connection: NetworkConnection): Promise<ProofDemo> {
+/** The challenge scene of the demo, on the challenges contract its world deployed. */
+export function proofDemo(connection: NetworkConnection): ProofDemo {
   const { ethers } = connection;
-  const [admin] = await ethers.getSigners();
-  if (admin === undefined) throw new Error("the network has no accounts");
-  const nonce = await ethers.provider.getTransactionCount(admin.address);
-  const challenges = ethers.getCreateAddress({ from: admin.address, nonce: nonce + 1 });
   // Only what the round waits for: which node reported which epoch's challenge as unprovable.
   const unprovable = new Set<string>();
   return {
-    challenges,
     onAgentEvent: (node, event) => {
       if (event.type === "unprovable") unprovable.add(`${node}:${event.epoch}`);
     },
     round: async (world, stored, options) => {
+      const challenges = world.challengesAddress;
       const contract = await ethers.getContractAt("StorageChallenges", challenges);
       if ((await contract.REGISTRY()) !== world.registryAddress)
         throw new Error(`the contract at ${challenges} is not the world registry's challenges`);

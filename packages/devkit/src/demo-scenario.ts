@@ -16,6 +16,7 @@ import { rm } from "node:fs/promises";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { demoPrivacy, type PrivacyDemoOutcome } from "./demo-privacy.js";
 import { proofDemo, type ProofDemo, type ProofRoundOutcome } from "./demo-proofs.js";
 import { embeddedBlockStore, tamperWithStoredBlock, tampered } from "./tamper.js";
 import { startWorld, type World } from "./world.js";
@@ -48,6 +49,8 @@ export interface DemoOutcome {
   readonly replicateExact: boolean;
   /** The storage-challenge round: proofs accepted, a cheater caught, its slot repaired from RepairNeeded. */
   readonly proofs: ProofRoundOutcome;
+  /** The privacy scene: a private store, an outsider refused, a grantee exact, a revocation by rotation. */
+  readonly privacy: PrivacyDemoOutcome;
   readonly storeMs: number;
   readonly retrieveMs: number;
   readonly exactPixels: RgbaImage;
@@ -73,11 +76,11 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
   say(
     `deploying the registry and starting ${size} storage nodes (embedded IPFS on 127.0.0.1, each with its agent)`,
   );
-  const proofs = await proofDemo(connection);
+  const proofs = proofDemo(connection);
+  // The world's agents answer the challenges of the contract its Disp module deploys.
   const world = await startWorld(connection, {
     directory: options.directory,
     communitySize: size,
-    agent: { challenges: proofs.challenges },
     onAgentEvent: proofs.onAgentEvent,
   });
   try {
@@ -89,8 +92,10 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
 
 async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): Promise<DemoOutcome> {
   const { say, onProgress } = options;
-  const [owner, reader] = world.users;
-  if (owner === undefined || reader === undefined) throw new Error("the network needs more accounts");
+  const [owner, reader, revoked, outsider] = world.users;
+  if (owner === undefined || reader === undefined || revoked === undefined || outsider === undefined) {
+    throw new Error("the network needs more accounts");
+  }
   say(
     `community ${world.communityId} formed: ${world.nodes.map((node) => node.account.address.slice(0, 10)).join(", ")}`,
   );
@@ -101,8 +106,10 @@ async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): 
   const stored = await storeImage(
     ownerClient,
     options.image,
+    // Public: its fragments are the viewable pictures of the contact sheet (the privacy scene below
+    // stores a private one).
     { mode: "disp", communityId: world.communityId },
-    { kernel: options.kernel, parity: options.parity, onProgress },
+    { kernel: options.kernel, parity: options.parity, visibility: "public", onProgress },
   );
   const storeMs = performance.now() - started;
   say(
@@ -110,7 +117,7 @@ async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): 
   );
   const fragments = await Promise.all(stored.parts.map((part) => uploaderIpfs.cat(CID.parse(part.cid))));
   await changeAccess(ownerClient, "grant-read", stored.imageId, reader.address);
-  say(`read access granted to ${reader.address} (advisory until fragments are encrypted)`);
+  say(`read access granted to ${reader.address} (advisory on a public image: its fragments are viewable)`);
   await uploaderIpfs.stop();
   say("the uploader's node is stopped: from now on only the community holds the image");
 
@@ -135,7 +142,7 @@ async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): 
     world.client(owner, ownerIpfs),
     options.image,
     { mode: "replicate", nodes: everyNode.map((node) => node.account.address) },
-    { onProgress },
+    { visibility: "public", onProgress },
   );
   await ownerIpfs.stop();
   const copy = await retrieveImage(
@@ -157,6 +164,14 @@ async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): 
   );
   const repairedExact = await repairStep(world, stored, options, lost.exactWithLostSlots);
   const proofRound = await proofs.round(world, stored, options);
+  const privacy = await demoPrivacy(world, {
+    image: options.image,
+    owner,
+    grantee: reader,
+    revoked,
+    outsider,
+    say,
+  });
 
   return {
     stored,
@@ -172,6 +187,7 @@ async function scenario(world: World, proofs: ProofDemo, options: DemoOptions): 
     replicated,
     replicateExact,
     proofs: proofRound,
+    privacy,
     storeMs,
     retrieveMs,
     exactPixels,

@@ -2,9 +2,12 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 
 import {
+  connectKeyRegistry,
   connectRegistry,
   createNodeAgent,
+  encryptionKeysOf,
   formCommunity,
+  registerEncryptionKey,
   setUploader,
   type AgentEvent,
   type ClientContext,
@@ -43,7 +46,7 @@ export interface World {
   readonly nodes: StorageNode[];
   /** Accounts not used by the admin or the nodes: users (see WorldOptions.uploaders). */
   readonly users: HardhatEthersSigner[];
-  /** A client for `user` with its own IPFS node. */
+  /** A client for `user` with its own IPFS node and its encryption keys (registered at start). */
   client(user: HardhatEthersSigner, ipfs: IpfsNode): ClientContext;
   /** A fresh embedded IPFS node in `<directory>/<name>` (a user's node, say). */
   startIpfs(name: string): Promise<IpfsNode>;
@@ -206,6 +209,11 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
     for (const user of users.slice(0, options.uploaders ?? users.length)) {
       await setUploader({ registry }, communityId, user.address, true);
     }
+    // Every user (and the admin, the tasks' default account on a devnet) can store and be granted
+    // private images: its encryption key is registered.
+    const keyRegistry = connectKeyRegistry(await registry.encryptionKeyRegistry(), ethers.provider);
+    await Promise.all([admin, ...users].map((user) => registerEncryptionKey(keyRegistry, user)));
+    const keysOf = new Map(users.map((user) => [user.address, encryptionKeysOf(user)]));
     return {
       chainId: (await ethers.provider.getNetwork()).chainId,
       registryAddress,
@@ -215,7 +223,12 @@ export async function startWorld(connection: NetworkConnection, options: WorldOp
       communityId,
       nodes,
       users,
-      client: (user, ipfs) => ({ registry: connectAs(user), ipfs, fromBlock }),
+      client: (user, ipfs) => ({
+        registry: connectAs(user),
+        ipfs,
+        fromBlock,
+        encryptionKeys: keysOf.get(user.address) ?? encryptionKeysOf(user),
+      }),
       startIpfs,
       addNode,
       stopNode,

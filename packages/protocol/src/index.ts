@@ -16,6 +16,13 @@ export {
 export { MAX_KERNEL_SIDE, PADDING_RULE, type Kernel, type PaddingRule } from "./kernel.js";
 export { canonicalJson } from "./canonical-json.js";
 export {
+  ENCRYPTION_SCHEME,
+  ENCRYPTION_TAG_BYTES,
+  MAX_SEALED_MANIFEST_BYTES,
+  encryptionSectionSchema,
+  type EncryptionSection,
+} from "./encryption.js";
+export {
   MANIFEST_SCHEMA,
   MANIFEST_SCHEMAS,
   MANIFEST_UNIXFS,

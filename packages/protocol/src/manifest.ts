@@ -2,6 +2,7 @@ import type { CID } from "multiformats/cid";
 import { z } from "zod";
 
 import { canonicalJson } from "./canonical-json.js";
+import { encryptionSectionSchema, type EncryptionSection } from "./encryption.js";
 import { ManifestError } from "./errors.js";
 import { CONTENT_HASH_ALGORITHMS, RGBA_BIT_DEPTH, RGBA_CHANNELS } from "./hash.js";
 import { MAX_KERNEL_SIDE, PADDING_RULE } from "./kernel.js";
@@ -101,8 +102,8 @@ function fields<C extends z.ZodType<CodecSection>>(codec: C) {
     fragments: z.array(fragmentEntrySchema),
     /** Erasure-coded parity shards beside the fragments (null: none). */
     parity: paritySectionSchema.nullable(),
-    /** Client-side encryption of the fragments and where the wrapped keys are. */
-    encryption: z.null(),
+    /** Client-side encryption of the fragments, and the sealed plaintext manifest (null: public). */
+    encryption: encryptionSectionSchema.nullable(),
   };
 }
 
@@ -117,7 +118,7 @@ export type ManifestOf<C extends CodecSection> = {
   unixfs: z.infer<typeof unixFsSchema>;
   fragments: FragmentEntry[];
   parity: ParitySection | null;
-  encryption: null;
+  encryption: EncryptionSection | null;
   /** Storage-proof commitments (segment roots, see SEGMENT_SCHEME). Absent from disp/manifest@1, read as null. */
   proofs: ProofsSection | null;
 };

@@ -5,7 +5,7 @@ import {
   decodeImage,
   encodeImageFile,
   encodePng,
-  type CodecName,
+  type CodecChoice,
   type ProtectedImage,
 } from "@disp/core";
 import type { RgbaImage } from "@disp/protocol";
@@ -42,7 +42,7 @@ export async function croppedPng(name: string, width: number, height: number): P
 
 export async function protect(
   source: Uint8Array,
-  codec: CodecName,
+  codec: CodecChoice,
   parity: ParityCase,
 ): Promise<ProtectedImage> {
   const encoded = await encodeImageFile(source, { kernel: parity.kernel, codec });

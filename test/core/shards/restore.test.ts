@@ -5,7 +5,7 @@ import {
   psnr,
   rebuildFromShards,
   restoreFragments,
-  type CodecName,
+  type CodecChoice,
   type ProtectedImage,
 } from "@disp/core";
 
@@ -28,7 +28,7 @@ function damaged(
   });
 }
 
-const SOURCES: readonly { codec: CodecName; what: string; bytes: () => Promise<Uint8Array> }[] = [
+const SOURCES: readonly { codec: CodecChoice; what: string; bytes: () => Promise<Uint8Array> }[] = [
   { codec: "jpeg", what: "rocket.jpg, JPEG codec", bytes: () => Promise.resolve(fixtureBytes("rocket.jpg")) },
   // A crop keeps the pixel codec's merges fast; every fragment still a real photograph's pixels.
   {

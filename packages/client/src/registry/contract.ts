@@ -1,14 +1,22 @@
 import { ZeroAddress, type ContractRunner, type ContractTransactionResponse } from "ethers";
 
 import { ClientError } from "../errors.js";
-import { DispRegistry__factory, IImageRegistry__factory, type DispRegistry } from "../typechain/index.js";
+import { imageIdOf } from "../image-id.js";
+import {
+  DispRegistry__factory,
+  EncryptionKeyRegistry__factory,
+  IImageRegistry__factory,
+  type DispRegistry,
+} from "../typechain/index.js";
 import { mined, readDecoded } from "./calls.js";
 import { connectChallenges, type Challenges } from "./challenges.js";
+import { publishKeysCalls, requireKeysFor, wrappedKeyAt } from "./keys.js";
 import type { Registry } from "./registry.js";
 import * as logs from "./logs.js";
 import type { Read } from "./logs.js";
 import {
   NODE_STATUSES,
+  type AddVersionArgs,
   type ImageEvent,
   type ImageInfo,
   type NodeInfo,
@@ -17,6 +25,7 @@ import {
   type StoredVersion,
   type Transacted,
   type VersionEvent,
+  type WrappedKey,
 } from "./types.js";
 
 export { TRANSACTION_TIMEOUT_MS } from "./calls.js";
@@ -55,6 +64,7 @@ class ContractRegistry implements Registry {
   readonly maxLogRange: number;
   readonly #contract: DispRegistry;
   #chainId: Promise<bigint> | undefined;
+  #keyRegistry: Promise<string> | undefined;
 
   /** Runs a read through the revert decoding (handed to the log queries). */
   readonly #reader: Read = (call) => this.#read(call);
@@ -132,6 +142,32 @@ class ContractRegistry implements Registry {
     return this.#read(() => this.#contract.isEditor(imageId, account));
   }
 
+  async editors(imageId: bigint): Promise<string[]> {
+    return [...(await this.#read(() => this.#contract.editors(imageId)))];
+  }
+
+  async readers(imageId: bigint): Promise<string[]> {
+    return [...(await this.#read(() => this.#contract.readers(imageId)))];
+  }
+
+  encryptionKeyRegistry(): Promise<string> {
+    this.#keyRegistry ??= this.#read(() => this.#contract.encryptionKeyRegistry());
+    return this.#keyRegistry;
+  }
+
+  async encryptionKeyOf(account: string): Promise<string> {
+    const keys = EncryptionKeyRegistry__factory.connect(await this.encryptionKeyRegistry(), this.#provider());
+    return this.#read(() => keys.keyOf(account));
+  }
+
+  async keyBlock(imageId: bigint, version: bigint, account: string): Promise<number> {
+    return Number(await this.#read(() => this.#contract.keyBlock(imageId, version, account)));
+  }
+
+  wrappedKey(imageId: bigint, version: bigint, account: string): Promise<Uint8Array | undefined> {
+    return wrappedKeyAt(this.#contract, this.#reader, imageId, version, account);
+  }
+
   verifyFragment(
     imageId: bigint,
     version: bigint,
@@ -161,32 +197,82 @@ class ContractRegistry implements Registry {
     fragmentCount: number,
     root: string,
     manifestCid: string,
+    keys: readonly WrappedKey[] = [],
   ): Promise<Registered> {
-    return this.#register("ImageRegistered", () =>
-      this.#contract.registerImage(communityId, fragmentCount, root, manifestCid),
-    );
+    return this.#register("ImageRegistered", async () => {
+      if (keys.length === 0)
+        return this.#contract.registerImage(communityId, fragmentCount, root, manifestCid);
+      const call = this.#contract.interface.encodeFunctionData("registerImage", [
+        communityId,
+        fragmentCount,
+        root,
+        manifestCid,
+      ]);
+      return this.#multicall([call], await this.#newImageId(root), keys, 1n);
+    });
   }
 
-  registerReplicatedImage(nodes: readonly string[], root: string, manifestCid: string): Promise<Registered> {
-    return this.#register("ImageRegistered", () =>
-      this.#contract.registerReplicatedImage([...nodes], root, manifestCid),
-    );
+  registerReplicatedImage(
+    nodes: readonly string[],
+    root: string,
+    manifestCid: string,
+    keys: readonly WrappedKey[] = [],
+  ): Promise<Registered> {
+    return this.#register("ImageRegistered", async () => {
+      if (keys.length === 0) return this.#contract.registerReplicatedImage([...nodes], root, manifestCid);
+      const call = this.#contract.interface.encodeFunctionData("registerReplicatedImage", [
+        [...nodes],
+        root,
+        manifestCid,
+      ]);
+      return this.#multicall([call], await this.#newImageId(root), keys, 1n);
+    });
   }
 
-  addVersion(imageId: bigint, root: string, manifestCid: string): Promise<Registered> {
-    return this.#register("VersionAdded", () => this.#contract.addVersion(imageId, root, manifestCid));
+  addVersion(
+    imageId: bigint,
+    root: string,
+    manifestCid: string,
+    keys: readonly WrappedKey[] = [],
+  ): Promise<Registered> {
+    return this.#register("VersionAdded", async () => {
+      if (keys.length === 0) return this.#contract.addVersion(imageId, root, manifestCid);
+      const call = this.#contract.interface.encodeFunctionData("addVersion", [imageId, root, manifestCid]);
+      return this.#multicall([call], imageId, keys, await this.#nextVersion(imageId));
+    });
   }
 
-  grantRead(imageId: bigint, account: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.grantRead(imageId, account));
+  rotate(
+    imageId: bigint,
+    revoked: readonly string[],
+    version: AddVersionArgs,
+    keys: readonly WrappedKey[],
+  ): Promise<Registered> {
+    return this.#register("VersionAdded", async () => {
+      const calls = [
+        ...revoked.map((account) =>
+          this.#contract.interface.encodeFunctionData("revokeRead", [imageId, account]),
+        ),
+        this.#contract.interface.encodeFunctionData("addVersion", [
+          imageId,
+          version.root,
+          version.manifestCid,
+        ]),
+      ];
+      return this.#multicall(calls, imageId, keys, await this.#nextVersion(imageId));
+    });
+  }
+
+  grantRead(imageId: bigint, account: string, keys: readonly WrappedKey[] = []): Promise<Transacted> {
+    return this.#grant("grantRead", imageId, account, keys);
   }
 
   revokeRead(imageId: bigint, account: string): Promise<Transacted> {
     return this.#transact(() => this.#contract.revokeRead(imageId, account));
   }
 
-  grantEditor(imageId: bigint, account: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.grantEditor(imageId, account));
+  grantEditor(imageId: bigint, account: string, keys: readonly WrappedKey[] = []): Promise<Transacted> {
+    return this.#grant("grantEditor", imageId, account, keys);
   }
 
   revokeEditor(imageId: bigint, account: string): Promise<Transacted> {
@@ -212,6 +298,10 @@ class ContractRegistry implements Registry {
 
   setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted> {
     return this.#transact(() => this.#contract.setPublic(imageId, isPublic));
+  }
+
+  publishKeys(imageId: bigint, keys: readonly WrappedKey[]): Promise<Transacted> {
+    return this.#transact(() => this.#multicall([], imageId, keys));
   }
 
   confirmStorage(imageId: bigint, version: bigint): Promise<Transacted> {
@@ -365,6 +455,51 @@ class ContractRegistry implements Registry {
     const provider = this.#contract.runner?.provider;
     if (provider == null) throw new TypeError("the registry has no provider");
     return provider;
+  }
+
+  /**
+   * `calls`, then `publishKeys` for `keys`, in one multicall transaction. `version` is the version
+   * the calls create, which every key must be for. The keys are checked before anything is sent.
+   */
+  #multicall(
+    calls: readonly string[],
+    imageId: bigint,
+    keys: readonly WrappedKey[],
+    version?: bigint,
+  ): Promise<ContractTransactionResponse> {
+    if (version !== undefined) requireKeysFor(keys, version, imageId);
+    return this.#contract.multicall([...calls, ...publishKeysCalls(this.#contract.interface, imageId, keys)]);
+  }
+
+  /** A grant, alone or with `keys` in one multicall. */
+  #grant(
+    name: "grantRead" | "grantEditor",
+    imageId: bigint,
+    account: string,
+    keys: readonly WrappedKey[],
+  ): Promise<Transacted> {
+    return this.#transact(() => {
+      if (keys.length === 0) return this.#contract[name](imageId, account);
+      const iface = this.#contract.interface;
+      const call =
+        name === "grantRead"
+          ? iface.encodeFunctionData("grantRead", [imageId, account])
+          : iface.encodeFunctionData("grantEditor", [imageId, account]);
+      return this.#multicall([call], imageId, keys);
+    });
+  }
+
+  /** The id the signer's registration with version 1's `root` gets (computed, no call). */
+  async #newImageId(root: string): Promise<bigint> {
+    const account = await this.account();
+    if (account === undefined)
+      throw new ClientError("CLIENT_INVALID_INPUT", "a read-only registry cannot register");
+    return imageIdOf(account, root);
+  }
+
+  /** The version an `addVersion` sent now creates, unless another lands first. */
+  async #nextVersion(imageId: bigint): Promise<bigint> {
+    return (await this.imageInfo(imageId)).versionCount + 1n;
   }
 
   /** Runs a read; a revert becomes a ClientError. */

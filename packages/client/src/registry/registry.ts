@@ -1,5 +1,6 @@
 import type { Challenges } from "./challenges.js";
 import type {
+  AddVersionArgs,
   ImageEvent,
   ImageInfo,
   NodeInfo,
@@ -8,6 +9,7 @@ import type {
   StoredVersion,
   Transacted,
   VersionEvent,
+  WrappedKey,
 } from "./types.js";
 
 /**
@@ -16,6 +18,11 @@ import type {
  * statuses as names; the contract bindings stay behind it. A version's event is read in the block
  * the registry recorded for it; the other log queries take the range to scan and split it into
  * pages of at most `maxLogRange` blocks (providers refuse wider ones).
+ *
+ * The calls that create a version or a grant take an optional last `keys`: when it is not empty,
+ * the call and `publishKeys` for those keys (at most MAX_KEYS_PER_CALL) go in one `multicall`
+ * transaction, so a grant or version never lands without its keys. The keys of a call that creates
+ * a version must be for that version (1 for a registration, the next one for `addVersion`).
  */
 export interface Registry {
   readonly address: string;
@@ -43,6 +50,10 @@ export interface Registry {
   maxReplicas(): Promise<number>;
   canRead(imageId: bigint, account: string): Promise<boolean>;
   isEditor(imageId: bigint, account: string): Promise<boolean>;
+  /** The image's editors in its current grant epoch (the owner is not one), in no set order. */
+  editors(imageId: bigint): Promise<string[]>;
+  /** The accounts holding a read grant in the image's current grant epoch, in no set order. */
+  readers(imageId: bigint): Promise<string[]>;
   /** Whether the registry accepts `digest` with `proof` as fragment `fragment` of the version. */
   verifyFragment(
     imageId: bigint,
@@ -61,12 +72,35 @@ export interface Registry {
     fragmentCount: number,
     root: string,
     manifestCid: string,
+    keys?: readonly WrappedKey[],
   ): Promise<Registered>;
-  registerReplicatedImage(nodes: readonly string[], root: string, manifestCid: string): Promise<Registered>;
-  addVersion(imageId: bigint, root: string, manifestCid: string): Promise<Registered>;
-  grantRead(imageId: bigint, account: string): Promise<Transacted>;
+  registerReplicatedImage(
+    nodes: readonly string[],
+    root: string,
+    manifestCid: string,
+    keys?: readonly WrappedKey[],
+  ): Promise<Registered>;
+  addVersion(
+    imageId: bigint,
+    root: string,
+    manifestCid: string,
+    keys?: readonly WrappedKey[],
+  ): Promise<Registered>;
+  grantRead(imageId: bigint, account: string, keys?: readonly WrappedKey[]): Promise<Transacted>;
   revokeRead(imageId: bigint, account: string): Promise<Transacted>;
-  grantEditor(imageId: bigint, account: string): Promise<Transacted>;
+  /**
+   * Revocation by rotation, in one transaction: revokes the read grants of `revoked`, adds
+   * `version` and publishes its `keys` (for the accounts that still read: a key for a revoked one
+   * is refused on chain). Without a race, the new version is `versionCount + 1`; the keys must be
+   * for it.
+   */
+  rotate(
+    imageId: bigint,
+    revoked: readonly string[],
+    version: AddVersionArgs,
+    keys: readonly WrappedKey[],
+  ): Promise<Registered>;
+  grantEditor(imageId: bigint, account: string, keys?: readonly WrappedKey[]): Promise<Transacted>;
   revokeEditor(imageId: bigint, account: string): Promise<Transacted>;
   /** Offers the image to `newOwner` (the first of two steps); it owns it once it accepts. */
   transferImageOwnership(imageId: bigint, newOwner: string): Promise<Transacted>;
@@ -77,6 +111,21 @@ export interface Registry {
   /** Gives replica `index` of a replicated image to another opted-in node (the owner's repair). */
   replaceReplica(imageId: bigint, index: number, node: string): Promise<Transacted>;
   setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted>;
+  /** Publishes wrapped keys of the image's existing versions on their own (a grant's remainder). */
+  publishKeys(imageId: bigint, keys: readonly WrappedKey[]): Promise<Transacted>;
+
+  // Wrapped content keys (IImageKeys)
+  /** The EncryptionKeyRegistry the registry's envelopes are wrapped to (read once). */
+  encryptionKeyRegistry(): Promise<string>;
+  /** `account`'s registered X25519 public key (0x and 64 hex digits), the zero hash when none. */
+  encryptionKeyOf(account: string): Promise<string>;
+  /** The block of the latest wrapped key of `account` for the version, 0 when none. */
+  keyBlock(imageId: bigint, version: bigint, account: string): Promise<number>;
+  /**
+   * `account`'s envelope for the version, read from the one block `keyBlock` names (its topics and
+   * length checked); undefined when none was published.
+   */
+  wrappedKey(imageId: bigint, version: bigint, account: string): Promise<Uint8Array | undefined>;
   confirmStorage(imageId: bigint, version: bigint): Promise<Transacted>;
 
   // Storage nodes and communities

@@ -102,6 +102,23 @@ function describeRevert(name: string, args: readonly unknown[]): [ClientErrorCod
         "CLIENT_INVALID_INPUT",
         `the ${name.includes("Proof") ? "proof" : "peer id"} is ${a} bytes long, more than ${b}`,
       ];
+    case "ImageRegistryTooManyEditors":
+    case "ImageRegistryTooManyReaders":
+      return [
+        "CLIENT_INVALID_INPUT",
+        `image ${image()} has ${b} ${name.endsWith("Editors") ? "editors" : "readers"} already, the most it may have: revoke one first`,
+      ];
+    case "ImageKeysAccountCannotRead":
+      return [
+        "CLIENT_NOT_AUTHORIZED",
+        `${b} cannot read image ${image()}: a key is published only to its owner, editors and readers`,
+      ];
+    case "ImageKeysInvalidEnvelope":
+      return ["CLIENT_INVALID_INPUT", `wrapped key ${a} is ${b} bytes long, not the envelope's 81`];
+    case "ImageKeysLengthMismatch":
+      return ["CLIENT_INVALID_INPUT", `${a} accounts were given with ${b} envelopes`];
+    case "ImageKeysTooManyKeys":
+      return ["CLIENT_INVALID_INPUT", `one call publishes at most ${b} wrapped keys, not ${a}`];
     default:
       return ["CLIENT_REVERTED", `the registry refused: ${name}(${args.map(String).join(", ")})`];
   }

@@ -80,6 +80,22 @@ export interface Registered extends Transacted {
   readonly version: bigint;
 }
 
+/**
+ * A version's content key wrapped to one account's registered encryption key (the 81-byte envelope
+ * of `@disp/crypto`, bound to the chain, registry, image, version and account).
+ */
+export interface WrappedKey {
+  readonly version: bigint;
+  readonly account: string;
+  readonly envelope: Uint8Array;
+}
+
+/** A new version's Merkle root and manifest CID (binary, hex encoded), as `addVersion` takes them. */
+export interface AddVersionArgs {
+  readonly root: string;
+  readonly manifestCid: string;
+}
+
 /** Every event that speaks of one image; together they are its audit trail. */
 export const IMAGE_EVENTS = [
   "ImageRegistered",
@@ -95,6 +111,7 @@ export const IMAGE_EVENTS = [
   "ReadGranted",
   "ReadRevoked",
   "ImageVisibilityChanged",
+  "KeyWrapped",
 ] as const;
 
 export type ImageEventName = (typeof IMAGE_EVENTS)[number];

@@ -38,3 +38,17 @@ export function maxJpegFragmentBytes(layout: JpegLayout, index: number): number 
   const framing = layout.header.length + layout.sos.length + layout.trailer.length + 1024;
   return framing + mcus * blocksPerMcu * MAX_JPEG_BLOCK_BYTES + restarts;
 }
+
+/**
+ * The largest file a pooling codec can make for one fragment of `width` × `height` pixels whatever
+ * its codec and header, for a sealed (private) manifest whose codec section is encrypted: the
+ * larger of a 16-bit RGBA PNG's bound and a JPEG's (up to 4 components, every MCU a restart
+ * interval, framing up to `headerBytes`).
+ */
+export function maxAnyFragmentBytes(width: number, height: number, headerBytes: number): number {
+  const png = maxPngBytes(width, height, 8);
+  // MCUs are up to 32×32 pixels: rounding each side up adds at most 4 blocks of 8 to it.
+  const blocks = 4 * (Math.ceil(width / 8) + 4) * (Math.ceil(height / 8) + 4);
+  const jpeg = headerBytes + 1024 + blocks * (MAX_JPEG_BLOCK_BYTES + 3);
+  return Math.max(png, jpeg);
+}

@@ -12,7 +12,8 @@ import type { OnProgress } from "../progress.js";
  * fragment that is the original file (classic full replication, the opt-out of DISP).
  */
 export type CodecName = ManifestCodec["name"];
-export type CodecChoice = "auto" | CodecName;
+/** What a store may ask for: "sealed" is the public section of an encrypted version, never split. */
+export type CodecChoice = "auto" | Exclude<CodecName, "sealed">;
 
 /** A codec's manifest section, by the codec's name. */
 export type SectionOf<N extends CodecName> = Extract<ManifestCodec, { name: N }>;

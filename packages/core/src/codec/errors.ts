@@ -4,12 +4,18 @@ import type { RejectedFragment } from "./codec.js";
 
 /** Why the codec layer refused an input or could not rebuild anything. */
 export type CodecErrorCode =
-  "CODEC_INPUT_MISMATCH" | "CODEC_FALLBACK_TOO_LARGE" | "FILE_EMPTY" | "FILE_TOO_LARGE" | "NO_FRAGMENTS";
+  | "CODEC_INPUT_MISMATCH"
+  | "CODEC_FALLBACK_TOO_LARGE"
+  | "CODEC_SEALED"
+  | "FILE_EMPTY"
+  | "FILE_TOO_LARGE"
+  | "NO_FRAGMENTS";
 
 /**
  * CODEC_INPUT_MISMATCH: a codec asked for by name that cannot take this file (the jpeg codec on a
  * PNG). CODEC_FALLBACK_TOO_LARGE: "auto" would store a JPEG its coefficient codec cannot take
- * through its pixels at more than 1.3× the file (the pixel codec must then be asked for). FILE_EMPTY, FILE_TOO_LARGE: a file the file codec does not keep (nothing, or more than its
+ * through its pixels at more than 1.3× the file (the pixel codec must then be asked for). CODEC_SEALED:
+ * a private version's fragments handed to a codec undecrypted. FILE_EMPTY, FILE_TOO_LARGE: a file the file codec does not keep (nothing, or more than its
  * limit). NO_FRAGMENTS: no usable fragment, so nothing can be rebuilt or estimated; `rejected` says
  * which files were there but failed their checks.
  */

@@ -6,14 +6,19 @@ import type { Codec, CodecChoice, CodecName, Fidelity, SectionOf } from "./codec
 import { fileCodec } from "./file/index.js";
 import { jpegCodec } from "./jpeg/index.js";
 import { pngCodec } from "./png/index.js";
+import { sealedCodec } from "./sealed/index.js";
 
 type Registry = { readonly [N in CodecName]: Codec<SectionOf<N>> };
 
 /** Every codec, by the name its manifests carry. */
-const CODECS: Registry = { png: pngCodec, jpeg: jpegCodec, file: fileCodec };
+const CODECS: Registry = { png: pngCodec, jpeg: jpegCodec, file: fileCodec, sealed: sealedCodec };
 
 export const CODEC_NAMES: readonly CodecName[] = Object.freeze(Object.keys(CODECS) as CodecName[]);
-export const CODEC_CHOICES: readonly CodecChoice[] = Object.freeze(["auto", ...CODEC_NAMES]);
+/** What a store may ask for: every codec that splits a file ("sealed" is written by encryption). */
+export const CODEC_CHOICES: readonly CodecChoice[] = Object.freeze([
+  "auto",
+  ...CODEC_NAMES.filter((name): name is Exclude<CodecName, "sealed"> => name !== "sealed"),
+]);
 
 /** The codec of that name. */
 export function codecNamed<N extends CodecName>(name: N): Registry[N] {

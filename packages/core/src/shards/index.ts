@@ -9,6 +9,7 @@ export {
   restoreShard,
   type RejectedShard,
   type RestoredFragments,
+  type SealedContent,
   type ShardPath,
   type ShardRebuiltImage,
 } from "./restore.js";

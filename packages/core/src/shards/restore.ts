@@ -133,6 +133,15 @@ export function paramsOf(section: ParitySection): ParityParams {
   return { scheme, k, m, shardLength, dataLengths: [...dataLengths] };
 }
 
+/**
+ * A private version's plaintext side, as the client opened it with the content key: the sealed
+ * manifest and how to decrypt fragment `index` (a wrong key or a changed ciphertext throws).
+ */
+export interface SealedContent {
+  readonly manifest: Manifest;
+  decrypt(index: number, ciphertext: Uint8Array): Promise<Uint8Array>;
+}
+
 /** A rebuilt image with how its shards were had. */
 export interface ShardRebuiltImage extends RebuiltImage {
   readonly shards: RestoredFragments;
@@ -142,12 +151,14 @@ export interface ShardRebuiltImage extends RebuiltImage {
  * Rebuilds the stored image from any of its k + m shard files: the fragments restored (exactly
  * from parity while at most m shards are lost or rejected), then the codec's merge, or its
  * approximate recovery when more are gone. `rejected` lists the fragments (not parity shards)
- * rejected, as rebuildImageFile does; `shards` says what happened to every shard.
+ * rejected, as rebuildImageFile does; `shards` says what happened to every shard. With `sealed`
+ * (a private version), the shards are ciphertexts restored as they are, then each fragment is
+ * decrypted and the sealed manifest's codec merges the plaintexts: nothing undecrypted reaches it.
  */
 export async function rebuildFromShards(
   manifest: Manifest,
   shards: readonly (Uint8Array | undefined)[],
-  options: RebuildFileOptions = {},
+  options: RebuildFileOptions & { readonly sealed?: SealedContent } = {},
 ): Promise<ShardRebuiltImage> {
   const restored = await restoreFragments(manifest, shards);
   const k = manifest.fragments.length;
@@ -156,6 +167,14 @@ export async function rebuildFromShards(
     .map(({ index, reason }) => ({ index, reason }));
   // The codec is handed verified files only, so it would not know why the others are gone.
   if (restored.fragments.every((fragment) => fragment === undefined)) throw noFragments(rejected);
-  const image = await rebuildImageFile(manifest, restored.fragments, options);
+  const { sealed } = options;
+  const image =
+    sealed === undefined
+      ? await rebuildImageFile(manifest, restored.fragments, options)
+      : await rebuildImageFile(
+          sealed.manifest,
+          await Promise.all(restored.fragments.map((bytes, index) => bytes && sealed.decrypt(index, bytes))),
+          options,
+        );
   return { ...image, rejected, shards: restored };
 }
