@@ -1,7 +1,7 @@
 import { task } from "hardhat/config";
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-import { optionalString, requiredString } from "./option-specs.js";
+import { optionalString } from "./option-specs.js";
 
 /** The tasks of accounts' encryption keys (the keys private images are wrapped to). */
 export const keyTasks: TaskDefinition[] = [
@@ -9,7 +9,18 @@ export const keyTasks: TaskDefinition[] = [
     "disp:keys:register",
     "Derive your encryption key from a signature of your wallet and register it (again after a wallet change: rotates it)",
   )
-    .addOption(requiredString("keyRegistry", "EncryptionKeyRegistry address"))
+    .addOption(
+      optionalString(
+        "keyRegistry",
+        "EncryptionKeyRegistry address (default: the one the registry names, see --registry)",
+      ),
+    )
+    .addOption(
+      optionalString(
+        "registry",
+        "DispRegistry whose key registry to use when --key-registry is not given (default: from .disp/<network>.json)",
+      ),
+    )
     .addOption({
       name: "from",
       description: "Account whose key to register: an address or an index into the network's accounts",

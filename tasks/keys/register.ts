@@ -1,28 +1,25 @@
 import { checkKeyRegistry, connectKeyRegistry, registerEncryptionKey } from "@disp/client";
 import { isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import { cliAction, TaskInputError } from "../cli.js";
-import { required } from "../options.js";
-import { signerOf } from "../flow/session.js";
+import { openSession, signerOf } from "../flow/session.js";
 
 interface RegisterArgs {
   keyRegistry: string | undefined;
+  registry: string | undefined;
   from: string;
   relayer: string | undefined;
   json: boolean;
 }
 
-/** disp:keys:register — derive the account's encryption key and register it, directly or relayed. */
+/**
+ * disp:keys:register — derive the account's encryption key and register it, directly or relayed,
+ * in --key-registry or else in the key registry the DispRegistry names (--registry or disp:devnet's).
+ */
 export default cliAction(async (args: RegisterArgs, hre: HardhatRuntimeEnvironment) => {
-  const address = required(args.keyRegistry, "key-registry");
-  if (!isAddress(address)) throw new TaskInputError(`--key-registry must be an address, got "${address}"`);
-  const connection = await hre.network.create();
-  if (connection.networkConfig.type === "edr-simulated") {
-    throw new TaskInputError(
-      `the in-process network "${connection.networkName}" forgets the key after the command: pass --network localhost (or another chain)`,
-    );
-  }
+  const { connection, address } = await keyRegistryOf(hre, args);
   const account = await signerOf(connection, args.from, "from");
   const relayer =
     args.relayer === undefined ? undefined : await signerOf(connection, args.relayer, "relayer");
@@ -38,3 +35,23 @@ export default cliAction(async (args: RegisterArgs, hre: HardhatRuntimeEnvironme
   const by = relayer === undefined ? "" : ` (sent by ${relayer.address})`;
   console.log(`${registration.account}: encryption key ${registration.publicKey} ${what}${by}`);
 });
+
+/** The chain connection and the key registry to register in. */
+async function keyRegistryOf(
+  hre: HardhatRuntimeEnvironment,
+  args: RegisterArgs,
+): Promise<{ connection: NetworkConnection; address: string }> {
+  if (args.keyRegistry === undefined) {
+    const session = await openSession(hre, { registry: args.registry, from: args.from });
+    return { connection: session.connection, address: await session.registry.encryptionKeyRegistry() };
+  }
+  const address = args.keyRegistry;
+  if (!isAddress(address)) throw new TaskInputError(`--key-registry must be an address, got "${address}"`);
+  const connection = await hre.network.create();
+  if (connection.networkConfig.type === "edr-simulated") {
+    throw new TaskInputError(
+      `the in-process network "${connection.networkName}" forgets the key after the command: pass --network localhost (or another chain)`,
+    );
+  }
+  return { connection, address };
+}

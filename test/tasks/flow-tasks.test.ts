@@ -212,6 +212,28 @@ describe("the flow's tasks, as a user runs them", function () {
       );
     });
 
+    it("registers an account's encryption key in the key registry the devnet's registry names", async function () {
+      // Account 7 is no uploader of the devnet: it has no key until it registers one.
+      const register = ["disp:keys:register", ...network, "--from", "7", "--json"];
+      const first = await hardhat(...register);
+      expect(first.code, first.stderr).to.equal(0);
+      const registered = lastJsonLine(first.stdout) as {
+        account: string;
+        publicKey: string;
+        changed: boolean;
+      };
+      expect(registered.changed).to.equal(true);
+      expect(registered.publicKey).to.match(/^0x[0-9a-f]{64}$/);
+      // Run again, it finds the same key on chain: nothing to send.
+      const again = await hardhat(...register);
+      expect(again.code, again.stderr).to.equal(0);
+      expect(lastJsonLine(again.stdout)).to.deep.include({
+        account: registered.account,
+        publicKey: registered.publicKey,
+        changed: false,
+      });
+    });
+
     it("lets an operator opt a node in and run its agent, and refuses community changes it may not make", async function () {
       const operator = ["--from", "15", "--ipfs", join(directory, "operator")];
       const joined = await hardhat("disp:node:join", ...network, ...operator, "--json");
