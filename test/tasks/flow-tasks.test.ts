@@ -212,6 +212,46 @@ describe("the flow's tasks, as a user runs them", function () {
       );
     });
 
+    it("stores private by default, and revoking with --rotate writes a version the revoked reader cannot open", async function () {
+      const uploader = ["--ipfs", join(directory, "private-uploader")];
+      const reader = ["--ipfs", join(directory, "private-reader")];
+      const stored = await hardhat("disp:store", ...network, "--image", ROCKET, ...uploader, "--json");
+      expect(stored.code, stored.stderr).to.equal(0);
+      const { imageId, visibility } = lastJsonLine(stored.stdout) as { imageId: string; visibility: string };
+      expect(visibility).to.equal("private");
+
+      const granted = await hardhat("disp:grant", ...network, "--id", imageId, "--account", "19", "--json");
+      expect(granted.code, granted.stderr).to.equal(0);
+      const asReader = ["disp:retrieve", ...network, "--id", imageId, "--from", "19", ...reader];
+      const grantedOut = join(directory, "private-granted.jpg");
+      const read = await hardhat(...asReader, "--out", grantedOut, "--json");
+      expect(read.code, read.stderr).to.equal(0);
+      expect(lastJsonLine(read.stdout)).to.include({ exact: true, contentHashVerified: true });
+      expect(sha256Hex(await readFile(grantedOut))).to.equal(sha256Hex(await readFile(ROCKET)));
+
+      const rotated = await hardhat(
+        "disp:revoke",
+        ...network,
+        "--id",
+        imageId,
+        "--account",
+        "19",
+        "--rotate",
+        ...uploader,
+        "--json",
+      );
+      expect(rotated.code, rotated.stderr).to.equal(0);
+      expect(lastJsonLine(rotated.stdout)).to.include({ imageId, version: "2", visibility: "private" });
+      // A private image's grant is its wrapped key: version 2 has none for the revoked reader.
+      expect(expectOneLineError(await hardhat(...asReader), "CLIENT_NOT_GRANTED")).to.include(
+        "no content key of version 2",
+      );
+      const ownerOut = join(directory, "private-rotated.jpg");
+      const owner = await hardhat("disp:retrieve", ...network, "--id", imageId, "--out", ownerOut, ...reader);
+      expect(owner.code, owner.stderr).to.equal(0);
+      expect(sha256Hex(await readFile(ownerOut))).to.equal(sha256Hex(await readFile(ROCKET)));
+    });
+
     it("registers an account's encryption key in the key registry the devnet's registry names", async function () {
       // Account 7 is no uploader of the devnet: it has no key until it registers one.
       const register = ["disp:keys:register", ...network, "--from", "7", "--json"];
