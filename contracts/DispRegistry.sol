@@ -48,7 +48,8 @@ contract DispRegistry is IDispRegistry, CommunityRegistry, ImageRegistry, ImageK
     }
 
     function _mayHoldKey(uint256 imageId, address account) internal view override returns (bool) {
-        return _isGrantee(imageId, account);
+        // The pending owner too: the offer hands over the keys the buyer will own the image with.
+        return _isGrantee(imageId, account) || _isPendingOwner(imageId, account);
     }
 
     function _communitySize(uint256 communityId) internal view override returns (uint256) {

@@ -62,6 +62,7 @@ abstract contract ImageKeys is IImageKeys {
     /// @dev Reverts unless `version` of `imageId` exists and `caller` is its owner or an editor.
     function _requireKeyPublisher(uint256 imageId, uint256 version, address caller) internal view virtual;
 
-    /// @dev Whether `account` is the owner, an editor or a reader of `imageId` in its current epoch.
+    /// @dev Whether `account` is the owner, an editor or a reader of `imageId` in its current epoch,
+    /// or the owner it is offered to.
     function _mayHoldKey(uint256 imageId, address account) internal view virtual returns (bool);
 }

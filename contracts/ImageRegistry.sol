@@ -349,6 +349,11 @@ abstract contract ImageRegistry is IImageRegistry, IStorageReceipts {
             _readers[imageId][epoch].contains(account);
     }
 
+    /// @dev Whether `account` is the owner `imageId` is offered to, not yet accepted.
+    function _isPendingOwner(uint256 imageId, address account) internal view returns (bool) {
+        return account != address(0) && _transfers[imageId].pendingOwner == account;
+    }
+
     /// @dev An existing image of which `account` is the owner or an editor.
     function _requireEditor(uint256 imageId, address account) internal view returns (Image storage image) {
         image = _requireImage(imageId);

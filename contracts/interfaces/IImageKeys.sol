@@ -29,8 +29,9 @@ interface IImageKeys {
     );
 
     /**
-     * @notice A key is published only to an account that can read the image now: its owner, an
-     * editor or a reader of the current grant epoch (a public flag does not count).
+     * @notice A key is published only to an account that can read the image now (its owner, an
+     * editor or a reader of the current grant epoch; a public flag does not count) or the account
+     * the image is offered to, which owns it once it accepts.
      * @param imageId The image.
      * @param account The account given.
      */
@@ -66,7 +67,8 @@ interface IImageKeys {
     /**
      * @notice Publishes `envelopes[i]`, the content key of `version` wrapped to `accounts[i]`, for
      * each `i`. Only the image's owner or an editor; the version must exist and every account must
-     * be able to read the image now ({ImageKeysAccountCannotRead}). Emits one {KeyWrapped} per key.
+     * be able to read the image now or be its pending owner ({ImageKeysAccountCannotRead}). Emits
+     * one {KeyWrapped} per key.
      * @param imageId The image.
      * @param version A version in `1..versionCount`.
      * @param accounts The accounts, at most `MAX_KEYS_PER_CALL`.

@@ -70,6 +70,27 @@ describe("ImageKeys", function () {
       });
     });
 
+    describe("when the account is the owner the image is offered to", function () {
+      it("publishes its key before it accepts; once the offer is canceled, no more", async function () {
+        const { registry, owner, stranger, imageId } = await loadFixture(grantedFixture);
+        await (await registry.connect(owner).transferImageOwnership(imageId, stranger.address)).wait();
+        await expect(registry.connect(owner).publishKeys(imageId, 1, [stranger.address], [envelope(3)]))
+          .to.emit(registry, "KeyWrapped")
+          .withArgs(imageId, 1, stranger.address, envelope(3));
+        await (await registry.connect(owner).transferImageOwnership(imageId, owner.address)).wait();
+        await expect(registry.connect(owner).publishKeys(imageId, 1, [stranger.address], [envelope(4)]))
+          .to.be.revertedWithCustomError(registry, "ImageKeysAccountCannotRead")
+          .withArgs(imageId, stranger.address);
+      });
+
+      it("never takes the zero address for the pending owner of an image offered to nobody", async function () {
+        const { registry, owner, imageId } = await loadFixture(grantedFixture);
+        await expect(registry.connect(owner).publishKeys(imageId, 1, [ethers.ZeroAddress], [envelope(5)]))
+          .to.be.revertedWithCustomError(registry, "ImageKeysAccountCannotRead")
+          .withArgs(imageId, ethers.ZeroAddress);
+      });
+    });
+
     describe("when an account cannot read the image", function () {
       it("reverts with ImageKeysAccountCannotRead, even when the image is public", async function () {
         const { registry, owner, stranger, imageId } = await loadFixture(grantedFixture);

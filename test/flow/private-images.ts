@@ -231,4 +231,24 @@ describe("private images on real nodes: ciphertext for everyone but the key hold
       revokedReadsRotatedVersion: false,
     });
   });
+
+  it("hands the keys over with an offer of ownership: the new owner reads the image and grants it on", async function () {
+    const [buyer, friend] = world.users.slice(8);
+    if (buyer === undefined || friend === undefined) throw new Error("users");
+    const sellerClient = await client(owner, "seller");
+    const sold = await storeImage(sellerClient, jpeg, { mode: "disp", communityId: world.communityId });
+    const offer = await changeAccess(sellerClient, "transfer", sold.imageId, buyer.address);
+    expect(offer.wrappedVersions).to.deep.equal([1n]);
+    const buyerClient = await client(buyer, "buyer");
+    expect((await changeAccess(buyerClient, "accept-ownership", sold.imageId)).changed).to.equal(true);
+    expect((await world.registry.imageInfo(sold.imageId)).owner).to.equal(buyer.address);
+
+    const bought = await retrieveImage(buyerClient, sold.imageId);
+    expect(sha256Hex(bought.bytes)).to.equal(sha256Hex(jpeg));
+    // It holds the key now, so it can wrap it for a reader of its own.
+    const grant = await changeAccess(buyerClient, "grant-read", sold.imageId, friend.address);
+    expect(grant.wrappedVersions).to.deep.equal([1n]);
+    const read = await retrieveImage(await client(friend, "buyers-friend"), sold.imageId);
+    expect(sha256Hex(read.bytes)).to.equal(sha256Hex(jpeg));
+  });
 });

@@ -9,7 +9,8 @@ import { imageIdHex } from "./image-id.js";
 /**
  * Per-image access, as the registry records it. IPFS content is public by CID: a private image's
  * shards are ciphertext, and a grant of read or edit hands over the content key of every version
- * the owner holds one for, wrapped to the grantee's registered key, in the grant's own transaction.
+ * the owner holds one for, wrapped to the grantee's registered key, in the grant's own transaction;
+ * so does an offer of ownership, for the account that will own the image once it accepts.
  * A revocation stops future wraps (the account leaves the readers, so no later version is wrapped
  * for it); what it already opened it keeps: only a new version under a new key shuts it out.
  */
@@ -33,14 +34,14 @@ export interface AccessChange {
   /** False when the registry already was in that state (no event, nothing changed). */
   readonly changed: boolean;
   readonly transactionHash: string;
-  /** For a grant of a private image: the versions whose content keys were wrapped for the account. */
+  /** For a grant or an offer of a private image: the versions whose keys were wrapped for the account. */
   readonly wrappedVersions: readonly bigint[];
 }
 
 /**
  * Applies one access change as the registry's signer (the image owner). Granting read or edit on
- * a private image wraps every version's key the owner holds for the grantee (`encryptionKeys` in
- * the context opens them), after refusing a grantee with no registered key
+ * a private image, or offering it to a new owner, wraps every version's key the owner holds for
+ * that account (`encryptionKeys` in the context opens them), after refusing one with no registered key
  * (CLIENT_NO_ENCRYPTION_KEY) before anything is sent. The grant and the keys of the latest
  * MAX_KEYS_PER_CALL versions go in one transaction; older versions' keys follow in further
  * transactions of MAX_KEYS_PER_CALL each (running the grant again publishes any that did not land).
@@ -61,8 +62,12 @@ export async function changeAccess(
     );
   }
   const target = account ?? "";
-  const grant = action === "grant-read" || action === "grant-editor";
-  const keys = grant ? await wrapHeldVersionsFor(context, imageId, target) : [];
+  // An offer to the signer itself cancels a pending one: nothing to hand over.
+  const handsOverKeys =
+    action === "grant-read" ||
+    action === "grant-editor" ||
+    (action === "transfer" && target.toLowerCase() !== (await registry.account())?.toLowerCase());
+  const keys = handsOverKeys ? await wrapHeldVersionsFor(context, imageId, target) : [];
   const [first, ...rest] = chunks(keys);
   const sent: Transacted = await (() => {
     switch (action) {
@@ -75,7 +80,7 @@ export async function changeAccess(
       case "revoke-editor":
         return registry.revokeEditor(imageId, target);
       case "transfer":
-        return registry.transferImageOwnership(imageId, target);
+        return registry.transferImageOwnership(imageId, target, first);
       case "accept-ownership":
         return registry.acceptImageOwnership(imageId);
       case "make-public":

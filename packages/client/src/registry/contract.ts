@@ -279,8 +279,16 @@ class ContractRegistry implements Registry {
     return this.#transact(() => this.#contract.revokeEditor(imageId, account));
   }
 
-  transferImageOwnership(imageId: bigint, newOwner: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.transferImageOwnership(imageId, newOwner));
+  transferImageOwnership(
+    imageId: bigint,
+    newOwner: string,
+    keys: readonly WrappedKey[] = [],
+  ): Promise<Transacted> {
+    return this.#transact(() => {
+      if (keys.length === 0) return this.#contract.transferImageOwnership(imageId, newOwner);
+      const call = this.#contract.interface.encodeFunctionData("transferImageOwnership", [imageId, newOwner]);
+      return this.#multicall([call], imageId, keys);
+    });
   }
 
   acceptImageOwnership(imageId: bigint): Promise<Transacted> {

@@ -102,8 +102,15 @@ export interface Registry {
   ): Promise<Registered>;
   grantEditor(imageId: bigint, account: string, keys?: readonly WrappedKey[]): Promise<Transacted>;
   revokeEditor(imageId: bigint, account: string): Promise<Transacted>;
-  /** Offers the image to `newOwner` (the first of two steps); it owns it once it accepts. */
-  transferImageOwnership(imageId: bigint, newOwner: string): Promise<Transacted>;
+  /**
+   * Offers the image to `newOwner` (the first of two steps; it owns it once it accepts), with
+   * `keys` wrapped for it in the same multicall (a pending owner may hold keys).
+   */
+  transferImageOwnership(
+    imageId: bigint,
+    newOwner: string,
+    keys?: readonly WrappedKey[],
+  ): Promise<Transacted>;
   /** The signer, the pending owner, takes the image; every earlier grant becomes void. */
   acceptImageOwnership(imageId: bigint): Promise<Transacted>;
   /** The account that may accept the image, or undefined when none is pending. */
