@@ -6,26 +6,20 @@ import {
   DispRegistry__factory,
   EncryptionKeyRegistry__factory,
   IImageRegistry__factory,
-  type DispRegistry,
 } from "../typechain/index.js";
-import { mined, readDecoded } from "./calls.js";
-import { connectChallenges, type Challenges } from "./challenges.js";
+import { CommunityCalls } from "./contract-communities.js";
 import { publishKeysCalls, requireKeysFor, wrappedKeyAt } from "./keys.js";
 import type { Registry } from "./registry.js";
 import * as logs from "./logs.js";
-import type { Read } from "./logs.js";
-import {
-  NODE_STATUSES,
-  type AddVersionArgs,
-  type ImageEvent,
-  type ImageInfo,
-  type NodeInfo,
-  type Registered,
-  type StorageReceipt,
-  type StoredVersion,
-  type Transacted,
-  type VersionEvent,
-  type WrappedKey,
+import type {
+  AddVersionArgs,
+  ImageEvent,
+  ImageInfo,
+  Registered,
+  StorageReceipt,
+  Transacted,
+  VersionEvent,
+  WrappedKey,
 } from "./types.js";
 
 export { TRANSACTION_TIMEOUT_MS } from "./calls.js";
@@ -59,36 +53,16 @@ export function checkRegistry(registry: Pick<Registry, "check">): Promise<void> 
   return registry.check();
 }
 
-class ContractRegistry implements Registry {
-  readonly address: string;
-  readonly maxLogRange: number;
-  readonly #contract: DispRegistry;
-  #chainId: Promise<bigint> | undefined;
+/**
+ * The Registry on the DispRegistry contract: images, versions, grants, keys and receipts here;
+ * nodes and communities in CommunityCalls; the contract, the chain and the revert decoding in
+ * ContractCalls.
+ */
+class ContractRegistry extends CommunityCalls implements Registry {
   #keyRegistry: Promise<string> | undefined;
 
-  /** Runs a read through the revert decoding (handed to the log queries). */
-  readonly #reader: Read = (call) => this.#read(call);
-
-  constructor(address: string, contract: DispRegistry, maxLogRange: number) {
-    this.address = address;
-    this.#contract = contract;
-    this.maxLogRange = maxLogRange;
-  }
-
-  challengesAt(address: string): Challenges {
-    return connectChallenges(address, this.#contract.runner, this.maxLogRange);
-  }
-
-  async account(): Promise<string | undefined> {
-    const runner = this.#contract.runner;
-    if (runner != null && "getAddress" in runner && typeof runner.getAddress === "function") {
-      return String(await runner.getAddress());
-    }
-    return undefined;
-  }
-
   async check(): Promise<void> {
-    const provider = this.#contract.runner?.provider;
+    const provider = this.contract.runner?.provider;
     if (provider == null)
       throw new ClientError("CLIENT_NO_REGISTRY", "the registry has no provider to read from");
     const { chainId } = await provider.getNetwork();
@@ -97,12 +71,12 @@ class ContractRegistry implements Registry {
       `no DISP registry at ${this.address} on chain ${chainId}: check the network and the address`,
     );
     if ((await provider.getCode(this.address)) === "0x") throw noRegistry;
-    const supported = await this.#contract.supportsInterface(registryInterfaceId()).catch(() => false);
+    const supported = await this.contract.supportsInterface(registryInterfaceId()).catch(() => false);
     if (!supported) throw noRegistry;
   }
 
   async imageInfo(imageId: bigint): Promise<ImageInfo> {
-    const info = await this.#read(() => this.#contract.imageInfo(imageId));
+    const info = await this.read(() => this.contract.imageInfo(imageId));
     return {
       imageId,
       owner: info.owner,
@@ -115,57 +89,57 @@ class ContractRegistry implements Registry {
   }
 
   imageIdOf(registrant: string, root: string): Promise<bigint> {
-    return this.#read(() => this.#contract.imageIdOf(registrant, root));
+    return this.read(() => this.contract.imageIdOf(registrant, root));
   }
 
   versionRoot(imageId: bigint, version: bigint): Promise<string> {
-    return this.#read(() => this.#contract.versionRoot(imageId, version));
+    return this.read(() => this.contract.versionRoot(imageId, version));
   }
 
   versionEvent(imageId: bigint, version: bigint, block: number): Promise<VersionEvent | undefined> {
-    return logs.versionEvent(this.#contract, this.#reader, imageId, version, block);
+    return logs.versionEvent(this.contract, this.reader, imageId, version, block);
   }
 
   async replicas(imageId: bigint): Promise<string[]> {
-    return [...(await this.#read(() => this.#contract.replicas(imageId)))];
+    return [...(await this.read(() => this.contract.replicas(imageId)))];
   }
 
   async maxReplicas(): Promise<number> {
-    return Number(await this.#read(() => this.#contract.MAX_REPLICAS()));
+    return Number(await this.read(() => this.contract.MAX_REPLICAS()));
   }
 
   canRead(imageId: bigint, account: string): Promise<boolean> {
-    return this.#read(() => this.#contract.canRead(imageId, account));
+    return this.read(() => this.contract.canRead(imageId, account));
   }
 
   isEditor(imageId: bigint, account: string): Promise<boolean> {
-    return this.#read(() => this.#contract.isEditor(imageId, account));
+    return this.read(() => this.contract.isEditor(imageId, account));
   }
 
   async editors(imageId: bigint): Promise<string[]> {
-    return [...(await this.#read(() => this.#contract.editors(imageId)))];
+    return [...(await this.read(() => this.contract.editors(imageId)))];
   }
 
   async readers(imageId: bigint): Promise<string[]> {
-    return [...(await this.#read(() => this.#contract.readers(imageId)))];
+    return [...(await this.read(() => this.contract.readers(imageId)))];
   }
 
   encryptionKeyRegistry(): Promise<string> {
-    this.#keyRegistry ??= this.#read(() => this.#contract.encryptionKeyRegistry());
+    this.#keyRegistry ??= this.read(() => this.contract.encryptionKeyRegistry());
     return this.#keyRegistry;
   }
 
   async encryptionKeyOf(account: string): Promise<string> {
-    const keys = EncryptionKeyRegistry__factory.connect(await this.encryptionKeyRegistry(), this.#provider());
-    return this.#read(() => keys.keyOf(account));
+    const keys = EncryptionKeyRegistry__factory.connect(await this.encryptionKeyRegistry(), this.provider());
+    return this.read(() => keys.keyOf(account));
   }
 
   async keyBlock(imageId: bigint, version: bigint, account: string): Promise<number> {
-    return Number(await this.#read(() => this.#contract.keyBlock(imageId, version, account)));
+    return Number(await this.read(() => this.contract.keyBlock(imageId, version, account)));
   }
 
   wrappedKey(imageId: bigint, version: bigint, account: string): Promise<Uint8Array | undefined> {
-    return wrappedKeyAt(this.#contract, this.#reader, imageId, version, account);
+    return wrappedKeyAt(this.contract, this.reader, imageId, version, account);
   }
 
   verifyFragment(
@@ -175,11 +149,11 @@ class ContractRegistry implements Registry {
     digest: string,
     proof: readonly string[],
   ): Promise<boolean> {
-    return this.#read(() => this.#contract.verifyFragment(imageId, version, fragment, digest, [...proof]));
+    return this.read(() => this.contract.verifyFragment(imageId, version, fragment, digest, [...proof]));
   }
 
   async storageReceipts(imageId: bigint, version: bigint): Promise<StorageReceipt[]> {
-    const receipts = await this.#read(() => this.#contract.storageReceipts(imageId, version));
+    const receipts = await this.read(() => this.contract.storageReceipts(imageId, version));
     // A plain array first: flatMap on an ethers Result builds another Result, which drops the values.
     const counted: StorageReceipt[] = [];
     for (const [slot, receipt] of [...receipts].entries()) {
@@ -189,7 +163,7 @@ class ContractRegistry implements Registry {
   }
 
   imageEvents(imageId: bigint, fromBlock: number, toBlock: number): Promise<ImageEvent[]> {
-    return logs.imageEvents(this.#contract, this.#reader, this.maxLogRange, imageId, fromBlock, toBlock);
+    return logs.imageEvents(this.contract, this.reader, this.maxLogRange, imageId, fromBlock, toBlock);
   }
 
   registerImage(
@@ -201,8 +175,8 @@ class ContractRegistry implements Registry {
   ): Promise<Registered> {
     return this.#register("ImageRegistered", async () => {
       if (keys.length === 0)
-        return this.#contract.registerImage(communityId, fragmentCount, root, manifestCid);
-      const call = this.#contract.interface.encodeFunctionData("registerImage", [
+        return this.contract.registerImage(communityId, fragmentCount, root, manifestCid);
+      const call = this.contract.interface.encodeFunctionData("registerImage", [
         communityId,
         fragmentCount,
         root,
@@ -219,8 +193,8 @@ class ContractRegistry implements Registry {
     keys: readonly WrappedKey[] = [],
   ): Promise<Registered> {
     return this.#register("ImageRegistered", async () => {
-      if (keys.length === 0) return this.#contract.registerReplicatedImage([...nodes], root, manifestCid);
-      const call = this.#contract.interface.encodeFunctionData("registerReplicatedImage", [
+      if (keys.length === 0) return this.contract.registerReplicatedImage([...nodes], root, manifestCid);
+      const call = this.contract.interface.encodeFunctionData("registerReplicatedImage", [
         [...nodes],
         root,
         manifestCid,
@@ -236,8 +210,8 @@ class ContractRegistry implements Registry {
     keys: readonly WrappedKey[] = [],
   ): Promise<Registered> {
     return this.#register("VersionAdded", async () => {
-      if (keys.length === 0) return this.#contract.addVersion(imageId, root, manifestCid);
-      const call = this.#contract.interface.encodeFunctionData("addVersion", [imageId, root, manifestCid]);
+      if (keys.length === 0) return this.contract.addVersion(imageId, root, manifestCid);
+      const call = this.contract.interface.encodeFunctionData("addVersion", [imageId, root, manifestCid]);
       return this.#multicall([call], imageId, keys, await this.#nextVersion(imageId));
     });
   }
@@ -251,9 +225,9 @@ class ContractRegistry implements Registry {
     return this.#register("VersionAdded", async () => {
       const calls = [
         ...revoked.map((account) =>
-          this.#contract.interface.encodeFunctionData("revokeRead", [imageId, account]),
+          this.contract.interface.encodeFunctionData("revokeRead", [imageId, account]),
         ),
-        this.#contract.interface.encodeFunctionData("addVersion", [
+        this.contract.interface.encodeFunctionData("addVersion", [
           imageId,
           version.root,
           version.manifestCid,
@@ -268,7 +242,7 @@ class ContractRegistry implements Registry {
   }
 
   revokeRead(imageId: bigint, account: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.revokeRead(imageId, account));
+    return this.transact(() => this.contract.revokeRead(imageId, account));
   }
 
   grantEditor(imageId: bigint, account: string, keys: readonly WrappedKey[] = []): Promise<Transacted> {
@@ -276,7 +250,7 @@ class ContractRegistry implements Registry {
   }
 
   revokeEditor(imageId: bigint, account: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.revokeEditor(imageId, account));
+    return this.transact(() => this.contract.revokeEditor(imageId, account));
   }
 
   transferImageOwnership(
@@ -284,185 +258,36 @@ class ContractRegistry implements Registry {
     newOwner: string,
     keys: readonly WrappedKey[] = [],
   ): Promise<Transacted> {
-    return this.#transact(() => {
-      if (keys.length === 0) return this.#contract.transferImageOwnership(imageId, newOwner);
-      const call = this.#contract.interface.encodeFunctionData("transferImageOwnership", [imageId, newOwner]);
+    return this.transact(() => {
+      if (keys.length === 0) return this.contract.transferImageOwnership(imageId, newOwner);
+      const call = this.contract.interface.encodeFunctionData("transferImageOwnership", [imageId, newOwner]);
       return this.#multicall([call], imageId, keys);
     });
   }
 
   acceptImageOwnership(imageId: bigint): Promise<Transacted> {
-    return this.#transact(() => this.#contract.acceptImageOwnership(imageId));
+    return this.transact(() => this.contract.acceptImageOwnership(imageId));
   }
 
   async pendingImageOwner(imageId: bigint): Promise<string | undefined> {
-    const pending = await this.#read(() => this.#contract.pendingImageOwner(imageId));
+    const pending = await this.read(() => this.contract.pendingImageOwner(imageId));
     return pending === ZeroAddress ? undefined : pending;
   }
 
   replaceReplica(imageId: bigint, index: number, node: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.replaceReplica(imageId, index, node));
+    return this.transact(() => this.contract.replaceReplica(imageId, index, node));
   }
 
   setPublic(imageId: bigint, isPublic: boolean): Promise<Transacted> {
-    return this.#transact(() => this.#contract.setPublic(imageId, isPublic));
+    return this.transact(() => this.contract.setPublic(imageId, isPublic));
   }
 
   publishKeys(imageId: bigint, keys: readonly WrappedKey[]): Promise<Transacted> {
-    return this.#transact(() => this.#multicall([], imageId, keys));
+    return this.transact(() => this.#multicall([], imageId, keys));
   }
 
   confirmStorage(imageId: bigint, version: bigint): Promise<Transacted> {
-    return this.#transact(() => this.#contract.confirmStorage(imageId, version));
-  }
-
-  async nodeInfo(node: string): Promise<NodeInfo> {
-    const info = await this.#read(() => this.#contract.nodeInfo(node));
-    const status = NODE_STATUSES[Number(info.status)];
-    if (status === undefined) {
-      throw new ClientError("CLIENT_REVERTED", `the registry reports an unknown node status ${info.status}`);
-    }
-    return {
-      status,
-      communityId: info.communityId,
-      slot: Number(info.slot),
-      peerId: info.peerId,
-      multiaddrs: [...info.multiaddrs],
-      peerIdProof: info.peerIdProof,
-    };
-  }
-
-  async nodeOptedInBlock(node: string): Promise<number> {
-    return Number(await this.#read(() => this.#contract.nodeOptedInBlock(node)));
-  }
-
-  async nodeAssignedBlock(node: string): Promise<number> {
-    return Number(await this.#read(() => this.#contract.nodeAssignedBlock(node)));
-  }
-
-  optIn(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.optIn(peerId, [...multiaddrs], peerIdProof));
-  }
-
-  updateNodeInfo(peerId: string, multiaddrs: readonly string[], peerIdProof: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.updateNodeInfo(peerId, [...multiaddrs], peerIdProof));
-  }
-
-  async communityMembers(communityId: bigint): Promise<string[]> {
-    return [...(await this.#read(() => this.#contract.communityMembers(communityId)))];
-  }
-
-  communityCount(): Promise<bigint> {
-    return this.#read(() => this.#contract.communityCount());
-  }
-
-  async replacedMembers(communityId: bigint): Promise<string[]> {
-    return [...(await this.#read(() => this.#contract.formerMembers(communityId)))];
-  }
-
-  async communityFormedBlock(communityId: bigint): Promise<number> {
-    return Number(await this.#read(() => this.#contract.communityFormedBlock(communityId)));
-  }
-
-  freeNodeCount(): Promise<bigint> {
-    return this.#read(() => this.#contract.freeNodeCount());
-  }
-
-  async nextFreeNodes(count: number): Promise<string[]> {
-    return [...(await this.#read(() => this.#contract.nextFreeNodes(count)))];
-  }
-
-  async isCommunityManager(account: string): Promise<boolean> {
-    const role = await this.#read(() => this.#contract.COMMUNITY_MANAGER_ROLE());
-    return this.#read(() => this.#contract.hasRole(role, account));
-  }
-
-  isUploader(communityId: bigint, account: string): Promise<boolean> {
-    return this.#read(() => this.#contract.isUploader(communityId, account));
-  }
-
-  setUploader(communityId: bigint, account: string, allowed: boolean): Promise<Transacted> {
-    return this.#transact(() => this.#contract.setUploader(communityId, account, allowed));
-  }
-
-  async formCommunity(size: number): Promise<Transacted & { readonly communityId: bigint }> {
-    const { transacted, event } = await this.#transactWithEvent("CommunityFormed", () =>
-      this.#contract.formCommunity(size),
-    );
-    return { ...transacted, communityId: BigInt(event.getValue("communityId") as bigint) };
-  }
-
-  async formCommunityWith(nodes: readonly string[]): Promise<Transacted & { readonly communityId: bigint }> {
-    const { transacted, event } = await this.#transactWithEvent("CommunityFormed", () =>
-      this.#contract.formCommunityWith([...nodes]),
-    );
-    return { ...transacted, communityId: BigInt(event.getValue("communityId") as bigint) };
-  }
-
-  async replaceMember(communityId: bigint, slot: number): Promise<Transacted & { readonly newNode: string }> {
-    const { transacted, event } = await this.#transactWithEvent("CommunityMemberReplaced", () =>
-      this.#contract.replaceMember(communityId, slot),
-    );
-    return { ...transacted, newNode: String(event.getValue("newNode")) };
-  }
-
-  replaceMemberWith(communityId: bigint, slot: number, node: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.replaceMemberWith(communityId, slot, node));
-  }
-
-  removeFreeNode(node: string): Promise<Transacted> {
-    return this.#transact(() => this.#contract.removeFreeNode(node));
-  }
-
-  imagesRegisteredWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<bigint[]> {
-    return logs.imagesRegisteredWith(
-      this.#contract,
-      this.#reader,
-      this.maxLogRange,
-      communityId,
-      fromBlock,
-      toBlock,
-    );
-  }
-
-  versionsAddedWith(communityId: bigint, fromBlock: number, toBlock: number): Promise<StoredVersion[]> {
-    return logs.versionsAddedWith(
-      this.#contract,
-      this.#reader,
-      this.maxLogRange,
-      communityId,
-      fromBlock,
-      toBlock,
-    );
-  }
-
-  replicaAssignments(node: string, fromBlock: number, toBlock: number): Promise<bigint[]> {
-    return logs.replicaAssignments(this.#contract, this.#reader, this.maxLogRange, node, fromBlock, toBlock);
-  }
-
-  chainId(): Promise<bigint> {
-    this.#chainId ??= this.#provider()
-      .getNetwork()
-      .then((network) => network.chainId);
-    return this.#chainId;
-  }
-
-  blockNumber(): Promise<number> {
-    return this.#provider().getBlockNumber();
-  }
-
-  async blockHash(blockNumber: number): Promise<string | undefined> {
-    return (await this.#provider().getBlock(blockNumber))?.hash ?? undefined;
-  }
-
-  async blockTimestamp(blockNumber: number): Promise<number> {
-    return (await this.#provider().getBlock(blockNumber))?.timestamp ?? 0;
-  }
-
-  #provider() {
-    const provider = this.#contract.runner?.provider;
-    if (provider == null) throw new TypeError("the registry has no provider");
-    return provider;
+    return this.transact(() => this.contract.confirmStorage(imageId, version));
   }
 
   /**
@@ -476,7 +301,7 @@ class ContractRegistry implements Registry {
     version?: bigint,
   ): Promise<ContractTransactionResponse> {
     if (version !== undefined) requireKeysFor(keys, version, imageId);
-    return this.#contract.multicall([...calls, ...publishKeysCalls(this.#contract.interface, imageId, keys)]);
+    return this.contract.multicall([...calls, ...publishKeysCalls(this.contract.interface, imageId, keys)]);
   }
 
   /** A grant, alone or with `keys` in one multicall. */
@@ -486,9 +311,9 @@ class ContractRegistry implements Registry {
     account: string,
     keys: readonly WrappedKey[],
   ): Promise<Transacted> {
-    return this.#transact(() => {
-      if (keys.length === 0) return this.#contract[name](imageId, account);
-      const iface = this.#contract.interface;
+    return this.transact(() => {
+      if (keys.length === 0) return this.contract[name](imageId, account);
+      const iface = this.contract.interface;
       const call =
         name === "grantRead"
           ? iface.encodeFunctionData("grantRead", [imageId, account])
@@ -510,35 +335,11 @@ class ContractRegistry implements Registry {
     return (await this.imageInfo(imageId)).versionCount + 1n;
   }
 
-  /** Runs a read; a revert becomes a ClientError. */
-  #read<T>(call: () => Promise<T>): Promise<T> {
-    return readDecoded(this.#contract.interface, call);
-  }
-
-  /** Sends a transaction and waits for it; a revert becomes a ClientError naming what went wrong. */
-  async #transact(send: () => Promise<ContractTransactionResponse>): Promise<Transacted> {
-    return (await this.#mined(send)).transacted;
-  }
-
-  #mined(send: () => Promise<ContractTransactionResponse>) {
-    return mined(this.#contract.interface, send);
-  }
-
-  /** A transaction and the first event named `name` it emitted (a ClientError if none). */
-  async #transactWithEvent(name: string, send: () => Promise<ContractTransactionResponse>) {
-    const { receipt, transacted } = await this.#mined(send);
-    for (const log of receipt.logs) {
-      const parsed = this.#contract.interface.parseLog(log);
-      if (parsed?.name === name) return { transacted, event: parsed.args };
-    }
-    throw new ClientError("CLIENT_REVERTED", `the transaction ${receipt.hash} emitted no ${name} event`);
-  }
-
   async #register(
     name: "ImageRegistered" | "VersionAdded",
     send: () => Promise<ContractTransactionResponse>,
   ): Promise<Registered> {
-    const { transacted, event } = await this.#transactWithEvent(name, send);
+    const { transacted, event } = await this.transactWithEvent(name, send);
     const imageId = BigInt(event.getValue("imageId") as bigint);
     const version = name === "ImageRegistered" ? 1n : BigInt(event.getValue("version") as bigint);
     return { ...transacted, imageId, version };
