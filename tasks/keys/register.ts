@@ -1,9 +1,9 @@
 import { checkKeyRegistry, connectKeyRegistry, registerEncryptionKey } from "@disp/client";
-import { isAddress } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { cliAction, TaskInputError } from "../cli.js";
+import { addressOption } from "../options.js";
 import { openSession, signerOf } from "../flow/session.js";
 
 interface RegisterArgs {
@@ -45,8 +45,7 @@ async function keyRegistryOf(
     const session = await openSession(hre, { registry: args.registry, from: args.from });
     return { connection: session.connection, address: await session.registry.encryptionKeyRegistry() };
   }
-  const address = args.keyRegistry;
-  if (!isAddress(address)) throw new TaskInputError(`--key-registry must be an address, got "${address}"`);
+  const address = addressOption(args.keyRegistry, "key-registry");
   const connection = await hre.network.create();
   if (connection.networkConfig.type === "edr-simulated") {
     throw new TaskInputError(
